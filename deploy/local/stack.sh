@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The local stack without Docker: Apache Kafka (KRaft, one combined node), Apicurio Registry
+# (Confluent-compatible API) and Redis, each a process on 127.0.0.1 with its data, log and pid
+# file under $STACK_DIR. Usage: stack.sh up | down | status | env | logs
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+STACK_DIR=${STACK_DIR:-$root/.stack}
+KAFKA_PORT=${KAFKA_PORT:-19092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
+REGISTRY_PORT=${REGISTRY_PORT:-18081}
+REGISTRY_MANAGEMENT_PORT=${REGISTRY_MANAGEMENT_PORT:-18082}
+REDIS_PORT=${REDIS_PORT:-16379}
+KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx768m}
+REGISTRY_HEAP=${REGISTRY_HEAP:--Xmx384m}
+READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
+
+kafka_brokers="127.0.0.1:$KAFKA_PORT"
+registry_url="http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"
+redis_url="redis://127.0.0.1:$REDIS_PORT"
+
+say() { printf '[stack] %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+pid_of() { cat "$STACK_DIR/$1/$1.pid" 2>/dev/null || true; }
+alive() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+# The Temurin JDK beside the system one runs Apicurio (compiled for Java 21 from 3.2 on).
+java_for_registry() {
+  if [ -n "${REGISTRY_JAVA:-}" ]; then echo "$REGISTRY_JAVA"; return; fi
+  local candidate
+  for candidate in /usr/lib/jvm/temurin-2[1-9]*/bin/java /usr/lib/jvm/java-2[1-9]*/bin/java; do
+    [ -x "$candidate" ] && { echo "$candidate"; return; }
+  done
+  local major
+  major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  [ "${major:-0}" -ge 21 ] 2>/dev/null && { echo java; return; }
+  die "Apicurio Registry needs Java 21 or newer: install one, or set REGISTRY_JAVA to its java binary"
+}
+
+require_tools() {
+  command -v java >/dev/null || die "java is missing: install Java 17+ (Kafka) and 21+ (Apicurio)"
+  command -v mvn >/dev/null || die "mvn is missing: install Maven (it fetches Kafka and Apicurio from Maven Central)"
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v kcat >/dev/null || missing+=(kcat)
+  command -v curl >/dev/null || missing+=(curl)
+  if ((${#missing[@]})); then
+    [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})"
+    say "installing ${missing[*]} from Debian"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+fetch_artifacts() {
+  local stamp="$STACK_DIR/.artifacts"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$here/pom.xml" ] && [ -f "$STACK_DIR/apicurio/quarkus-run.jar" ]; then
+    return
+  fi
+  say "resolving Kafka and Apicurio Registry from Maven Central (first run only)"
+  rm -rf "$STACK_DIR/kafka/libs" "$STACK_DIR/apicurio"
+  mvn -q -B -f "$here/pom.xml" package -Dstack.dir="$STACK_DIR" || die "maven could not resolve the stack's artifacts"
+  touch "$stamp"
+}
+
+wait_until() { # name, check command...
+  local name=$1; shift
+  local deadline=$((SECONDS + READY_TIMEOUT_S))
+  until "$@" >/dev/null 2>&1; do
+    if ! alive "$name"; then
+      say "$name exited during start; last lines of $STACK_DIR/$name/$name.log:"
+      tail -n 40 "$STACK_DIR/$name/$name.log" >&2 || true
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      say "$name not ready after ${READY_TIMEOUT_S}s; last lines of $STACK_DIR/$name/$name.log:"
+      tail -n 40 "$STACK_DIR/$name/$name.log" >&2 || true
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+kafka_ready() { kcat -b "$kafka_brokers" -L -m 3 -J 2>/dev/null | grep -q '"brokers"'; }
+registry_ready() { curl -sf "$registry_url/subjects" >/dev/null; }
+redis_ready() { [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+
+kafka_properties() {
+  cat <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$STACK_DIR/kafka/data
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+log.segment.bytes=67108864
+EOF
+}
+
+start_kafka() {
+  if alive kafka; then say "kafka already running (pid $(pid_of kafka))"; return; fi
+  local dir="$STACK_DIR/kafka" cp="$STACK_DIR/kafka/libs/*"
+  mkdir -p "$dir/data"
+  kafka_properties >"$dir/server.properties"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local id
+    id=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    java -cp "$cp" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
+      || { cat "$dir/format.log" >&2; die "kafka storage format failed"; }
+  fi
+  # shellcheck disable=SC2086
+  nohup java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dorg.apache.logging.log4j.level=INFO -Dlog4j2.level=INFO \
+    -cp "$cp" kafka.Kafka "$dir/server.properties" >"$dir/kafka.log" 2>&1 </dev/null &
+  echo $! >"$dir/kafka.pid"
+  say "kafka starting (pid $!)"
+}
+
+start_registry() {
+  if alive apicurio; then say "apicurio already running (pid $(pid_of apicurio))"; return; fi
+  local dir="$STACK_DIR/apicurio" java_bin
+  java_bin=$(java_for_registry)
+  # shellcheck disable=SC2086
+  nohup "$java_bin" $REGISTRY_HEAP \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
+    -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=h2 \
+    -Dapicurio.rules.global.compatibility=BACKWARD \
+    -Dapicurio.ccompat.use-canonical-hash=true \
+    -Dquarkus.log.level=WARN \
+    -jar "$dir/quarkus-run.jar" >"$dir/apicurio.log" 2>&1 </dev/null &
+  echo $! >"$dir/apicurio.pid"
+  say "apicurio starting (pid $(pid_of apicurio))"
+}
+
+start_redis() {
+  if alive redis; then say "redis already running (pid $(pid_of redis))"; return; fi
+  local dir="$STACK_DIR/redis"
+  mkdir -p "$dir/data"
+  cat >"$dir/redis.conf" <<EOF
+bind 127.0.0.1
+port $REDIS_PORT
+dir $dir/data
+appendonly yes
+appendfsync everysec
+save ""
+daemonize yes
+pidfile $dir/redis.pid
+logfile $dir/redis.log
+EOF
+  redis-server "$dir/redis.conf" || die "redis-server failed to start; see $dir/redis.log"
+  local deadline=$((SECONDS + 10))
+  until [ -s "$dir/redis.pid" ] || ((SECONDS > deadline)); do sleep 0.1; done
+  say "redis starting (pid $(pid_of redis))"
+}
+
+stop_one() {
+  local name=$1 pid
+  pid=$(pid_of "$name")
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then rm -f "$STACK_DIR/$name/$name.pid"; return; fi
+  kill "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS > deadline)); then say "$name (pid $pid) did not stop in 30s; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
+    sleep 0.2
+  done
+  rm -f "$STACK_DIR/$name/$name.pid"
+  say "$name stopped"
+}
+
+print_env() {
+  echo "KAFKA_BROKERS=$kafka_brokers"
+  echo "SCHEMA_REGISTRY_URL=$registry_url"
+  echo "REDIS_URL=$redis_url"
+}
+
+cmd_up() {
+  require_tools
+  mkdir -p "$STACK_DIR"
+  fetch_artifacts
+  start_redis
+  start_kafka
+  start_registry
+  wait_until redis redis_ready
+  wait_until kafka kafka_ready
+  wait_until apicurio registry_ready
+  say "ready: data, logs and pid files under $STACK_DIR"
+  print_env
+}
+
+cmd_down() {
+  stop_one apicurio
+  stop_one kafka
+  stop_one redis
+}
+
+cmd_status() {
+  local down=0
+  alive kafka && kafka_ready || { say "kafka is down"; down=1; }
+  alive apicurio && registry_ready || { say "apicurio is down"; down=1; }
+  alive redis && redis_ready || { say "redis is down"; down=1; }
+  print_env
+  return $down
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) print_env ;;
+  logs) tail -n "${2:-40}" "$STACK_DIR"/*/*.log ;;
+  *) echo "usage: $0 up | down | status | env | logs [lines]" >&2; exit 2 ;;
+esac
