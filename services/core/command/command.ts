@@ -1,0 +1,190 @@
+// Commands: the only input of the core. They arrive as unknown JSON and leave `parseCommand` typed or not at all.
+import { z } from 'zod';
+import type { CommandId, CorrelationId, RunId, TaskId, TimerId } from '../ids';
+import { toJson, type JsonValue } from '../json/json-value';
+import { unreachable } from '../unreachable';
+
+export interface TaskError {
+  readonly message: string;
+  readonly code: string | null;
+}
+
+export type TaskOutcome =
+  | { readonly kind: 'succeeded'; readonly output: JsonValue }
+  | { readonly kind: 'retryable'; readonly error: TaskError }
+  | { readonly kind: 'fatal'; readonly error: TaskError };
+
+export interface CommandEnvelope {
+  readonly commandId: CommandId;
+  readonly correlationId: CorrelationId;
+  readonly workflow: string;
+  readonly actor: string;
+  /** Epoch ms at which the producer issued the command. */
+  readonly timestamp: number;
+  /** Optimistic concurrency: the instance seq the producer saw; null when not checked. */
+  readonly expectedSeq: number | null;
+  /** Producer-side ordering: a command not newer than the last applied one loses; null when unordered. */
+  readonly sourceSeq: number | null;
+}
+
+export interface StartCommand extends CommandEnvelope {
+  readonly type: 'start';
+  readonly input: JsonValue;
+  readonly version: number | null;
+}
+export interface SignalCommand extends CommandEnvelope {
+  readonly type: 'signal';
+  readonly event: string;
+  readonly payload: JsonValue;
+}
+export interface CancelCommand extends CommandEnvelope {
+  readonly type: 'cancel';
+  readonly reason: string;
+}
+export interface TaskResultCommand extends CommandEnvelope {
+  readonly type: 'task-result';
+  readonly taskId: TaskId;
+  readonly runId: RunId;
+  readonly outcome: TaskOutcome;
+}
+export interface TimerFiredCommand extends CommandEnvelope {
+  readonly type: 'timer-fired';
+  readonly timerId: TimerId;
+}
+export interface AdminCommand extends CommandEnvelope {
+  readonly type: 'admin';
+  readonly action: 'migrate';
+  readonly targetVersion: number;
+}
+
+export type Command =
+  StartCommand | SignalCommand | CancelCommand | TaskResultCommand | TimerFiredCommand | AdminCommand;
+
+export type CommandType = Command['type'];
+
+const id = z.string().min(1).max(512);
+const seqNumber = z.number().int().nonnegative().nullish();
+const envelope = {
+  commandId: id,
+  correlationId: id,
+  workflow: id,
+  actor: z.string().min(1).max(256),
+  timestamp: z.number().int(),
+  expectedSeq: seqNumber,
+  sourceSeq: seqNumber,
+};
+const taskError = z.object({ message: z.string(), code: z.string().nullish() });
+
+const commandSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...envelope,
+    type: z.literal('start'),
+    input: z.unknown(),
+    version: z.number().int().positive().nullish(),
+  }),
+  z.object({ ...envelope, type: z.literal('signal'), event: id, payload: z.unknown() }),
+  z.object({ ...envelope, type: z.literal('cancel'), reason: z.string().max(2048).nullish() }),
+  z.object({
+    ...envelope,
+    type: z.literal('task-result'),
+    taskId: id,
+    runId: id,
+    outcome: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('succeeded'), output: z.unknown() }),
+      z.object({ kind: z.literal('retryable'), error: taskError }),
+      z.object({ kind: z.literal('fatal'), error: taskError }),
+    ]),
+  }),
+  z.object({ ...envelope, type: z.literal('timer-fired'), timerId: id }),
+  z.object({
+    ...envelope,
+    type: z.literal('admin'),
+    action: z.literal('migrate'),
+    targetVersion: z.number().int().positive(),
+  }),
+]);
+
+type RawCommand = z.output<typeof commandSchema>;
+
+export type ParseResult =
+  { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly message: string };
+
+/** Validates a decoded command; never throws. Absent optional fields become null, missing payloads null. */
+export function parseCommand(input: unknown): ParseResult {
+  const parsed = commandSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return { ok: false, message: `${where}${issue?.message ?? 'invalid command'}` };
+  }
+  return normalise(parsed.data);
+}
+
+function normalise(raw: RawCommand): ParseResult {
+  const base: CommandEnvelope = {
+    commandId: raw.commandId as CommandId,
+    correlationId: raw.correlationId as CorrelationId,
+    workflow: raw.workflow,
+    actor: raw.actor,
+    timestamp: raw.timestamp,
+    expectedSeq: raw.expectedSeq ?? null,
+    sourceSeq: raw.sourceSeq ?? null,
+  };
+  switch (raw.type) {
+    case 'start':
+      return json(raw.input, (input) => ({ ...base, type: 'start', input, version: raw.version ?? null }));
+    case 'signal':
+      return json(raw.payload, (payload) => ({ ...base, type: 'signal', event: raw.event, payload }));
+    case 'cancel':
+      return { ok: true, command: { ...base, type: 'cancel', reason: raw.reason ?? '' } };
+    case 'task-result':
+      return taskResult(base, raw);
+    case 'timer-fired':
+      return { ok: true, command: { ...base, type: 'timer-fired', timerId: raw.timerId as TimerId } };
+    case 'admin':
+      return {
+        ok: true,
+        command: { ...base, type: 'admin', action: raw.action, targetVersion: raw.targetVersion },
+      };
+    default:
+      return unreachable(raw);
+  }
+}
+
+function taskResult(base: CommandEnvelope, raw: Extract<RawCommand, { type: 'task-result' }>): ParseResult {
+  const outcome = raw.outcome;
+  const build = (result: TaskOutcome): ParseResult => ({
+    ok: true,
+    command: {
+      ...base,
+      type: 'task-result',
+      taskId: raw.taskId as TaskId,
+      runId: raw.runId as RunId,
+      outcome: result,
+    },
+  });
+  if (outcome.kind === 'succeeded') {
+    const output = jsonOf(outcome.output);
+    return output === undefined ? NOT_JSON : build({ kind: 'succeeded', output });
+  }
+  return build({
+    kind: outcome.kind,
+    error: { message: outcome.error.message, code: outcome.error.code ?? null },
+  });
+}
+
+const NOT_JSON: ParseResult = { ok: false, message: 'payload is not JSON' };
+
+const jsonOf = (value: unknown): JsonValue | undefined => (value === undefined ? null : toJson(value));
+
+function json(value: unknown, make: (value: JsonValue) => Command): ParseResult {
+  const clean = jsonOf(value);
+  return clean === undefined ? NOT_JSON : { ok: true, command: make(clean) };
+}
+
+/** The correlation id of a decoded command, if it has a usable one: the routing key. */
+export function correlationIdOf(command: unknown): string | undefined {
+  if (typeof command !== 'object' || command === null) return undefined;
+  const value = (command as { correlationId?: unknown }).correlationId;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

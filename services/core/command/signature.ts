@@ -1,0 +1,37 @@
+// Operation signature: what a commandId promised to do. Same id and signature is a duplicate; same id, other signature a conflict.
+import { canonicalJson, type JsonValue } from '../json/json-value';
+import { fnv1a64 } from '../json/fnv-hash';
+import { unreachable } from '../unreachable';
+import type { Command } from './command';
+
+/** hash(commandId, correlationId, type/name, canonical payload); envelope fields such as actor or timestamp do not count. */
+export function signatureOf(command: Command): string {
+  const [name, payload] = nameAndPayload(command);
+  return fnv1a64(canonicalJson([command.commandId, command.correlationId, command.type, name, payload]));
+}
+
+function nameAndPayload(command: Command): [string, JsonValue] {
+  switch (command.type) {
+    case 'start':
+      return ['start', { input: command.input, version: command.version }];
+    case 'signal':
+      return [command.event, command.payload];
+    case 'cancel':
+      return ['cancel', command.reason];
+    case 'task-result':
+      return [command.taskId, { runId: command.runId, outcome: outcomeJson(command) }];
+    case 'timer-fired':
+      return [command.timerId, null];
+    case 'admin':
+      return [command.action, command.targetVersion];
+    default:
+      return unreachable(command);
+  }
+}
+
+function outcomeJson(command: Extract<Command, { type: 'task-result' }>): JsonValue {
+  const outcome = command.outcome;
+  return outcome.kind === 'succeeded'
+    ? { kind: outcome.kind, output: outcome.output }
+    : { kind: outcome.kind, error: { message: outcome.error.message, code: outcome.error.code } };
+}

@@ -1,0 +1,20 @@
+// Starting an instance: validate the input, build the initial context, enter the initial state (seq 1).
+import type { StartCommand } from '../command/command';
+import { reason } from '../reason';
+import type { Step } from './decision';
+import { blankDraft, commit } from './draft';
+import { enter } from './motion';
+import type { DecideContext, Origin } from './origin';
+import { unrecorded } from './receipt';
+
+export function decideStart(ctx: DecideContext, origin: Origin & { command: StartCommand }): Step {
+  const command = origin.command;
+  const input = ctx.def.input.safeParse(command.input);
+  if (!input.success) {
+    const message = input.error.issues[0]?.message ?? 'invalid input';
+    return unrecorded({ kind: 'rejected', reason: reason('invalid-payload', message) }, undefined);
+  }
+  const draft = blankDraft(ctx.def, command.correlationId, ctx.def.context(input.data), ctx.now);
+  enter(draft, ctx.def.initial);
+  return commit(draft, origin, 'start', ctx.def.dedupe);
+}

@@ -1,0 +1,75 @@
+// The pure core of statewright: define workflows, decide commands, fold logs. No I/O, no clock, no randomness.
+export type { CorrelationId, CommandId, TaskId, RunId, TimerId } from './ids';
+export { correlationId, commandId, taskIdOf, runIdOf, timerCommandId } from './ids';
+export type { JsonValue, JsonObject, JsonPrimitive } from './json/json-value';
+export { toJson, canonicalJson } from './json/json-value';
+export { fnv1a64 } from './json/fnv-hash';
+export type { Environment, Health } from './environment';
+export { EMPTY_ENVIRONMENT } from './environment';
+export type { Reason, ReasonCode } from './reason';
+export { REASON_CODES, DEAD_LETTER_CODES, isDeadLetter } from './reason';
+
+export type {
+  Command,
+  CommandType,
+  CommandEnvelope,
+  StartCommand,
+  SignalCommand,
+  CancelCommand,
+  TaskResultCommand,
+  TimerFiredCommand,
+  AdminCommand,
+  TaskOutcome,
+  TaskError,
+  ParseResult,
+} from './command/command';
+export { parseCommand, correlationIdOf } from './command/command';
+export { signatureOf } from './command/signature';
+
+export type { GuardVerdict } from './definition/guard-verdict';
+export { verdict } from './definition/guard-verdict';
+export type { RetryPolicy, Backoff } from './definition/retry-policy';
+export { DEFAULT_RETRY_POLICY, retryDelay } from './definition/retry-policy';
+export type {
+  WorkflowDefinition,
+  StateNode,
+  TaskNode,
+  UnacceptedPolicy,
+  Join,
+  Migration,
+  MigrationSource,
+} from './definition/workflow-definition';
+export type { Definition, Setup, SetupSpec, DefineSpec, StateSpec, EventSchemas } from './definition/setup';
+export { setup } from './definition/setup';
+export { DefinitionError } from './definition/definition-error';
+
+export type {
+  Instance,
+  InstanceStatus,
+  TerminalStatus,
+  Timer,
+  OpenTask,
+  TaskKind,
+  TaskSource,
+  CompletedStep,
+  StashedCommand,
+  DedupeEntry,
+  DedupeWindow,
+} from './instance/instance';
+export { evolve } from './instance/evolve';
+export { dueTimers, nextDue, TIMER_ACTOR } from './instance/due-timers';
+export { DEFAULT_DEDUPE_WINDOW } from './instance/dedupe-window';
+
+export type { LogRecord, Transition, Rejection, Deferral, Stashing, Dismissal } from './log/log-record';
+export type { Outcome } from './log/outcome';
+export { ReplayError } from './log/replay-error';
+
+export type { Decision, Step, TaskRequest } from './decision/decision';
+export { decide } from './decision/decide';
+
+export type { Registry, RolloutRule } from './registry/registry';
+export { createRegistry, chooseVersion } from './registry/registry';
+export { handle } from './registry/handle';
+
+export { toMermaid } from './render/mermaid';
+export { toDot } from './render/dot';

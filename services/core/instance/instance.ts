@@ -1,0 +1,86 @@
+// The state of one workflow instance: plain JSON, rebuilt from its log by `evolve` alone.
+import type { SignalCommand } from '../command/command';
+import type { CommandId, CorrelationId, RunId, TaskId, TimerId } from '../ids';
+import type { JsonValue } from '../json/json-value';
+import type { Outcome } from '../log/outcome';
+
+export type TerminalStatus = 'completed' | 'failed' | 'cancelled' | 'compensated' | 'timed_out';
+export type InstanceStatus = 'running' | TerminalStatus;
+
+/** A durable timer; `dueTimers` turns due ones into `timer-fired` commands. */
+export type Timer =
+  | { readonly kind: 'timeout'; readonly timerId: TimerId; readonly dueAt: number; readonly state: string }
+  | { readonly kind: 'retry'; readonly timerId: TimerId; readonly dueAt: number; readonly taskId: TaskId }
+  | {
+      readonly kind: 'deferral';
+      readonly timerId: TimerId;
+      readonly dueAt: number;
+      readonly command: SignalCommand;
+      readonly signature: string;
+    };
+
+/** Where an open task came from, so its result can find the definition's reaction to it. */
+export type TaskSource =
+  | { readonly kind: 'invoke'; readonly state: string; readonly index: number }
+  | { readonly kind: 'on'; readonly state: string; readonly event: string; readonly index: number }
+  | { readonly kind: 'compensation'; readonly step: TaskId };
+
+export type TaskKind = 'action' | 'compensation';
+
+export interface OpenTask {
+  readonly taskId: TaskId;
+  readonly type: string;
+  readonly kind: TaskKind;
+  readonly input: JsonValue;
+  readonly attempt: number;
+  readonly runId: RunId;
+  /** True while a retry timer runs: no attempt is in flight. */
+  readonly waiting: boolean;
+  readonly source: TaskSource;
+}
+
+/** A completed action with a compensation, kept so a failure can undo it (latest first). */
+export interface CompletedStep {
+  readonly taskId: TaskId;
+  readonly type: string;
+  readonly compensation: { readonly type: string; readonly input: JsonValue };
+}
+
+export interface StashedCommand {
+  readonly command: SignalCommand;
+  readonly signature: string;
+  readonly at: number;
+}
+
+export interface DedupeEntry {
+  readonly commandId: CommandId;
+  readonly signature: string;
+  readonly at: number;
+  readonly outcome: Outcome;
+}
+
+/** Commands are remembered while both bounds hold: at most `count` entries, none older than `ageMs`. */
+export interface DedupeWindow {
+  readonly count: number;
+  readonly ageMs: number;
+}
+
+export interface Instance {
+  readonly correlationId: CorrelationId;
+  readonly workflow: string;
+  readonly version: number;
+  readonly state: string;
+  readonly context: JsonValue;
+  readonly seq: number;
+  readonly status: InstanceStatus;
+  readonly timers: readonly Timer[];
+  readonly openTasks: readonly OpenTask[];
+  readonly completed: readonly CompletedStep[];
+  readonly dedupe: readonly DedupeEntry[];
+  readonly stash: readonly StashedCommand[];
+  readonly window: DedupeWindow;
+  /** Highest `sourceSeq` among applied commands; null until one carried it. */
+  readonly lastSourceSeq: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}

@@ -1,0 +1,32 @@
+// JSON normalisation, canonical text and the FNV-1a hash the signatures rest on.
+import { canonicalJson, toJson } from './json-value';
+import { fnv1a64, unitInterval } from './fnv-hash';
+
+describe('json', () => {
+  test('FNV-1a 64 matches the reference vectors', () => {
+    expect(fnv1a64('')).toBe('cbf29ce484222325');
+    expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
+    expect(fnv1a64('foobar')).toBe('85944171f73967e8');
+  });
+
+  test('unit interval draws are stable and within [0, 1)', () => {
+    const u = unitInterval('x');
+    expect(u).toBe(unitInterval('x'));
+    expect(u).toBeGreaterThanOrEqual(0);
+    expect(u).toBeLessThan(1);
+  });
+
+  test('canonical JSON sorts keys at every depth', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+  });
+
+  test('toJson keeps clean values by reference and cleans what a round trip would change', () => {
+    const clean = { a: [1, 'x', null, { b: true }] };
+    expect(toJson(clean)).toBe(clean);
+    expect(toJson({ a: undefined, b: -0 })).toEqual({ b: 0 });
+    expect(Object.is((toJson({ b: -0 }) as { b: number }).b, 0)).toBe(true);
+    for (const bad of [NaN, Infinity, () => 1, new Date(0), new Map(), [undefined], Symbol('s'), 1n]) {
+      expect(toJson(bad)).toBeUndefined();
+    }
+  });
+});
