@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local stack without Docker: Apache Kafka (KRaft, one combined node), Apicurio Registry
 # (Confluent-compatible API) and Redis, each a process on 127.0.0.1 with its data, log and pid
-# file under $STACK_DIR. Usage: stack.sh up | down | status | env | logs
+# file under $STACK_DIR. Usage: stack.sh deps | up | down | status | env | logs
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -219,10 +219,11 @@ cmd_status() {
 }
 
 case "${1:-}" in
+  deps) require_tools; mkdir -p "$STACK_DIR"; fetch_artifacts ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) print_env ;;
   logs) tail -n "${2:-40}" "$STACK_DIR"/*/*.log ;;
-  *) echo "usage: $0 up | down | status | env | logs [lines]" >&2; exit 2 ;;
+  *) echo "usage: $0 deps | up | down | status | env | logs [lines]" >&2; exit 2 ;;
 esac

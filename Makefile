@@ -1,0 +1,72 @@
+# statewright: `make run` starts the local stack, the orchestrator and the example; `make test`
+# installs what the tests need and runs them all. Everything runs on Node >= 22: when the Node on
+# PATH is older, a pinned Node 24 from the npm registry is installed under .tools/ and used.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NODE_VERSION := 24.21.0
+NODE22_VERSION := 22.23.3
+TOOLS := $(CURDIR)/.tools
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+ifeq ($(shell [ "$(SYSTEM_NODE_MAJOR)" -ge 22 ] 2>/dev/null && echo ok),ok)
+NODE_BIN :=
+else
+NODE_BIN := $(TOOLS)/node-$(NODE_VERSION)/bin
+endif
+export PATH := $(if $(NODE_BIN),$(NODE_BIN):)$(CURDIR)/node_modules/.bin:$(PATH)
+STACK := deploy/local/stack.sh
+
+.PHONY: help node install deps build typecheck lint up down status logs test test-unit-node22 run bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node: ## install the pinned Node when the system one is older than 22
+ifneq ($(NODE_BIN),)
+	@deploy/node/install-node.sh $(NODE_VERSION) $(TOOLS)/node-$(NODE_VERSION)
+endif
+
+node_modules/.installed: package.json package-lock.json | node
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed ## npm packages from the lock file
+
+deps: ## system packages and Maven artifacts of the local stack
+	@$(STACK) deps
+
+build: install ## compile TypeScript to dist/
+	tsc -p tsconfig.build.json
+
+typecheck: install ## type-check everything, type tests included
+	tsc -p tsconfig.json --noEmit
+
+lint: install ## eslint and prettier
+	eslint .
+	prettier --check .
+
+up: deps ## start Kafka, the schema registry and Redis on 127.0.0.1
+	@$(STACK) up
+
+down: ## stop what `make up` started
+	@$(STACK) down
+
+status: ## print where the stack is; non-zero when something is down
+	@$(STACK) status
+
+logs: ## tail the stack's logs
+	@$(STACK) logs
+
+test: install deps typecheck lint build ## everything: unit, integration, and the unit suite on Node 22
+	@test/run.sh unit integration
+	@$(MAKE) --no-print-directory test-unit-node22
+
+test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the truth
+	@deploy/node/install-node.sh $(NODE22_VERSION) $(TOOLS)/node-$(NODE22_VERSION)
+	@PATH=$(TOOLS)/node-$(NODE22_VERSION)/bin:$$PATH RESULTS_SUFFIX=-node22 test/run.sh unit
+
+run: up build ## the local stack, then the orchestrator with the example workflows
+	@echo "The stack is up (make status). The orchestrator and the example arrive with the workers and gateway."
+
+clean: down ## stop the stack and remove build output and stack data
+	rm -rf dist .stack test-results
