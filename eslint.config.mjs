@@ -42,6 +42,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The core decides; it never performs I/O, reads the clock or draws random numbers.
     files: ['services/core/**/*.ts'],
     ignores: ['services/core/**/*.test.ts'],
