@@ -9,7 +9,8 @@ for (const file of process.argv.slice(2)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   for (const suite of report.testResults) {
-    if (suite.status === 'failed' && suite.assertionResults.every((test) => test.status !== 'failed')) failed += 1;
+    if (suite.status === 'failed' && suite.assertionResults.every((test) => test.status !== 'failed'))
+      failed += 1;
   }
 }
 console.log(`${passed} passed, ${failed} failed`);
