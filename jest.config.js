@@ -1,6 +1,15 @@
-// Two projects: `unit` needs no infrastructure; `integration` talks to real Kafka, registry and Redis.
+// Jest projects: `unit` needs no infrastructure; the others talk to real Kafka, registry and Redis,
+// found once per run by the harness's global setup.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const withInfrastructure = (name, timeout) => ({
+  ...common,
+  displayName: name,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  testTimeout: timeout,
+});
 
 module.exports = {
   projects: [
@@ -13,13 +22,8 @@ module.exports = {
         '<rootDir>/test/unit/**/*.test.ts',
       ],
     },
-    {
-      ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
-      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 120000,
-    },
+    withInfrastructure('integration', 120_000),
+    withInfrastructure('e2e', 180_000),
+    withInfrastructure('chaos', 1_200_000),
   ],
 };
