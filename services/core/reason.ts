@@ -25,12 +25,16 @@ export interface Reason {
   readonly message: string;
 }
 
-/** Codes for input that can never be applied as sent: the orchestrator dead-letters these, they are not logged. */
+/**
+ * Codes for input with no instance log to record it in: malformed, for an unknown workflow or
+ * version, or for an instance that does not exist. The orchestrator dead-letters these, so nothing is dropped.
+ */
 export const DEAD_LETTER_CODES: readonly ReasonCode[] = [
   'invalid-command',
   'unknown-workflow',
   'unknown-version',
   'invalid-payload',
+  'unknown-instance',
 ];
 
 export const isDeadLetter = (code: ReasonCode): boolean => DEAD_LETTER_CODES.includes(code);

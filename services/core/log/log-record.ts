@@ -37,7 +37,7 @@ export interface Transition extends RecordBase {
   readonly seq: number;
   /** The version after this transition (changes only on start and migration). */
   readonly version: number;
-  /** `start`, the signal's event name, `cancel`, `task-result`, `timer-fired` or `migrate`. */
+  /** What moved the machine: `start`, the signal's event name, `cancel`, `task-result`, `timeout` (a state's timer fired), `retry` (a backoff ended) or `migrate`. */
   readonly event: string;
   readonly from: string | null;
   readonly to: string;

@@ -1,0 +1,134 @@
+// The decision over one batch of commands, without Kafka: decoded commands in; transitions, tasks, dead letters
+// and the changed instances out. Nothing here is applied: the caller commits it or forgets it.
+import type { IHeaders, Message } from 'kafkajs';
+import {
+  correlationIdOf,
+  handle,
+  isDeadLetter,
+  type Environment,
+  type Instance,
+  type Registry,
+  type Step,
+  type Transition,
+} from '../../core';
+import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
+import { TRACEPARENT, traceparentOf, type InboundCommand } from './inbound-command';
+import type { OutputEncoder } from './output-encoder';
+
+export interface BatchContext {
+  readonly registry: Registry;
+  readonly env: Environment;
+  readonly now: number;
+  /** The consumed partition: transitions go to the same partition number of the transitions topic. */
+  readonly source: { readonly topic: string; readonly partition: number };
+  /** The committed instance, as it was before this batch. */
+  readonly lookup: (correlationId: string) => Instance | undefined;
+  readonly encoder: OutputEncoder;
+  readonly maxRecordBytes: number;
+}
+
+export type CommandOutcome = Step['decision']['kind'] | 'dlq';
+
+export interface BatchDecision {
+  readonly transitions: Message[];
+  readonly tasks: Message[];
+  readonly deadLetters: Message[];
+  /** Instances after the batch, only those it changed. */
+  readonly changes: Map<string, Instance>;
+  readonly outcomes: CommandOutcome[];
+  readonly applied: Transition[];
+}
+
+export function decideBatch(context: BatchContext, commands: readonly InboundCommand[]): BatchDecision {
+  const out: BatchDecision = {
+    transitions: [],
+    tasks: [],
+    deadLetters: [],
+    changes: new Map(),
+    outcomes: [],
+    applied: [],
+  };
+  for (const inbound of commands) {
+    const letter = decideOne(context, out, inbound);
+    if (letter !== undefined) {
+      out.deadLetters.push(deadLetterMessage(context, inbound, letter.code, letter.reason));
+      out.outcomes.push('dlq');
+    }
+  }
+  return out;
+}
+
+interface Letter {
+  readonly code: DeadLetterCode;
+  readonly reason: string;
+}
+
+/** Appends the command's effects to `out`, or answers why it is a dead letter. */
+function decideOne(context: BatchContext, out: BatchDecision, inbound: InboundCommand): Letter | undefined {
+  if (!inbound.decoded.ok) return inbound.decoded;
+  const command = inbound.decoded.command;
+  const id = correlationIdOf(command);
+  if (id !== undefined && inbound.key?.toString() !== id) {
+    return { code: 'invalid-command', reason: `the record key must be the correlationId ${id}` };
+  }
+  const before = id === undefined ? undefined : (out.changes.get(id) ?? context.lookup(id));
+  const step = handle(context.registry, before, command, context.now, context.env);
+  const decision = step.decision;
+  if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {
+    return { code: decision.reason.code as DeadLetterCode, reason: decision.reason.message };
+  }
+  const headers = traceHeaders(inbound.headers);
+  const key = id ?? null;
+  const transitions = step.records.map((record) => ({
+    key,
+    value: context.encoder.record(record),
+    partition: context.source.partition,
+    headers,
+  }));
+  const tasks = step.tasks.map((task) => ({ key, value: context.encoder.task(task), headers }));
+  const largest = Math.max(0, ...[...transitions, ...tasks].map((message) => message.value.length));
+  if (largest > context.maxRecordBytes) {
+    return {
+      code: 'oversized',
+      reason: `an output record of ${largest} bytes exceeds ${context.maxRecordBytes}`,
+    };
+  }
+  out.transitions.push(...transitions);
+  out.tasks.push(...tasks);
+  if (step.records.length > 0 && step.instance !== undefined)
+    out.changes.set(step.instance.correlationId, step.instance);
+  for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
+  out.outcomes.push(decision.kind);
+  return undefined;
+}
+
+function traceHeaders(headers: IHeaders): IHeaders {
+  const traceparent = traceparentOf(headers);
+  return traceparent === undefined ? {} : { [TRACEPARENT]: traceparent };
+}
+
+function deadLetterMessage(
+  context: BatchContext,
+  inbound: InboundCommand,
+  code: DeadLetterCode,
+  reason: string,
+): Message {
+  const headers = Object.entries(inbound.headers).flatMap(([key, raw]) =>
+    (Array.isArray(raw) ? raw : [raw]).map((value) => ({
+      key,
+      value: value === undefined ? null : Buffer.from(value),
+    })),
+  );
+  const value = context.encoder.deadLetter({
+    code,
+    reason,
+    topic: context.source.topic,
+    partition: context.source.partition,
+    offset: Number(inbound.offset),
+    timestamp: Number(inbound.timestamp),
+    key: inbound.key,
+    value: inbound.value,
+    headers,
+  });
+  return { key: inbound.key, value, headers: { ...inbound.headers } };
+}

@@ -1,0 +1,18 @@
+// Encodes what a batch produces into Avro envelope bytes, synchronously, so the batch decision stays a plain function.
+import type { LogRecord, TaskRequest } from '../../core';
+import type { DeadLetterEnvelope } from '../../platform/codec/dead-letter-envelope';
+import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import { toTaskEnvelope } from '../../platform/codec/task-envelope';
+import { toTransitionEnvelope } from '../../platform/codec/transition-envelope';
+
+export interface OutputEncoder {
+  record(record: LogRecord): Buffer;
+  task(task: TaskRequest): Buffer;
+  deadLetter(letter: DeadLetterEnvelope): Buffer;
+}
+
+export const avroOutputEncoder = (codec: EnvelopeCodec): OutputEncoder => ({
+  record: (record) => codec.encode('transition', toTransitionEnvelope(record)),
+  task: (task) => codec.encode('task-request', toTaskEnvelope(task)),
+  deadLetter: (letter) => codec.encode('dead-letter', letter),
+});

@@ -1,0 +1,71 @@
+// The orchestrator process: reads configuration, wires the parts, and stops cleanly on SIGTERM/SIGINT.
+import { EMPTY_ENVIRONMENT } from '../core';
+import { loadConfig } from '../platform/config/orchestrator-config';
+import { EnvelopeCodec } from '../platform/codec/envelope-codec';
+import { createKafka } from '../platform/kafka/kafka-client';
+import { topicNames } from '../platform/kafka/topic-names';
+import { provisionTopics } from '../platform/kafka/topic-provisioner';
+import { createLogger } from '../platform/logging/logger';
+import { MetricsServer } from '../platform/metrics/metrics-server';
+import { OrchestratorMetrics } from '../platform/metrics/orchestrator-metrics';
+import { createRedis } from '../platform/redis/redis-client';
+import { SnapshotStore } from '../platform/redis/snapshot-store';
+import { Orchestrator } from './orchestrator';
+import { defaultRegistry } from './workflows';
+
+const RESTORE_TIMEOUT_MS = 10 * 60_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel, 'statewright-orchestrator');
+  const topics = topicNames(config.topicPrefix);
+  const kafka = createKafka(config.kafka, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  await provisionTopics(admin, topics, {
+    partitions: config.partitions,
+    transitionsRetentionMs: config.transitionsRetentionMs,
+  });
+  const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
+  const redis = createRedis(config.redis);
+  const metrics = new OrchestratorMetrics();
+  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
+  const orchestrator = await Orchestrator.start({
+    kafka,
+    admin,
+    codec,
+    store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
+    registry: defaultRegistry(config),
+    topics,
+    groupId: config.groupId,
+    partitions: config.partitions,
+    snapshot: config.snapshot,
+    timers: config.timers,
+    maxRecordBytes: config.maxRecordBytes,
+    restoreTimeoutMs: RESTORE_TIMEOUT_MS,
+    env: EMPTY_ENVIRONMENT,
+    metrics,
+    logger,
+  });
+  const shutdown = async (signal: string): Promise<void> => {
+    logger.info({ signal }, 'stopping');
+    try {
+      await orchestrator.stop();
+      await admin.disconnect();
+      redis.disconnect();
+      await metricsServer.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'stop failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+// The orchestrator's Kafka wiring: one group consumer over the commands topic, a partition processor per owned
+// partition, timers, and an orderly stop. Decisions live in PartitionProcessor and decideBatch, not here.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
+import { decodeCommands } from './batch/command-decoder';
+import { CommandPublisher } from './client/command-publisher';
+import { PartitionAssignment } from './partition-assignment';
+import type { PartitionProcessor } from './partition/partition-processor';
+import type { ProcessorDeps } from './partition/processor-deps';
+import { TimerScheduler, type TimerPolicy } from './timer/timer-scheduler';
+
+export interface OrchestratorOptions extends ProcessorDeps {
+  readonly partitions: number;
+  readonly timers: TimerPolicy;
+}
+
+/** Pause before re-reading a batch whose input could not be prepared (registry or restore failure). */
+const RETRY_BACKOFF_MS = 250;
+
+export class Orchestrator {
+  private readonly assignment: PartitionAssignment;
+  private readonly timers: TimerScheduler;
+  private reassigning: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(
+    private readonly options: OrchestratorOptions,
+    private readonly consumer: Consumer,
+    private readonly publisher: CommandPublisher,
+  ) {
+    this.assignment = new PartitionAssignment(options);
+    this.timers = new TimerScheduler(
+      () => this.assignment.ready(),
+      publisher,
+      options.timers,
+      options.metrics,
+      options.logger,
+    );
+  }
+
+  static async start(options: OrchestratorOptions): Promise<Orchestrator> {
+    const consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+    });
+    const publisher = await CommandPublisher.connect(options.kafka, options.codec, options.topics);
+    const orchestrator = new Orchestrator(options, consumer, publisher);
+    await orchestrator.run();
+    return orchestrator;
+  }
+
+  /** Partitions whose processor exists or is being restored. */
+  owned(): number[] {
+    return this.assignment.owned();
+  }
+
+  private async run(): Promise<void> {
+    const { consumer, options } = this;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = payload.memberAssignment[options.topics.commands] ?? [];
+      this.reassigning = this.reassigning.then(() => this.reassign(assigned));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topics.commands, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitions,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.timers.start();
+  }
+
+  private async reassign(assigned: readonly number[]): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.assignment.reassign(assigned);
+      this.options.logger.info({ partitions: [...assigned].sort((a, b) => a - b) }, 'orchestrator ready');
+    } catch (error) {
+      this.options.logger.error({ err: error, partitions: assigned }, 'restoring assigned partitions failed');
+    }
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale() || this.stopped) return;
+    let processor: PartitionProcessor;
+    let commands;
+    try {
+      processor = await this.assignment.processor(batch.partition, payload.heartbeat);
+      commands = await decodeCommands(this.options.codec, batch.messages);
+    } catch (error) {
+      this.options.logger.warn({ err: error, partition: batch.partition }, 'batch input not ready: retrying');
+      this.rewind(batch);
+      await delay(RETRY_BACKOFF_MS);
+      return;
+    }
+    await this.assignment.exclusive(batch.partition, async () => {
+      try {
+        const decision = await processor.process(commands, batch.lastOffset(), Date.now());
+        payload.resolveOffset(batch.lastOffset());
+        this.count(decision.outcomes, decision.applied, commands.length);
+      } catch (error) {
+        await this.forget(batch, error);
+      }
+    });
+    await payload.heartbeat();
+  }
+
+  /** Any failure around a transaction: the batch did not happen for us; restore the partition and read it again. */
+  private async forget(batch: Batch, error: unknown): Promise<void> {
+    const fenced = (error as { code?: unknown }).code === 'transaction-fenced';
+    this.options.metrics.aborts.inc({ fenced: String(fenced) });
+    this.options.logger.warn({ err: error, partition: batch.partition, fenced }, 'batch transaction failed');
+    this.rewind(batch);
+    await this.assignment
+      .release(batch.partition, 'discard')
+      .catch((releaseError: unknown) =>
+        this.options.logger.error(
+          { err: releaseError, partition: batch.partition },
+          'discarding the partition failed',
+        ),
+      );
+  }
+
+  private rewind(batch: Batch): void {
+    const offset = batch.firstOffset();
+    if (offset !== null) this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
+  }
+
+  private count(
+    outcomes: readonly string[],
+    applied: readonly { workflow: string; from: string | null; to: string; event: string }[],
+    size: number,
+  ): void {
+    const { metrics } = this.options;
+    metrics.batchSize.observe(size);
+    for (const outcome of outcomes) metrics.commandOutcomes.inc({ outcome });
+    for (const t of applied)
+      metrics.transitions.inc({ workflow: t.workflow, from: t.from ?? '', to: t.to, event: t.event });
+  }
+
+  /** SIGTERM and revocation share this path: the last batch ends, snapshots are flushed, clients disconnect. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.timers.stop();
+    await this.consumer.disconnect();
+    await this.reassigning;
+    try {
+      await this.assignment.releaseAll();
+    } finally {
+      await this.publisher.disconnect();
+    }
+  }
+}

@@ -1,0 +1,165 @@
+// PartitionProcessor: the single writer of one commands partition. It restores its state from the snapshot and
+// the transitions changelog, then turns each batch into one transaction: outputs, offsets, commit.
+import type { RecordMetadata, TopicMessages } from 'kafkajs';
+import { dueTimers, type TimerFiredCommand } from '../../core';
+import { TransactionalProducer } from '../../platform/kafka/transactional-producer';
+import { SnapshotError } from '../../platform/redis/snapshot-error';
+import type { Snapshot } from '../../platform/redis/snapshot-store';
+import { decideBatch, type BatchDecision } from '../batch/batch-decision';
+import type { InboundCommand } from '../batch/inbound-command';
+import { avroOutputEncoder, type OutputEncoder } from '../batch/output-encoder';
+import { replayTransitions } from '../restore/transition-replay';
+import { SnapshotWriter } from '../snapshot/snapshot-writer';
+import { PartitionState } from './partition-state';
+import { transactionalIdOf, type ProcessorDeps } from './processor-deps';
+
+export class PartitionProcessor {
+  private readonly encoder: OutputEncoder;
+
+  private constructor(
+    private readonly deps: ProcessorDeps,
+    readonly partition: number,
+    private readonly producer: TransactionalProducer,
+    readonly state: PartitionState,
+    private readonly snapshots: SnapshotWriter,
+  ) {
+    this.encoder = avroOutputEncoder(deps.codec);
+  }
+
+  /** Fence (InitProducerId), load the snapshot, replay the changelog after it; only then may batches run. */
+  static async restore(
+    deps: ProcessorDeps,
+    partition: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<PartitionProcessor> {
+    const started = Date.now();
+    const producer = new TransactionalProducer(deps.kafka, transactionalIdOf(deps, partition), deps.logger);
+    await producer.connect();
+    try {
+      const snapshot = await loadSnapshot(deps, partition);
+      const state = new PartitionState(snapshot.instances, snapshot.offset);
+      const replayed = await replayTransitions(deps.kafka, deps.admin, deps.codec, {
+        topic: deps.topics.transitions,
+        partition,
+        after: snapshot.offset,
+        groupPrefix: deps.groupId,
+        timeoutMs: deps.restoreTimeoutMs,
+        apply: (record, offset) => state.fold(record, offset),
+        heartbeat,
+      });
+      const seconds = (Date.now() - started) / 1000;
+      deps.metrics.restoreSeconds.observe(seconds);
+      deps.logger.info(
+        {
+          partition,
+          seconds,
+          instances: state.instances.size,
+          snapshotOffset: snapshot.offset,
+          replayed,
+          offset: state.lastOffset,
+        },
+        'partition restored',
+      );
+      const writer = new SnapshotWriter(
+        deps.store,
+        partition,
+        state,
+        deps.snapshot,
+        deps.metrics,
+        deps.logger,
+      );
+      return new PartitionProcessor(deps, partition, producer, state, writer);
+    } catch (error) {
+      await producer.disconnect();
+      throw error;
+    }
+  }
+
+  /** Decides the batch and commits it in one transaction; state changes only once the commit succeeded. */
+  async process(
+    commands: readonly InboundCommand[],
+    lastOffset: string,
+    now: number,
+  ): Promise<BatchDecision> {
+    const { deps, partition } = this;
+    const decision = decideBatch(
+      {
+        registry: deps.registry,
+        env: deps.env,
+        now,
+        source: { topic: deps.topics.commands, partition },
+        lookup: (id) => this.state.get(id),
+        encoder: this.encoder,
+        maxRecordBytes: deps.maxRecordBytes,
+      },
+      commands,
+    );
+    const started = Date.now();
+    const metadata = await this.producer.commit({
+      topicMessages: this.topicMessages(decision),
+      offsets: {
+        consumerGroupId: deps.groupId,
+        topic: deps.topics.commands,
+        partition,
+        offset: String(Number(lastOffset) + 1),
+      },
+    });
+    deps.metrics.commitSeconds.observe((Date.now() - started) / 1000);
+    this.state.commit(decision.changes, this.lastTransitionOffset(metadata, decision.transitions.length));
+    await this.snapshots.committed(decision.changes.keys());
+    return decision;
+  }
+
+  /** Due timers of committed instances, as `timer-fired` commands. */
+  dueTimers(now: number): TimerFiredCommand[] {
+    return this.state.dueAt(now).flatMap((instance) => dueTimers(instance, now));
+  }
+
+  /** Revocation or shutdown: the last batch has committed or aborted; write the snapshot and let go. */
+  async close(): Promise<void> {
+    try {
+      await this.snapshots.close();
+    } finally {
+      await this.producer.disconnect();
+    }
+  }
+
+  /** After a failed transaction: forget this processor without writing a snapshot of uncertain state. */
+  async discard(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  private topicMessages(decision: BatchDecision): TopicMessages[] {
+    const { topics } = this.deps;
+    return [
+      { topic: topics.transitions, messages: decision.transitions },
+      { topic: topics.tasks, messages: decision.tasks },
+      { topic: topics.dlq, messages: decision.deadLetters },
+    ].filter((entry) => entry.messages.length > 0);
+  }
+
+  /** The offset of this batch's last transitions record, from the produce response's base offset. */
+  private lastTransitionOffset(metadata: RecordMetadata[], count: number): number | null {
+    if (count === 0) return null;
+    const entry = metadata.find(
+      (m) => m.topicName === this.deps.topics.transitions && m.partition === this.partition,
+    );
+    if (entry?.baseOffset === undefined) {
+      throw new Error(
+        `no produce metadata for ${this.deps.topics.transitions}/${this.partition}: the snapshot offset would be unknown`,
+      );
+    }
+    return Number(entry.baseOffset) + count - 1;
+  }
+}
+
+/** Redis is a cache: an unreadable or unreachable snapshot costs a full replay, never the partition. */
+async function loadSnapshot(deps: ProcessorDeps, partition: number): Promise<Snapshot> {
+  try {
+    return await deps.store.load(partition);
+  } catch (error) {
+    const level = error instanceof SnapshotError ? 'warn' : 'error';
+    deps.logger[level]({ err: error, partition }, 'snapshot unreadable: replaying the whole changelog');
+    return { instances: new Map(), offset: null };
+  }
+}

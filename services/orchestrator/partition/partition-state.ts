@@ -1,0 +1,57 @@
+// The committed state of one partition: its instances, the transitions offset they reflect, and an index of
+// instances with pending timers so the timer tick does not scan every instance.
+import { evolve, nextDue, type Instance, type LogRecord } from '../../core';
+
+export class PartitionState {
+  private readonly due = new Map<string, number>();
+
+  constructor(
+    readonly instances: Map<string, Instance>,
+    /** Offset of the last transitions record folded in; null when none was. */
+    private offset: number | null,
+  ) {
+    for (const instance of instances.values()) this.index(instance);
+  }
+
+  get lastOffset(): number | null {
+    return this.offset;
+  }
+
+  get(correlationId: string): Instance | undefined {
+    return this.instances.get(correlationId);
+  }
+
+  /** Replay: folds one record read from the transitions partition at `offset`. */
+  fold(record: LogRecord, offset: number): void {
+    const next = evolve(this.instances.get(record.correlationId), record);
+    this.put(next);
+    this.offset = offset;
+  }
+
+  /** After a commit: the batch's instances become the committed ones. */
+  commit(changes: ReadonlyMap<string, Instance>, lastOffset: number | null): void {
+    for (const instance of changes.values()) this.put(instance);
+    if (lastOffset !== null) this.offset = lastOffset;
+  }
+
+  /** Instances with at least one timer due at `now`. */
+  dueAt(now: number): Instance[] {
+    const found: Instance[] = [];
+    for (const [correlationId, dueAt] of this.due) {
+      const instance = this.instances.get(correlationId);
+      if (dueAt <= now && instance !== undefined) found.push(instance);
+    }
+    return found;
+  }
+
+  private put(instance: Instance): void {
+    this.instances.set(instance.correlationId, instance);
+    this.index(instance);
+  }
+
+  private index(instance: Instance): void {
+    const dueAt = nextDue(instance);
+    if (dueAt === null) this.due.delete(instance.correlationId);
+    else this.due.set(instance.correlationId, dueAt);
+  }
+}

@@ -1,0 +1,30 @@
+// What every partition processor of one orchestrator shares: clients, codec, store, registry and settings.
+import type { Admin, Kafka } from 'kafkajs';
+import type { Environment, Registry } from '../../core';
+import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import type { TopicNames } from '../../platform/kafka/topic-names';
+import type { Logger } from '../../platform/logging/logger';
+import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { SnapshotStore } from '../../platform/redis/snapshot-store';
+import type { SnapshotPolicy } from '../snapshot/snapshot-writer';
+
+export interface ProcessorDeps {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly codec: EnvelopeCodec;
+  readonly store: SnapshotStore;
+  readonly registry: Registry;
+  readonly topics: TopicNames;
+  readonly groupId: string;
+  readonly snapshot: SnapshotPolicy;
+  readonly maxRecordBytes: number;
+  readonly restoreTimeoutMs: number;
+  /** The environment guards see; the orchestrator keeps it simple and passes the empty one. */
+  readonly env: Environment;
+  readonly metrics: OrchestratorMetrics;
+  readonly logger: Logger;
+}
+
+/** `<group>.<commandsTopic>.<partition>`: a new owner of the partition fences the previous one. */
+export const transactionalIdOf = (deps: ProcessorDeps, partition: number): string =>
+  `${deps.groupId}.${deps.topics.commands}.${partition}`;

@@ -1,0 +1,70 @@
+// Write-behind snapshots of one partition: committed changes are marked dirty and written to Redis together,
+// at most every `intervalMs` or as soon as `maxDirty` instances wait, with the transitions offset they reflect.
+import type { Logger } from '../../platform/logging/logger';
+import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { SnapshotStore } from '../../platform/redis/snapshot-store';
+import type { PartitionState } from '../partition/partition-state';
+
+export interface SnapshotPolicy {
+  readonly intervalMs: number;
+  readonly maxDirty: number;
+}
+
+export class SnapshotWriter {
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly partition: number,
+    private readonly state: PartitionState,
+    private readonly policy: SnapshotPolicy,
+    private readonly metrics: OrchestratorMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Called after a commit with the correlation ids the batch changed. */
+  async committed(changed: Iterable<string>): Promise<void> {
+    for (const id of changed) this.dirty.add(id);
+    if (this.dirty.size >= this.policy.maxDirty) return this.flush();
+    if (this.dirty.size > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => void this.flush(), this.policy.intervalMs);
+    }
+  }
+
+  /** Writes every dirty instance; writes are serialised so offsets reach Redis in order. */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing = this.writing.then(() => this.writeDirty());
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  /** The payload is taken synchronously from committed state, so instances and offset agree. */
+  private async writeDirty(): Promise<void> {
+    const offset = this.state.lastOffset;
+    if (this.dirty.size === 0 || offset === null) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    const put = ids.flatMap((id) => {
+      const instance = this.state.get(id);
+      return instance === undefined ? [] : [[id, JSON.stringify(instance)] as const];
+    });
+    try {
+      const written = await this.store.write(this.partition, { offset, put, remove: [] });
+      this.metrics.snapshotWrites.inc({ result: written ? 'ok' : 'stale' });
+    } catch (error) {
+      for (const id of ids) this.dirty.add(id);
+      this.metrics.snapshotWrites.inc({ result: 'error' });
+      this.logger.error(
+        { err: error, partition: this.partition, instances: ids.length },
+        'snapshot write failed',
+      );
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// Avro codec on a Confluent-compatible registry: registers the envelopes once, then encodes without the registry
+// and decodes with it only for writer schemas it has not seen, so known schemas survive a registry outage.
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import avro, { type Type } from 'avsc';
+import type { TopicNames } from '../kafka/topic-names';
+import { EncodeError, RegistryUnavailableError, UndecodableError, UnknownSchemaError } from './codec-error';
+import {
+  ENVELOPE_KINDS,
+  readSchema,
+  schemasDirectory,
+  subjectOf,
+  type EnvelopeKind,
+} from './envelope-schemas';
+
+const MAGIC_BYTE = 0;
+const HEADER_BYTES = 5;
+
+interface Registered {
+  readonly id: number;
+  readonly type: Type;
+  readonly header: Buffer;
+}
+
+export interface CodecOptions {
+  readonly registryUrl: string;
+  readonly topics: TopicNames;
+  readonly schemasDir?: string;
+}
+
+export class EnvelopeCodec {
+  /** (kind, writer id) → how to read it into this kind's reader schema. */
+  private readonly readers = new Map<string, (payload: Buffer) => unknown>();
+
+  private constructor(
+    private readonly registry: SchemaRegistry,
+    private readonly registered: ReadonlyMap<EnvelopeKind, Registered>,
+  ) {}
+
+  /** Registers the four envelopes under `<topic>-value`; fails if the registry refuses them. */
+  static async connect(options: CodecOptions): Promise<EnvelopeCodec> {
+    const registry = new SchemaRegistry({
+      host: options.registryUrl,
+      retry: { retries: 2, initialRetryTimeInSecs: 0.05, maxRetryTimeInSecs: 1 },
+    });
+    const directory = options.schemasDir ?? schemasDirectory();
+    const registered = new Map<EnvelopeKind, Registered>();
+    for (const kind of ENVELOPE_KINDS) {
+      const schema = readSchema(kind, directory);
+      const subject = subjectOf(kind, options.topics);
+      const { id } = await registry.register(
+        { type: 'AVRO' as never, schema: JSON.stringify(schema) },
+        { subject },
+      );
+      const header = Buffer.alloc(HEADER_BYTES);
+      header.writeUInt8(MAGIC_BYTE, 0);
+      header.writeUInt32BE(id, 1);
+      registered.set(kind, { id, type: avro.Type.forSchema(schema as avro.Schema), header });
+    }
+    return new EnvelopeCodec(registry, registered);
+  }
+
+  schemaId(kind: EnvelopeKind): number {
+    return this.entry(kind).id;
+  }
+
+  /** Synchronous: uses only the schema registered at connect. */
+  encode(kind: EnvelopeKind, value: object): Buffer {
+    const { type, header } = this.entry(kind);
+    try {
+      return Buffer.concat([header, type.toBuffer(value)]);
+    } catch (error) {
+      throw new EncodeError(`${kind} does not fit its schema: ${String(error)}`, { cause: error });
+    }
+  }
+
+  /** Decodes into this kind's reader schema, resolving from the writer's schema when it differs. */
+  async decode(kind: EnvelopeKind, bytes: Buffer | null): Promise<unknown> {
+    if (bytes === null || bytes.length < HEADER_BYTES || bytes.readUInt8(0) !== MAGIC_BYTE) {
+      throw new UndecodableError('not a schema-registry framed value (missing magic byte or header)');
+    }
+    const writerId = bytes.readUInt32BE(1);
+    const read = this.readers.get(`${kind}:${writerId}`) ?? (await this.readerFor(kind, writerId));
+    try {
+      return read(bytes.subarray(HEADER_BYTES));
+    } catch (error) {
+      throw new UndecodableError(`bad Avro for ${kind} (schema id ${writerId}): ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private async readerFor(kind: EnvelopeKind, writerId: number): Promise<(payload: Buffer) => unknown> {
+    const reader = this.entry(kind).type;
+    const writer = writerId === this.entry(kind).id ? reader : await this.writerSchema(writerId);
+    let read: (payload: Buffer) => unknown;
+    if (writer === reader) {
+      read = (payload) => reader.fromBuffer(payload);
+    } else {
+      let resolver: avro.Resolver;
+      try {
+        resolver = reader.createResolver(writer);
+      } catch (error) {
+        throw new UndecodableError(`schema id ${writerId} cannot be read as ${kind}: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      read = (payload) => reader.fromBuffer(payload, resolver);
+    }
+    this.readers.set(`${kind}:${writerId}`, read);
+    return read;
+  }
+
+  private async writerSchema(writerId: number): Promise<Type> {
+    try {
+      const schema = await this.registry.getSchema(writerId);
+      if (!avro.Type.isType(schema))
+        throw new UndecodableError(`schema id ${writerId} is not an Avro schema`);
+      return schema as unknown as Type;
+    } catch (error) {
+      if (error instanceof UndecodableError) throw error;
+      const status = (error as { status?: unknown }).status;
+      // Only a 404 is the registry's answer; mappersmith reports network failures as status 400.
+      if (status === 404) throw new UnknownSchemaError(writerId, { cause: error });
+      throw new RegistryUnavailableError(
+        `registry did not answer for schema id ${writerId}: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private entry(kind: EnvelopeKind): Registered {
+    const found = this.registered.get(kind);
+    if (found === undefined) throw new EncodeError(`no schema registered for ${kind}`);
+    return found;
+  }
+}

@@ -1,0 +1,39 @@
+// Classifies kafkajs errors by the protocol error they carry, looking through kafkajs' retry wrappers.
+
+interface Carrier {
+  readonly type?: unknown;
+  readonly code?: unknown;
+  readonly cause?: unknown;
+  readonly originalError?: unknown;
+}
+
+function* chain(error: unknown): Generator<Carrier> {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const carrier = current as Carrier;
+    yield carrier;
+    current = carrier.cause ?? carrier.originalError;
+  }
+}
+
+const FENCED_TYPES = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
+/** PRODUCER_FENCED (90) is newer than kafkajs' error table; it arrives as an unknown code. */
+const FENCED_CODES = new Set([47, 90]);
+
+/** Another producer initialised the same transactionalId: this process no longer owns the partition. */
+export function isFenced(error: unknown): boolean {
+  for (const carrier of chain(error)) {
+    if (typeof carrier.type === 'string' && FENCED_TYPES.has(carrier.type)) return true;
+    if (typeof carrier.code === 'number' && FENCED_CODES.has(carrier.code)) return true;
+  }
+  return false;
+}
+
+export function isConcurrentTransactions(error: unknown): boolean {
+  for (const carrier of chain(error)) if (carrier.type === 'CONCURRENT_TRANSACTIONS') return true;
+  return false;
+}

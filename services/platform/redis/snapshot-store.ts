@@ -1,0 +1,108 @@
+// SnapshotStore: per partition, a Redis hash of instances (field = correlationId) and a meta hash with the
+// transitions offset the instances reflect. Writes are atomic and never move the offset backwards.
+import type { Redis } from 'ioredis';
+import type { Instance } from '../../core';
+import { SnapshotError } from './snapshot-error';
+import { snapshotKeys, type SnapshotKeys } from './snapshot-keys';
+
+/** KEYS: instances, meta. ARGV: offset, number of puts, puts as field/value pairs, then fields to delete. */
+const SAVE_SCRIPT = `
+local current = redis.call('HGET', KEYS[2], 'offset')
+local offset = tonumber(ARGV[1])
+if current and tonumber(current) > offset then return 0 end
+local puts = tonumber(ARGV[2])
+for i = 0, puts - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
+for i = 3 + 2 * puts, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+redis.call('HSET', KEYS[2], 'offset', ARGV[1])
+return 1
+`;
+
+export interface SnapshotWrite {
+  /** Offset of the last transitions record the written instances reflect. */
+  readonly offset: number;
+  readonly put: readonly (readonly [string, string])[];
+  readonly remove: readonly string[];
+}
+
+export interface Snapshot {
+  readonly instances: Map<string, Instance>;
+  /** Offset of the last transitions record reflected; null when no snapshot exists. */
+  readonly offset: number | null;
+}
+
+const SCAN_COUNT = 1000;
+const LOAD_ATTEMPTS = 5;
+
+type SaveCommand = (instances: string, meta: string, ...args: string[]) => Promise<number>;
+
+export class SnapshotStore {
+  private readonly save: SaveCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly redisPrefix: string,
+    private readonly topicPrefix: string,
+  ) {
+    redis.defineCommand('statewrightSaveSnapshot', { numberOfKeys: 2, lua: SAVE_SCRIPT });
+    const command = (redis as unknown as { statewrightSaveSnapshot: SaveCommand }).statewrightSaveSnapshot;
+    this.save = command.bind(redis);
+  }
+
+  keys(partition: number): SnapshotKeys {
+    return snapshotKeys(this.redisPrefix, this.topicPrefix, partition);
+  }
+
+  /** Returns false when the stored snapshot is already at a later offset (a stale writer); nothing is changed then. */
+  async write(partition: number, write: SnapshotWrite): Promise<boolean> {
+    const keys = this.keys(partition);
+    const args = [String(write.offset), String(write.put.length)];
+    for (const [field, value] of write.put) args.push(field, value);
+    args.push(...write.remove);
+    return (await this.save(keys.instances, keys.meta, ...args)) === 1;
+  }
+
+  /** Scans the hash; a write landing during the scan is detected by the offset moving, and the scan is redone. */
+  async load(partition: number): Promise<Snapshot> {
+    const keys = this.keys(partition);
+    for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
+      const before = await this.offsetOf(keys);
+      const instances = await this.scan(keys);
+      if ((await this.offsetOf(keys)) === before) return { instances, offset: before };
+    }
+    throw new SnapshotError(`snapshot of partition ${partition} kept changing while it was read`);
+  }
+
+  async clear(partition: number): Promise<void> {
+    const keys = this.keys(partition);
+    await this.redis.del(keys.instances, keys.meta);
+  }
+
+  private async offsetOf(keys: SnapshotKeys): Promise<number | null> {
+    const raw = await this.redis.hget(keys.meta, 'offset');
+    if (raw === null) return null;
+    const offset = Number(raw);
+    if (!Number.isSafeInteger(offset)) throw new SnapshotError(`snapshot offset ${raw} is not an integer`);
+    return offset;
+  }
+
+  private async scan(keys: SnapshotKeys): Promise<Map<string, Instance>> {
+    const instances = new Map<string, Instance>();
+    let cursor = '0';
+    do {
+      const [next, entries] = await this.redis.hscan(keys.instances, cursor, 'COUNT', SCAN_COUNT);
+      for (let i = 0; i + 1 < entries.length; i += 2) {
+        instances.set(entries[i] as string, parseInstance(entries[i] as string, entries[i + 1] as string));
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return instances;
+  }
+}
+
+function parseInstance(field: string, json: string): Instance {
+  try {
+    return JSON.parse(json) as Instance;
+  } catch (error) {
+    throw new SnapshotError(`snapshot of ${field} is not JSON`, { cause: error });
+  }
+}

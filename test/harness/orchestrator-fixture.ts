@@ -1,0 +1,143 @@
+// Everything an orchestrator integration suite needs in its own namespace: topics, codec, Redis, a publisher,
+// and in-process orchestrators that the suite starts and must stop.
+import { Redis } from 'ioredis';
+import { logLevel, type Admin, type Kafka } from 'kafkajs';
+import { Kafka as KafkaClient } from 'kafkajs';
+import { EMPTY_ENVIRONMENT, type Registry } from '../../services/core';
+import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
+import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
+import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
+import { createLogger, type Logger } from '../../services/platform/logging/logger';
+import { OrchestratorMetrics } from '../../services/platform/metrics/orchestrator-metrics';
+import { SnapshotStore } from '../../services/platform/redis/snapshot-store';
+import { CommandPublisher } from '../../services/orchestrator/client/command-publisher';
+import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';
+import { endpoints, testNamespace, type TestNamespace } from './namespace';
+
+export class OrchestratorFixture {
+  private readonly running = new Set<Orchestrator>();
+  private readonly starting = new Set<Promise<Orchestrator>>();
+
+  private constructor(
+    readonly namespace: TestNamespace,
+    readonly topics: TopicNames,
+    readonly kafka: Kafka,
+    readonly admin: Admin,
+    readonly codec: EnvelopeCodec,
+    readonly redis: Redis,
+    readonly store: SnapshotStore,
+    readonly publisher: CommandPublisher,
+    readonly logger: Logger,
+    readonly partitions: number,
+  ) {}
+
+  static async create(label: string, partitions = 2): Promise<OrchestratorFixture> {
+    const namespace = testNamespace(label);
+    const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
+    const kafka = new KafkaClient({
+      clientId: namespace.prefix,
+      brokers: kafkaBrokers.split(','),
+      retry: { initialRetryTime: 25, retries: 8 },
+      logLevel: logLevel.NOTHING,
+    });
+    const topics = topicNames(namespace.prefix);
+    const admin = kafka.admin();
+    await admin.connect();
+    const redis = new Redis(redisUrl);
+    try {
+      await provisionTopics(admin, topics, { partitions, transitionsRetentionMs: -1 });
+      const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
+      const publisher = await CommandPublisher.connect(kafka, codec, topics);
+      const store = new SnapshotStore(redis, namespace.redisPrefix, namespace.prefix);
+      const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', namespace.prefix);
+      return new OrchestratorFixture(
+        namespace,
+        topics,
+        kafka,
+        admin,
+        codec,
+        redis,
+        store,
+        publisher,
+        logger,
+        partitions,
+      );
+    } catch (error) {
+      await admin.disconnect();
+      redis.disconnect();
+      throw error;
+    }
+  }
+
+  options(registry: Registry, overrides: Partial<OrchestratorOptions> = {}): OrchestratorOptions {
+    return {
+      kafka: this.kafka,
+      admin: this.admin,
+      codec: this.codec,
+      store: this.store,
+      registry,
+      topics: this.topics,
+      groupId: this.namespace.groupId,
+      partitions: this.partitions,
+      snapshot: { intervalMs: 100, maxDirty: 1000 },
+      timers: { tickMs: 100, republishMs: 2_000 },
+      maxRecordBytes: 1_000_000,
+      restoreTimeoutMs: 60_000,
+      env: EMPTY_ENVIRONMENT,
+      metrics: new OrchestratorMetrics(),
+      logger: this.logger,
+      ...overrides,
+    };
+  }
+
+  async startOrchestrator(
+    registry: Registry,
+    overrides: Partial<OrchestratorOptions> = {},
+  ): Promise<Orchestrator> {
+    const starting = Orchestrator.start(this.options(registry, overrides));
+    this.starting.add(starting);
+    try {
+      const orchestrator = await starting;
+      this.running.add(orchestrator);
+      return orchestrator;
+    } finally {
+      this.starting.delete(starting);
+    }
+  }
+
+  async stopOrchestrator(orchestrator: Orchestrator): Promise<void> {
+    this.running.delete(orchestrator);
+    await orchestrator.stop();
+  }
+
+  /** Deletes this suite's Redis keys only (never FLUSHALL: the Redis is shared). */
+  async deleteRedisKeys(): Promise<number> {
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.namespace.redisPrefix}:*`,
+        'COUNT',
+        500,
+      );
+      if (keys.length > 0) deleted += await this.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return deleted;
+  }
+
+  async close(): Promise<void> {
+    // A start still under way when a test failed must finish before it can be stopped.
+    await Promise.allSettled([...this.starting]);
+    const results = await Promise.allSettled([...this.running].map((orchestrator) => orchestrator.stop()));
+    this.running.clear();
+    await this.deleteRedisKeys();
+    await this.publisher.disconnect();
+    await this.admin.disconnect();
+    this.redis.disconnect();
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+}

@@ -1,0 +1,124 @@
+// The Avro codec against the real registry: round trips of every envelope, typed decode failures, and work
+// continuing for known schemas while the registry is unreachable.
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { commandId, correlationId, type StartCommand, type Transition } from '../../../services/core';
+import {
+  RegistryUnavailableError,
+  UndecodableError,
+  UnknownSchemaError,
+} from '../../../services/platform/codec/codec-error';
+import {
+  fromCommandEnvelope,
+  toCommandEnvelope,
+  type CommandEnvelope,
+} from '../../../services/platform/codec/command-envelope';
+import { EnvelopeCodec } from '../../../services/platform/codec/envelope-codec';
+import { readSchema, schemasDirectory } from '../../../services/platform/codec/envelope-schemas';
+import {
+  fromTransitionEnvelope,
+  toTransitionEnvelope,
+  type TransitionEnvelope,
+} from '../../../services/platform/codec/transition-envelope';
+import { topicNames } from '../../../services/platform/kafka/topic-names';
+import { endpoints, testNamespace } from '../../harness/namespace';
+import { TcpProxy } from '../../harness/tcp-proxy';
+
+jest.setTimeout(60_000);
+
+const topics = topicNames(testNamespace('codec').prefix);
+const start: StartCommand = {
+  type: 'start',
+  commandId: commandId('c-1'),
+  correlationId: correlationId('order-1'),
+  workflow: 'order-saga',
+  actor: 'test',
+  timestamp: 1_700_000_000_000,
+  expectedSeq: null,
+  sourceSeq: 3,
+  input: { orderId: 'o-1', nested: [1, 'two'] },
+  version: null,
+};
+
+/** A producer on an older Command schema (no sourceSeq): readable by the current one, BACKWARD-compatible. */
+async function legacyCommand(registryUrl: string): Promise<Buffer> {
+  const registry = new SchemaRegistry({ host: registryUrl });
+  const schema = readSchema('command', schemasDirectory());
+  const fields = (schema.fields as { name: string }[]).filter((field) => field.name !== 'sourceSeq');
+  const { id } = await registry.register(
+    { type: 'AVRO' as never, schema: JSON.stringify({ ...schema, fields }) },
+    { subject: `${topics.commands}-legacy-value` },
+  );
+  const { sourceSeq: _dropped, ...legacy } = toCommandEnvelope(start);
+  return registry.encode(id, legacy);
+}
+
+test('every envelope round-trips through the registry, and commands map back to the core shape', async () => {
+  const codec = await EnvelopeCodec.connect({ registryUrl: endpoints().schemaRegistryUrl, topics });
+  const decoded = (await codec.decode(
+    'command',
+    codec.encode('command', toCommandEnvelope(start)),
+  )) as CommandEnvelope;
+  expect(fromCommandEnvelope(decoded)).toEqual({ ok: true, command: { ...start } });
+  const record = {
+    kind: 'transition',
+    correlationId: 'order-1',
+    workflow: 'order-saga',
+    commandId: 'c-1',
+    causation: null,
+    actor: 'test',
+    at: 1_700_000_000_000,
+    seq: 1,
+    event: 'start',
+    from: null,
+    to: 'validating',
+    status: 'running',
+  } as unknown as Transition;
+  const transition = (await codec.decode(
+    'transition',
+    codec.encode('transition', toTransitionEnvelope(record)),
+  )) as TransitionEnvelope;
+  expect(fromTransitionEnvelope(transition)).toEqual(record);
+  expect(transition).toMatchObject({ kind: 'transition', seq: 1, to: 'validating' });
+  const subjects = (await (await fetch(`${endpoints().schemaRegistryUrl}/subjects`)).json()) as string[];
+  expect(subjects).toEqual(
+    expect.arrayContaining([
+      `${topics.commands}-value`,
+      `${topics.transitions}-value`,
+      `${topics.tasks}-value`,
+      `${topics.dlq}-value`,
+    ]),
+  );
+});
+
+test('decoding tells undecodable bytes from an unknown schema id', async () => {
+  const codec = await EnvelopeCodec.connect({ registryUrl: endpoints().schemaRegistryUrl, topics });
+  await expect(codec.decode('command', Buffer.from('not avro at all'))).rejects.toBeInstanceOf(
+    UndecodableError,
+  );
+  const truncated = codec.encode('command', toCommandEnvelope(start)).subarray(0, 12);
+  await expect(codec.decode('command', truncated)).rejects.toMatchObject({ code: 'undecodable' });
+  const unknown = Buffer.alloc(10);
+  unknown.writeUInt32BE(1_999_999_999, 1);
+  await expect(codec.decode('command', unknown)).rejects.toBeInstanceOf(UnknownSchemaError);
+});
+
+test('with the registry unreachable, known schemas still encode and decode; unknown ones fail as retriable', async () => {
+  const registryUrl = new URL(endpoints().schemaRegistryUrl);
+  const proxy = await TcpProxy.start(registryUrl.hostname, Number(registryUrl.port));
+  try {
+    const proxied = `${registryUrl.protocol}//127.0.0.1:${proxy.port}${registryUrl.pathname}`;
+    const codec = await EnvelopeCodec.connect({ registryUrl: proxied, topics });
+    const legacy = await legacyCommand(endpoints().schemaRegistryUrl);
+    expect(await codec.decode('command', legacy)).toMatchObject({ commandId: 'c-1', sourceSeq: null });
+    await proxy.close();
+
+    const bytes = codec.encode('command', toCommandEnvelope(start));
+    expect(await codec.decode('command', bytes)).toMatchObject({ commandId: 'c-1', sourceSeq: 3 });
+    expect(await codec.decode('command', legacy)).toMatchObject({ commandId: 'c-1', sourceSeq: null });
+    const uncached = Buffer.from(bytes);
+    uncached.writeUInt32BE(1_999_999_998, 1);
+    await expect(codec.decode('command', uncached)).rejects.toBeInstanceOf(RegistryUnavailableError);
+  } finally {
+    await proxy.close();
+  }
+});

@@ -1,0 +1,60 @@
+// The Redis snapshot store against the real Redis: atomic instances + offset, no going backwards, HSCAN loads.
+import { Redis } from 'ioredis';
+import type { Instance } from '../../../services/core';
+import { SnapshotStore } from '../../../services/platform/redis/snapshot-store';
+import { endpoints, testNamespace } from '../../harness/namespace';
+
+jest.setTimeout(60_000);
+
+const namespace = testNamespace('snapshots');
+let redis: Redis;
+let store: SnapshotStore;
+
+const instance = (id: string, seq: number) =>
+  ({ correlationId: id, seq, state: 'validating' }) as unknown as Instance;
+const put = (...instances: Instance[]) => instances.map((i) => [i.correlationId, JSON.stringify(i)] as const);
+
+beforeAll(() => {
+  redis = new Redis(endpoints().redisUrl);
+  store = new SnapshotStore(redis, namespace.redisPrefix, namespace.prefix);
+});
+
+afterAll(async () => {
+  await Promise.all([0, 1, 2].map((p) => store.clear(p)));
+  redis.disconnect();
+});
+
+test('instances and their offset are written together, keyed with a per-partition hash tag', async () => {
+  expect(await store.load(0)).toEqual({ instances: new Map(), offset: null });
+  expect(await store.write(0, { offset: 5, put: put(instance('a', 1), instance('b', 2)), remove: [] })).toBe(
+    true,
+  );
+  const loaded = await store.load(0);
+  expect(loaded.offset).toBe(5);
+  expect([...loaded.instances.keys()].sort()).toEqual(['a', 'b']);
+  expect(store.keys(0)).toEqual({
+    instances: `${namespace.redisPrefix}:{${namespace.prefix}:p0}:instances`,
+    meta: `${namespace.redisPrefix}:{${namespace.prefix}:p0}:meta`,
+  });
+  expect(await redis.exists(store.keys(0).instances, store.keys(0).meta)).toBe(2);
+});
+
+test('a write with an older offset is refused and changes nothing', async () => {
+  await store.write(1, { offset: 10, put: put(instance('a', 3)), remove: [] });
+  expect(await store.write(1, { offset: 9, put: put(instance('a', 2), instance('z', 1)), remove: [] })).toBe(
+    false,
+  );
+  const loaded = await store.load(1);
+  expect(loaded.offset).toBe(10);
+  expect([...loaded.instances.values()]).toEqual([instance('a', 3)]);
+  expect(await store.write(1, { offset: 11, put: [], remove: ['a'] })).toBe(true);
+  expect((await store.load(1)).instances.size).toBe(0);
+});
+
+test('a hash larger than one scan page loads completely', async () => {
+  const many = Array.from({ length: 2_500 }, (_, i) => instance(`i-${i}`, i + 1));
+  await store.write(2, { offset: 42, put: put(...many), remove: [] });
+  const loaded = await store.load(2);
+  expect(loaded.instances.size).toBe(2_500);
+  expect(loaded.instances.get('i-2499')).toEqual(instance('i-2499', 2_500));
+});
