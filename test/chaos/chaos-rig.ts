@@ -1,0 +1,171 @@
+// Everything a chaos test stands on: its own topics and Redis prefix, the codec, a fleet of
+// orchestrator processes, the task responder and the progress watcher; `readLogs` reads the
+// committed commands, records and dead letters back; `close` removes everything it made.
+import path from 'node:path';
+import Redis from 'ioredis';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { LogRecord } from '../../services/core';
+import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
+import { fromCommandEnvelope, type CommandEnvelope } from '../../services/platform/codec/command-envelope';
+import {
+  fromTransitionEnvelope,
+  type TransitionEnvelope,
+} from '../../services/platform/codec/transition-envelope';
+import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
+import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
+import { endpoints, testNamespace, type TestNamespace } from '../harness/namespace';
+import { ProcessFleet, type ServiceProcess } from '../harness/process-fleet';
+import { readTopicToEnd } from '../harness/topic-reader';
+import { repoRoot } from '../harness/infrastructure';
+import type { ConsumedCommand } from './invariant-checker';
+import { TaskResponder } from './task-responder';
+import { ProgressWatcher } from './progress-watcher';
+
+export interface RigOptions {
+  readonly label: string;
+  readonly partitions: number;
+  readonly expectedInstances: number;
+  readonly shippingTimeoutMs: number;
+  readonly duplicateRate: number;
+  readonly random: () => number;
+}
+
+export interface CommittedLogs {
+  readonly commands: Map<number, ConsumedCommand[]>;
+  readonly records: Map<number, LogRecord[]>;
+  readonly deadLetters: KafkaMessage[];
+}
+
+export class ChaosRig {
+  readonly ns: TestNamespace;
+  readonly topics: TopicNames;
+  readonly kafka: Kafka;
+  readonly redis: Redis;
+  readonly fleet: ProcessFleet;
+  readonly watcher: ProgressWatcher;
+  private responder: TaskResponder | undefined;
+
+  private constructor(
+    readonly options: RigOptions,
+    readonly codec: EnvelopeCodec,
+    ns: TestNamespace,
+    kafka: Kafka,
+  ) {
+    const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
+    this.ns = ns;
+    this.kafka = kafka;
+    this.topics = topicNames(ns.prefix);
+    this.redis = new Redis(redisUrl);
+    this.fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'chaos', ns.prefix), {
+      KAFKA_BROKERS: kafkaBrokers,
+      SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+      REDIS_URL: redisUrl,
+      STATEWRIGHT_PREFIX: ns.prefix,
+      STATEWRIGHT_GROUP: ns.groupId,
+      STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
+      STATEWRIGHT_PARTITIONS: String(options.partitions),
+      STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: String(options.shippingTimeoutMs),
+      LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
+    });
+    this.watcher = new ProgressWatcher(kafka, codec, this.topics.transitions, options.expectedInstances);
+  }
+
+  static async open(options: RigOptions): Promise<ChaosRig> {
+    const ns = testNamespace(options.label);
+    const { kafkaBrokers, schemaRegistryUrl } = endpoints();
+    const kafka = new Kafka({
+      brokers: [kafkaBrokers],
+      clientId: ns.prefix,
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 50, retries: 10 },
+    });
+    const topics = topicNames(ns.prefix);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await provisionTopics(admin, topics, {
+        partitions: options.partitions,
+        replicationFactor: 1,
+        transitionsRetentionMs: -1,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
+    const rig = new ChaosRig(options, codec, ns, kafka);
+    await rig.watcher.start();
+    return rig;
+  }
+
+  startOrchestrator(): ServiceProcess {
+    return this.fleet.start('orchestrator', 'services/orchestrator/main.js');
+  }
+
+  async startResponder(): Promise<void> {
+    this.responder = new TaskResponder(
+      this.kafka,
+      this.codec,
+      this.topics,
+      this.options.random,
+      this.options.duplicateRate,
+    );
+    await this.responder.start();
+  }
+
+  async readLogs(): Promise<CommittedLogs> {
+    const [commands, transitions, dlq] = await Promise.all([
+      readTopicToEnd(this.kafka, this.topics.commands),
+      readTopicToEnd(this.kafka, this.topics.transitions),
+      readTopicToEnd(this.kafka, this.topics.dlq),
+    ]);
+    return {
+      commands: await this.decodeCommands(commands),
+      records: await this.decodeRecords(transitions),
+      deadLetters: [...dlq.values()].flat(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.fleet.stopAll();
+    await Promise.allSettled([this.responder?.stop(), this.watcher.stop()]);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(this.topics) }).finally(() => admin.disconnect());
+    const keys = await this.redis.keys(`${this.ns.redisPrefix}:*`);
+    if (keys.length > 0) await this.redis.del(...keys);
+    await this.redis.quit();
+  }
+
+  private async decodeCommands(
+    messages: Map<number, KafkaMessage[]>,
+  ): Promise<Map<number, ConsumedCommand[]>> {
+    const out = new Map<number, ConsumedCommand[]>();
+    for (const [partition, list] of messages) {
+      const decoded: ConsumedCommand[] = [];
+      for (const message of list) {
+        const envelope = await this.codec.decode('command', message.value).catch(() => undefined);
+        const shape = envelope === undefined ? undefined : fromCommandEnvelope(envelope as CommandEnvelope);
+        decoded.push({ offset: message.offset, command: shape?.ok ? shape.command : undefined });
+      }
+      out.set(partition, decoded);
+    }
+    return out;
+  }
+
+  private async decodeRecords(messages: Map<number, KafkaMessage[]>): Promise<Map<number, LogRecord[]>> {
+    const out = new Map<number, LogRecord[]>();
+    for (const [partition, list] of messages) {
+      const records: LogRecord[] = [];
+      for (const message of list) {
+        records.push(
+          fromTransitionEnvelope(
+            (await this.codec.decode('transition', message.value)) as TransitionEnvelope,
+          ),
+        );
+      }
+      out.set(partition, records);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,106 @@
+// One chaos run over the order saga: a fleet of orchestrators, the traffic, and the disturbances
+// (kill -9 and restart, Redis wiped) triggered at progress milestones. When every order has
+// finished, the fleet is stopped and the committed logs are read back for the checker.
+import type { ServiceProcess } from '../harness/process-fleet';
+import { ChaosRig, type CommittedLogs } from './chaos-rig';
+import { orderCommands, prng, withChaos } from './order-traffic';
+import { poisonMessages } from './poison';
+import { toCommandEnvelope } from '../../services/platform/codec/command-envelope';
+
+export interface ChaosPlan {
+  readonly label: string;
+  readonly orders: number;
+  readonly orchestrators: number;
+  readonly partitions: number;
+  /** Fractions of finished orders at which a random orchestrator is killed (-9) and restarted. */
+  readonly killsAt: readonly number[];
+  /** Fraction of finished orders at which Redis is flushed and an orchestrator restarted, if any. */
+  readonly wipeRedisAt?: number;
+  readonly duplicateRate: number;
+  readonly poison: number;
+  readonly shippingTimeoutMs: number;
+  readonly seed: number;
+  readonly timeoutMs: number;
+}
+
+export interface ChaosOutcome extends CommittedLogs {
+  readonly kills: number;
+  readonly wiped: boolean;
+  readonly sent: number;
+  readonly elapsedMs: number;
+}
+
+export const chaosScale = (): 'full' | 'reduced' => (process.env.CHAOS_SCALE === 'full' ? 'full' : 'reduced');
+
+export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
+  const random = prng(plan.seed);
+  const rig = await ChaosRig.open({
+    label: plan.label,
+    partitions: plan.partitions,
+    expectedInstances: plan.orders,
+    shippingTimeoutMs: plan.shippingTimeoutMs,
+    duplicateRate: plan.duplicateRate,
+    random,
+  });
+  try {
+    const started = Date.now();
+    for (let i = 0; i < plan.orchestrators; i++) rig.startOrchestrator();
+    await rig.startResponder();
+    const sent = await sendTraffic(rig, plan, random);
+    const restartOne = async () => {
+      const victims = rig.fleet.list();
+      await rig.fleet.kill(victims[Math.floor(random() * victims.length)] as ServiceProcess);
+      rig.startOrchestrator();
+    };
+    let kills = 0;
+    for (const fraction of [...plan.killsAt].sort()) {
+      await rig.watcher.finished(Math.ceil(plan.orders * fraction), plan.timeoutMs);
+      await restartOne();
+      kills += 1;
+    }
+    let wiped = false;
+    if (plan.wipeRedisAt !== undefined) {
+      await rig.watcher.finished(Math.ceil(plan.orders * plan.wipeRedisAt), plan.timeoutMs);
+      await rig.redis.flushall();
+      wiped = true;
+      await restartOne();
+    }
+    await rig.watcher.finished(plan.orders, plan.timeoutMs);
+    await rig.fleet.stopAll();
+    const elapsedMs = Date.now() - started;
+    return { ...(await rig.readLogs()), kills, wiped, sent, elapsedMs };
+  } finally {
+    await rig.close();
+  }
+}
+
+async function sendTraffic(rig: ChaosRig, plan: ChaosPlan, random: () => number): Promise<number> {
+  const producer = rig.kafka.producer({ idempotent: true });
+  await producer.connect();
+  try {
+    let sent = 0;
+    const now = Date.now();
+    const chunk = 50;
+    for (let start = 0; start < plan.orders; start += chunk) {
+      const ids = Array.from(
+        { length: Math.min(chunk, plan.orders - start) },
+        (_, i) => `order-${start + i}`,
+      );
+      const messages = ids.flatMap((orderId) =>
+        withChaos(orderCommands(orderId, now), random, plan.duplicateRate).map((command) => ({
+          key: orderId,
+          value: rig.codec.encode('command', toCommandEnvelope(command)),
+        })),
+      );
+      const poisonHere =
+        Math.round((plan.poison * (start + ids.length)) / plan.orders) -
+        Math.round((plan.poison * start) / plan.orders);
+      messages.push(...poisonMessages(rig.codec, poisonHere, start));
+      await producer.send({ topic: rig.topics.commands, messages });
+      sent += messages.length;
+    }
+    return sent;
+  } finally {
+    await producer.disconnect();
+  }
+}

@@ -1,0 +1,90 @@
+// Plays the order saga's workers in a chaos run: answers every task request with the result its
+// order's fate calls for (never answering a late shipment), and sends about a fifth of the answers twice.
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { JsonValue, TaskOutcome, TaskResultCommand } from '../../services/core';
+import type { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
+import { toCommandEnvelope } from '../../services/platform/codec/command-envelope';
+import type { TaskEnvelope } from '../../services/platform/codec/task-envelope';
+import type { TopicNames } from '../../services/platform/kafka/topic-names';
+import { fateOf } from './order-traffic';
+
+export function outcomeFor(task: TaskEnvelope): TaskOutcome | undefined {
+  const orderId = task.correlationId;
+  const fate = fateOf(orderId);
+  switch (task.type) {
+    case 'reserve-inventory':
+      return fate === 'out-of-stock'
+        ? { kind: 'fatal', error: { message: 'out of stock', code: 'out-of-stock' } }
+        : succeeded({ reservationId: `reservation-${orderId}` });
+    case 'authorize-payment':
+      return fate === 'flaky-payment' && task.attempt === 1
+        ? { kind: 'retryable', error: { message: 'payment gateway timed out', code: 'timeout' } }
+        : succeeded({ authorizationId: `authorization-${orderId}` });
+    case 'ship-order':
+      return fate === 'ships-late' ? undefined : succeeded({ shipmentId: `shipment-${orderId}` });
+    default:
+      return succeeded({ done: task.type });
+  }
+}
+
+const succeeded = (output: JsonValue): TaskOutcome => ({ kind: 'succeeded', output });
+
+export class TaskResponder {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  answered = 0;
+
+  constructor(
+    kafka: Kafka,
+    private readonly codec: EnvelopeCodec,
+    private readonly topics: TopicNames,
+    private readonly random: () => number,
+    private readonly duplicateRate: number,
+  ) {
+    this.consumer = kafka.consumer({ groupId: `responder-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    this.producer = kafka.producer({ idempotent: true });
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topics.tasks, fromBeginning: true });
+    await this.consumer.run({
+      eachBatch: async ({ batch }) => {
+        const messages = [];
+        for (const message of batch.messages) {
+          const task = (await this.codec.decode('task-request', message.value)) as TaskEnvelope;
+          const outcome = outcomeFor(task);
+          if (outcome === undefined) continue;
+          const value = this.codec.encode('command', toCommandEnvelope(this.resultOf(task, outcome)));
+          const copies = this.random() < this.duplicateRate ? 2 : 1;
+          for (let i = 0; i < copies; i++) messages.push({ key: task.correlationId, value });
+        }
+        if (messages.length > 0) await this.producer.send({ topic: this.topics.commands, messages });
+        this.answered += messages.length;
+      },
+    });
+  }
+
+  private resultOf(task: TaskEnvelope, outcome: TaskOutcome): TaskResultCommand {
+    return {
+      type: 'task-result',
+      commandId: task.runId as TaskResultCommand['commandId'],
+      correlationId: task.correlationId as TaskResultCommand['correlationId'],
+      workflow: task.workflow,
+      actor: 'chaos-responder',
+      timestamp: Date.now(),
+      expectedSeq: null,
+      sourceSeq: null,
+      taskId: task.taskId as TaskResultCommand['taskId'],
+      runId: task.runId as TaskResultCommand['runId'],
+      outcome,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}
