@@ -138,12 +138,16 @@ export class PartitionProcessor {
     ].filter((entry) => entry.messages.length > 0);
   }
 
-  /** The offset of this batch's last transitions record, from the produce response's base offset. */
+  /**
+   * The offset of this batch's last transitions record. This processor is the partition's only writer, so
+   * its records of one transaction take consecutive offsets from the first request's base offset.
+   */
   private lastTransitionOffset(metadata: RecordMetadata[], count: number): number | null {
     if (count === 0) return null;
-    const entry = metadata.find(
-      (m) => m.topicName === this.deps.topics.transitions && m.partition === this.partition,
-    );
+    const bases = metadata
+      .filter((m) => m.topicName === this.deps.topics.transitions && m.partition === this.partition)
+      .map((m) => Number(m.baseOffset));
+    const entry = bases.length === 0 ? undefined : { baseOffset: Math.min(...bases) };
     if (entry?.baseOffset === undefined) {
       throw new Error(
         `no produce metadata for ${this.deps.topics.transitions}/${this.partition}: the snapshot offset would be unknown`,

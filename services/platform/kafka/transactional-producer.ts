@@ -1,7 +1,7 @@
 // One transactional producer (one transactionalId) with the kafkajs workarounds: sendOffsets retried on
 // CONCURRENT_TRANSACTIONS (kafkajs #430); after a failed abort the producer is rebuilt (kafkajs #1355, #1416).
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Kafka, Producer, RecordMetadata, TopicMessages, Transaction } from 'kafkajs';
+import type { Kafka, Message, Producer, RecordMetadata, TopicMessages, Transaction } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 import { isConcurrentTransactions, isFenced } from './kafka-failure';
 import { TransactionError } from './transaction-error';
@@ -16,6 +16,8 @@ export interface TransactionInput {
   };
 }
 
+/** Bytes of records per produce request, well under the broker's default message.max.bytes (1 MiB). */
+const MAX_REQUEST_BYTES = 512 * 1024;
 const SEND_OFFSETS_ATTEMPTS = 10;
 const SEND_OFFSETS_BACKOFF_MS = 20;
 
@@ -40,7 +42,11 @@ export class TransactionalProducer {
     this.producer = producer;
   }
 
-  /** Sends everything and the consumed offsets in one transaction; throws TransactionError when it did not commit. */
+  /**
+   * Sends everything and the consumed offsets in one transaction; throws TransactionError when it did not
+   * commit. The records go out in requests of bounded size, in order, so a large batch never exceeds the
+   * broker's request limit; metadata has one entry per request and topic-partition.
+   */
   async commit(input: TransactionInput): Promise<RecordMetadata[]> {
     const producer = this.producer;
     if (producer === undefined)
@@ -48,10 +54,10 @@ export class TransactionalProducer {
     let transaction: Transaction | undefined;
     try {
       transaction = await producer.transaction();
-      const metadata =
-        input.topicMessages.length > 0
-          ? await transaction.sendBatch({ topicMessages: [...input.topicMessages] })
-          : [];
+      const metadata: RecordMetadata[] = [];
+      for (const chunk of requestChunks(input.topicMessages)) {
+        metadata.push(...(await transaction.sendBatch({ topicMessages: chunk })));
+      }
       await this.sendOffsets(transaction, input);
       await transaction.commit();
       return metadata;
@@ -105,4 +111,27 @@ export class TransactionalProducer {
     this.producer = undefined;
     if (producer !== undefined) await producer.disconnect();
   }
+}
+
+const sizeOf = (message: Message): number => (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
+
+/** Splits the messages, in order, into groups of at most MAX_REQUEST_BYTES (a larger single message goes alone). */
+export function* requestChunks(topicMessages: readonly TopicMessages[]): Generator<TopicMessages[]> {
+  let chunk: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    for (const message of messages) {
+      const size = sizeOf(message);
+      if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) {
+        yield chunk;
+        chunk = [];
+        bytes = 0;
+      }
+      const last = chunk[chunk.length - 1];
+      if (last?.topic === topic) last.messages.push(message);
+      else chunk.push({ topic, messages: [message] });
+      bytes += size;
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
