@@ -57,8 +57,8 @@ status: ## print where the stack is; non-zero when something is down
 logs: ## tail the stack's logs
 	@$(STACK) logs
 
-test: install deps typecheck lint build ## everything: unit, integration, and the unit suite on Node 22
-	@test/run.sh unit integration
+test: install deps typecheck lint build ## everything: unit, integration, chaos (reduced size), and the unit suite on Node 22
+	@test/run.sh unit integration chaos
 	@$(MAKE) --no-print-directory test-unit-node22
 
 test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the truth
@@ -67,6 +67,9 @@ test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the t
 
 run: up build ## the local stack, then the orchestrator with the example workflows
 	@echo "The stack is up (make status). The orchestrator and the example arrive with the workers and gateway."
+
+bench: up build ## benchmarks against the local stack; figures printed, bench/results/*.json written
+	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/main.js
 
 clean: down ## stop the stack and remove build output and stack data
 	rm -rf dist .stack test-results

@@ -1,0 +1,263 @@
+// Throughput and latency of the orchestrator with exactly-once on, against the raw transactional
+// loop (baseline-loop.ts) on the same broker in the same run.
+import path from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { EnvelopeCodec } from '../services/platform/codec/envelope-codec';
+import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
+import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
+import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
+import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
+import { benchKafka, countUntil, percentile, resultsDir, Services, type Endpoints } from './bench-rig';
+import { instanceCommands, startOf } from './bench-traffic';
+
+export interface ThroughputFigures {
+  readonly orchestrator_tps: number;
+  readonly baseline_tps: number;
+  readonly ratio: number;
+  readonly commands: number;
+}
+
+export interface LatencyFigures {
+  readonly offered_per_s: number;
+  readonly measured: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+}
+
+const PARTITIONS = 6;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+export async function orchestratorBench(
+  endpoints: Endpoints,
+  commands: number,
+  loads: readonly number[],
+  loadSeconds: number,
+) {
+  const prefix = `bench-${Date.now()}`;
+  const kafka = benchKafka(endpoints.kafkaBrokers);
+  const topics = topicNames(prefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  const services = new Services(path.join(resultsDir, 'logs', prefix));
+  const baselineTopics = { input: `${prefix}.baseline-in`, output: `${prefix}.baseline-out` };
+  try {
+    await provisionTopics(admin, topics, {
+      partitions: PARTITIONS,
+      replicationFactor: 1,
+      transitionsRetentionMs: -1,
+    });
+    await admin.createTopics({
+      topics: [baselineTopics.input, baselineTopics.output].map((topic) => ({
+        topic,
+        numPartitions: PARTITIONS,
+      })),
+      waitForLeaders: true,
+    });
+    const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
+    const instances = Math.ceil(commands / 3);
+    const encode = (id: string) =>
+      instanceCommands(id, Date.now()).map((command) => ({
+        key: id,
+        value: codec.encode('command', toCommandEnvelope(command)),
+      }));
+    const warmup = encode('warmup');
+    const messages = Array.from({ length: instances }, (_, i) => `bench-${i}`).flatMap(encode);
+    log(`driving ${messages.length} commands (${instances} bench-flow instances) through each system`);
+    const env = orchestratorEnv(endpoints, prefix);
+    const orchestratorTps = await drive(
+      kafka,
+      services,
+      { input: topics.commands, output: topics.transitions },
+      warmup,
+      messages,
+      () => services.start('orchestrator-throughput', 'services/orchestrator/main.js', env),
+    );
+    log(`orchestrator: ${orchestratorTps.toFixed(0)} transitions/s`);
+    const baselineTps = await drive(kafka, services, baselineTopics, warmup, messages, () =>
+      services.start('baseline', 'bench/baseline-loop.js', {
+        KAFKA_BROKERS: endpoints.kafkaBrokers,
+        BASELINE_INPUT: baselineTopics.input,
+        BASELINE_OUTPUT: baselineTopics.output,
+        BASELINE_GROUP: `${prefix}.baseline`,
+        BASELINE_PARTITIONS: String(PARTITIONS),
+      }),
+    );
+    log(`baseline:     ${baselineTps.toFixed(0)} records/s`);
+    const throughput: ThroughputFigures = {
+      orchestrator_tps: round(orchestratorTps),
+      baseline_tps: round(baselineTps),
+      ratio: round(orchestratorTps / baselineTps, 3),
+      commands: messages.length,
+    };
+    const latency = await latencyAtLoads(kafka, services, codec, topics, env, loads, loadSeconds);
+    return { throughput, latency };
+  } finally {
+    await services.stopAll();
+    await admin
+      .deleteTopics({ topics: [...Object.values(topics), baselineTopics.input, baselineTopics.output] })
+      .catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+const orchestratorEnv = (endpoints: Endpoints, prefix: string): NodeJS.ProcessEnv => ({
+  KAFKA_BROKERS: endpoints.kafkaBrokers,
+  SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+  REDIS_URL: endpoints.redisUrl,
+  STATEWRIGHT_PREFIX: prefix,
+  STATEWRIGHT_GROUP: `${prefix}.orchestrator`,
+  STATEWRIGHT_REDIS_PREFIX: prefix,
+  STATEWRIGHT_PARTITIONS: String(PARTITIONS),
+  LOG_LEVEL: 'warn',
+  METRICS_PORT: '0',
+});
+
+async function produceAll(
+  kafka: Kafka,
+  topic: string,
+  messages: { key: string; value: Buffer }[],
+): Promise<void> {
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 2_000) {
+      await producer.send({ topic, messages: messages.slice(i, i + 2_000) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Starts a consumer-producer, waits until the warm-up's outputs are committed (it is running and owns its
+ * partitions), then produces the messages and measures committed outputs per second from the first send
+ * to the last output seen.
+ */
+async function drive(
+  kafka: Kafka,
+  services: Services,
+  topics: { input: string; output: string },
+  warmup: { key: string; value: Buffer }[],
+  messages: { key: string; value: Buffer }[],
+  start: () => ReturnType<Services['start']>,
+): Promise<number> {
+  const child = start();
+  try {
+    const ready = await countUntil(kafka, topics.output, warmup.length, 120_000);
+    await produceAll(kafka, topics.input, warmup);
+    await ready.result.finally(() => ready.stop());
+    const counter = await countUntil(
+      kafka,
+      topics.output,
+      messages.length,
+      300_000,
+      (m) => m.key?.toString() !== 'warmup',
+    );
+    const began = Date.now();
+    await produceAll(kafka, topics.input, messages);
+    const { lastAt, count } = await counter.result.finally(() => counter.stop());
+    return count / (Math.max(1, lastAt - began) / 1000);
+  } finally {
+    await services.stop(child);
+  }
+}
+
+/** Offers starts at a fixed rate and measures produce → committed transition for each. */
+async function latencyAtLoads(
+  kafka: Kafka,
+  services: Services,
+  codec: EnvelopeCodec,
+  topics: TopicNames,
+  env: NodeJS.ProcessEnv,
+  loads: readonly number[],
+  seconds: number,
+): Promise<LatencyFigures[]> {
+  const child = services.start('orchestrator-latency', 'services/orchestrator/main.js', env);
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  const figures: LatencyFigures[] = [];
+  try {
+    await measure(kafka, producer, codec, topics, 'warmup', 20, 1);
+    for (const rate of loads) {
+      const latencies = await measure(
+        kafka,
+        producer,
+        codec,
+        topics,
+        `load${rate}-${Date.now()}`,
+        rate,
+        seconds,
+      );
+      figures.push({
+        offered_per_s: rate,
+        measured: latencies.length,
+        p50_ms: percentile(latencies, 50),
+        p99_ms: percentile(latencies, 99),
+      });
+      log(
+        `latency at ${rate}/s: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} starts)`,
+      );
+    }
+    return figures;
+  } finally {
+    await producer.disconnect();
+    await services.stop(child);
+  }
+}
+
+/** Offers a run's starts and returns, sorted, each one's time from produce to its committed first transition. */
+async function measure(
+  kafka: Kafka,
+  producer: ReturnType<Kafka['producer']>,
+  codec: EnvelopeCodec,
+  topics: TopicNames,
+  run: string,
+  rate: number,
+  seconds: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  const counter = await countUntil(
+    kafka,
+    topics.transitions,
+    rate * seconds,
+    seconds * 1000 + 120_000,
+    async (message) => {
+      const envelope = (await codec.decode('transition', message.value)) as TransitionEnvelope;
+      if (envelope.seq !== 1 || !envelope.correlationId.startsWith(`${run}-`)) return false;
+      latencies.push(Date.now() - (JSON.parse(envelope.record) as { issuedAt: number }).issuedAt);
+      return true;
+    },
+  );
+  await offer(producer, codec, topics, run, rate, seconds);
+  await counter.result.finally(() => counter.stop());
+  return latencies.sort((a, b) => a - b);
+}
+
+/** Sends `rate` starts per second for `seconds`, in 20 ms slices, each stamped with its produce time. */
+async function offer(
+  producer: ReturnType<Kafka['producer']>,
+  codec: EnvelopeCodec,
+  topics: TopicNames,
+  run: string,
+  rate: number,
+  seconds: number,
+): Promise<void> {
+  const sliceMs = 20;
+  const total = rate * seconds;
+  const begin = Date.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.ceil(((Date.now() - begin + sliceMs) / 1000) * rate));
+    const now = Date.now();
+    const messages = [];
+    for (; sent < due; sent++) {
+      const id = `${run}-${sent}`;
+      messages.push({ key: id, value: codec.encode('command', toCommandEnvelope(startOf(id, now))) });
+    }
+    if (messages.length > 0) await producer.send({ topic: topics.commands, messages });
+    const wait = begin + (sent / rate) * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
