@@ -1,0 +1,58 @@
+// Publishes task-result commands through one idempotent producer, grouping the results that arrive while a send is
+// in flight into the next send, so many concurrent handlers cost few round trips.
+import type { Message, Producer } from 'kafkajs';
+
+interface Queued {
+  readonly message: Message;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const MAX_MESSAGES_PER_SEND = 500;
+
+export class ResultPublisher {
+  private queue: Queued[] = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+  ) {}
+
+  /** Resolves once the broker acknowledged the message (acks = all). */
+  publish(message: Message): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Resolves when everything queued so far was sent or failed. */
+  async flush(): Promise<void> {
+    while (this.draining !== undefined) await this.draining;
+  }
+
+  private kick(): void {
+    if (this.draining !== undefined) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_MESSAGES_PER_SEND);
+      try {
+        await this.producer.send({
+          topic: this.topic,
+          acks: -1,
+          messages: batch.map((entry) => entry.message),
+        });
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// The worker SDK's entry point: subscribes one consumer group to the tasks topic, runs the handlers of the task
+// types it knows, reports each result as a task-result command and commits a task only once its result is out.
+import { Partitioners, type Consumer, type Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { EnvelopeCodec } from '../platform/codec/envelope-codec';
+import type { TopicNames } from '../platform/kafka/topic-names';
+import type { Logger } from '../platform/logging/logger';
+import { processBatch } from './delivery/batch-processor';
+import { ResultPublisher } from './delivery/result-publisher';
+import { Semaphore } from './delivery/semaphore';
+import { TaskDispatcher } from './delivery/task-dispatcher';
+import type { UnknownErrorPolicy } from './task/error-classification';
+import { ResultStore } from './task/result-store';
+import type { HandlerMap } from './task/task-handler';
+import { TaskRunner } from './task/task-runner';
+import { WorkerStartError } from './worker-start-error';
+
+export interface WorkerOptions {
+  readonly kafka: Kafka;
+  readonly codec: EnvelopeCodec;
+  readonly redis: Redis;
+  readonly topics: Pick<TopicNames, 'tasks' | 'commands'>;
+  readonly groupId: string;
+  /** The actor of every result this worker reports. */
+  readonly name: string;
+  readonly redisPrefix: string;
+  readonly logger: Logger;
+  readonly handlers: HandlerMap;
+  /** Handlers of one task type running at once; `concurrencyByType` overrides it per type. */
+  readonly concurrency?: number;
+  readonly concurrencyByType?: Readonly<Record<string, number>>;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly handlerTimeoutMs?: number;
+  readonly shutdownTimeoutMs?: number;
+  readonly resultTtlSeconds?: number;
+  /** How an error that is neither RetryableTaskError nor FatalTaskError is reported. */
+  readonly unknownErrors?: UnknownErrorPolicy;
+  /** Where a group without committed offsets starts; true so tasks published before the first start are run. */
+  readonly fromBeginning?: boolean;
+  readonly startTimeoutMs?: number;
+}
+
+export interface Worker {
+  /** Connects, subscribes and resolves once the consumer joined its group. */
+  start(): Promise<void>;
+  /** Stops fetching, lets in-flight handlers finish (bounded), commits what is published, disconnects. */
+  stop(): Promise<void>;
+}
+
+const DEFAULTS = {
+  concurrency: 8,
+  partitionsConsumedConcurrently: 4,
+  handlerTimeoutMs: 60_000,
+  shutdownTimeoutMs: 10_000,
+  resultTtlSeconds: 7 * 24 * 3600,
+  unknownErrors: 'retryable',
+  fromBeginning: true,
+  startTimeoutMs: 30_000,
+} as const;
+
+const HEARTBEAT_MS = 3_000;
+
+function slotsOf(options: WorkerOptions): Map<string, Semaphore> {
+  const limit = options.concurrency ?? DEFAULTS.concurrency;
+  return new Map(
+    Object.keys(options.handlers).map((type) => [
+      type,
+      new Semaphore(options.concurrencyByType?.[type] ?? limit),
+    ]),
+  );
+}
+
+function runnerOf(options: WorkerOptions, logger: Logger): TaskRunner {
+  return new TaskRunner({
+    store: new ResultStore(options.redis, {
+      redisPrefix: options.redisPrefix,
+      ttlSeconds: options.resultTtlSeconds ?? DEFAULTS.resultTtlSeconds,
+    }),
+    logger,
+    handlerTimeoutMs: options.handlerTimeoutMs ?? DEFAULTS.handlerTimeoutMs,
+    unknownErrors: options.unknownErrors ?? DEFAULTS.unknownErrors,
+  });
+}
+
+export function createWorker(options: WorkerOptions): Worker {
+  const logger = options.logger.child({ component: 'worker', worker: options.name });
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    // Bounds how long stop() waits for an idle long poll to return.
+    maxWaitTimeInMs: 1_000,
+  });
+  // Java-compatible murmur2: a result lands on the commands partition of its correlation id, like every producer's.
+  const producer = options.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const runner = runnerOf(options, logger);
+  const publisher = new ResultPublisher(producer, options.topics.commands);
+  const dispatcher = new TaskDispatcher({
+    codec: options.codec,
+    handlers: options.handlers,
+    slots: slotsOf(options),
+    runner,
+    publisher,
+    actor: options.name,
+    logger,
+  });
+  let stopping = false;
+  const batchOptions = { dispatcher, logger, heartbeatMs: HEARTBEAT_MS, stopping: () => stopping };
+
+  return {
+    async start() {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: options.topics.tasks,
+        fromBeginning: options.fromBeginning ?? DEFAULTS.fromBeginning,
+      });
+      const joined = joinedGroup(consumer, options.startTimeoutMs ?? DEFAULTS.startTimeoutMs);
+      try {
+        await Promise.all([
+          consumer.run({
+            autoCommit: false,
+            eachBatchAutoResolve: false,
+            partitionsConsumedConcurrently:
+              options.partitionsConsumedConcurrently ?? DEFAULTS.partitionsConsumedConcurrently,
+            eachBatch: (payload) => processBatch(payload, batchOptions),
+          }),
+          joined.promise,
+        ]);
+      } finally {
+        joined.cancel();
+      }
+      logger.info({ types: Object.keys(options.handlers), topic: options.topics.tasks }, 'worker started');
+    },
+
+    async stop() {
+      stopping = true;
+      const deadline = setTimeout(
+        () => runner.abortAll(),
+        options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs,
+      );
+      try {
+        await consumer.disconnect();
+        await publisher.flush();
+      } finally {
+        clearTimeout(deadline);
+        await producer.disconnect();
+      }
+      logger.info('worker stopped');
+    },
+  };
+}
+
+/** Resolves on the consumer's first group join; `cancel` drops the listener and the timer either way. */
+function joinedGroup(consumer: Consumer, timeoutMs: number): { promise: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const promise = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new WorkerStartError(`consumer did not join its group within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const removeListener = consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+    cancel = () => {
+      clearTimeout(timer);
+      removeListener();
+    };
+  });
+  return { promise, cancel };
+}
