@@ -65,8 +65,8 @@ test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the t
 	@deploy/node/install-node.sh $(NODE22_VERSION) $(TOOLS)/node-$(NODE22_VERSION)
 	@PATH=$(TOOLS)/node-$(NODE22_VERSION)/bin:$$PATH RESULTS_SUFFIX=-node22 test/run.sh unit
 
-run: up build ## the local stack, then the orchestrator with the example workflows
-	@echo "The stack is up (make status). The orchestrator and the example arrive with the workers and gateway."
+run: up build ## the local stack, the orchestrator, workers and gateway, and the order saga live (Ctrl-C stops)
+	@set -a && eval "$$($(STACK) env)" && set +a && node dist/examples/order-saga/demo.js
 
 bench: up build ## benchmarks against the local stack; figures printed, bench/results/*.json written
 	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/main.js

@@ -25,5 +25,6 @@ module.exports = {
     withInfrastructure('integration'),
     withInfrastructure('e2e'),
     withInfrastructure('chaos'),
+    withInfrastructure('observability'),
   ],
 };

@@ -47,10 +47,7 @@ export class EnvelopeCodec {
     for (const kind of ENVELOPE_KINDS) {
       const schema = readSchema(kind, directory);
       const subject = subjectOf(kind, options.topics);
-      const { id } = await registry.register(
-        { type: 'AVRO' as never, schema: JSON.stringify(schema) },
-        { subject },
-      );
+      const { id } = await registerRacing(registry, JSON.stringify(schema), subject);
       const header = Buffer.alloc(HEADER_BYTES);
       header.writeUInt8(MAGIC_BYTE, 0);
       header.writeUInt32BE(id, 1);
@@ -134,5 +131,27 @@ export class EnvelopeCodec {
     const found = this.registered.get(kind);
     if (found === undefined) throw new EncodeError(`no schema registered for ${kind}`);
     return found;
+  }
+}
+
+const REGISTER_ATTEMPTS = 5;
+
+/**
+ * Registers a schema, tolerating services that start together: the client sets a new subject's
+ * compatibility after checking it is unset, so a concurrent first registration can answer that the
+ * rule already exists. The subject is then set up, and registering again succeeds.
+ */
+async function registerRacing(
+  registry: SchemaRegistry,
+  schema: string,
+  subject: string,
+): Promise<{ id: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await registry.register({ type: 'AVRO' as never, schema }, { subject });
+    } catch (error) {
+      if (attempt >= REGISTER_ATTEMPTS || !/already exists/i.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
   }
 }

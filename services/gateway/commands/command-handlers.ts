@@ -1,0 +1,120 @@
+// The start, signal and cancel routes: check what the gateway can check (workflow, input, event, payload) and
+// hand the command to `submit`. Signals and cancels need the instance's workflow, read from the read model.
+import { randomUUID } from 'node:crypto';
+import type { Registry, WorkflowDefinition } from '../../core';
+import { ApiError } from '../http/api-error';
+import type { Handlers, RouteInput } from '../http/register-routes';
+import type { Routes } from '../http/route-table';
+import { requestFingerprint } from './request-fingerprint';
+import { submit, type Submission, type SubmissionDeps } from './submission';
+
+type CommandRoutes = Pick<Handlers, 'start' | 'signal' | 'cancel'>;
+type CommandInput = RouteInput<Routes['start'] | Routes['signal'] | Routes['cancel']>;
+
+export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
+  return {
+    start: async (input) => {
+      const { name } = input.params;
+      const correlationId = input.body.correlationId ?? randomUUID();
+      const definition = startDefinition(deps.registry, name, correlationId, input.body.version);
+      checkPayload(definition.input, input.body.input, 'invalid-input', `input of ${name}`);
+      const body = { type: 'start' as const, input: input.body.input, version: input.body.version ?? null };
+      return submit(deps, submission(input, 'POST', correlationId, name, body));
+    },
+    signal: async (input) => {
+      const { id, event } = input.params;
+      const payload = input.body ?? null;
+      const workflow = await workflowOf(deps, id, (definition) => {
+        if (!definition.events.has(event)) throw unknownEvent(definition, event);
+        const schema = definition.events.get(event);
+        if (schema) checkPayload(schema, payload, 'invalid-payload', `payload of ${event}`);
+      });
+      return submit(deps, submission(input, 'POST', id, workflow, { type: 'signal', event, payload }));
+    },
+    cancel: async (input) => {
+      const { id } = input.params;
+      const workflow = await workflowOf(deps, id, () => undefined);
+      const body = { type: 'cancel' as const, reason: input.body?.reason ?? '' };
+      return submit(deps, submission(input, 'POST', id, workflow, body));
+    },
+  };
+}
+
+function submission(
+  input: CommandInput,
+  method: string,
+  correlationId: string,
+  workflow: string,
+  body: Submission['body'],
+): Submission {
+  const key = input.headers['idempotency-key'];
+  return {
+    key,
+    fingerprint: requestFingerprint(method, input.path, input.body),
+    correlationId,
+    workflow,
+    actor: input.headers['x-actor'] ?? 'gateway',
+    waitMs: input.query.wait ?? 0,
+    traceparent: input.headers.traceparent,
+    body,
+  };
+}
+
+function startDefinition(
+  registry: Registry,
+  name: string,
+  correlationId: string,
+  version: number | undefined,
+): WorkflowDefinition {
+  if (!registry.has(name)) {
+    throw new ApiError(404, 'unknown-workflow', `no workflow ${name}`, { known: registry.names() });
+  }
+  const definition = version === undefined ? registry.pick(name, correlationId) : registry.get(name, version);
+  if (definition === undefined) {
+    throw new ApiError(404, 'unknown-version', `no version ${version ?? '(rollout)'} of ${name}`, {
+      known: registry.versions(name),
+    });
+  }
+  return definition;
+}
+
+/** The workflow of a projected instance; `check` sees its definition when this gateway knows it. */
+async function workflowOf(
+  deps: SubmissionDeps,
+  id: string,
+  check: (definition: WorkflowDefinition) => void,
+): Promise<string> {
+  const instance = await deps.readModel.instance(id);
+  if (instance === undefined) {
+    throw new ApiError(
+      404,
+      'unknown-instance',
+      `no instance ${id} in the read model (unknown, or its start is not projected yet)`,
+    );
+  }
+  const definition = deps.registry.get(instance.workflow, instance.version);
+  if (definition !== undefined) check(definition);
+  return instance.workflow;
+}
+
+function checkPayload(schema: WorkflowDefinition['input'], value: unknown, code: string, what: string): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  const issues = parsed.error.issues.map((issue) => ({
+    in: 'body',
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  const first = issues[0];
+  throw new ApiError(
+    400,
+    code,
+    `${what} is invalid: ${first?.path ? `${first.path}: ` : ''}${first?.message}`,
+    issues,
+  );
+}
+
+const unknownEvent = (definition: WorkflowDefinition, event: string) =>
+  new ApiError(404, 'unknown-event', `${definition.name}@${definition.version} has no event ${event}`, {
+    known: [...definition.events.keys()],
+  });

@@ -1,0 +1,59 @@
+// Publishes commands as Avro Command envelopes to <prefix>.commands, keyed by correlationId, through an
+// idempotent producer (acks from all in-sync replicas; broker-side deduplication of producer retries).
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Command } from '../../core';
+import { toCommandEnvelope } from '../../platform/codec/command-envelope';
+import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import { PublishError } from './publish-error';
+
+export class CommandPublisher {
+  private connected = false;
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly codec: EnvelopeCodec,
+    private readonly topic: string,
+  ) {
+    producer.on(producer.events.CONNECT, () => {
+      this.connected = true;
+    });
+    producer.on(producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
+  }
+
+  static async connect(kafka: Kafka, codec: EnvelopeCodec, topic: string): Promise<CommandPublisher> {
+    // The Java client's murmur2 partitioning: any producer, in any language, puts a correlationId on one partition.
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    const publisher = new CommandPublisher(producer, codec, topic);
+    await producer.connect();
+    return publisher;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Resolves once the broker acknowledged the command; throws PublishError otherwise. */
+  async publish(command: Command, headers: Readonly<Record<string, string>> = {}): Promise<void> {
+    const value = this.codec.encode('command', toCommandEnvelope(command));
+    try {
+      await this.producer.send({
+        topic: this.topic,
+        acks: -1,
+        messages: [{ key: command.correlationId, value, headers: { ...headers } }],
+      });
+    } catch (error) {
+      throw new PublishError(command.commandId, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,120 @@
+// One command request under an Idempotency-Key: claim the key, publish once, then answer from what is known —
+// 202 with the commandId, or 200 with the outcome when the projection has seen it (within `wait`).
+import {
+  correlationId as toCorrelationId,
+  commandId as toCommandId,
+  type Command,
+  type CommandEnvelope,
+  type Registry,
+} from '../../core';
+import { ApiError } from '../http/api-error';
+import type { Reply } from '../http/register-routes';
+import { instanceView } from '../instances/instance-view';
+import { sensitivityOf } from '../instances/sensitivity';
+import type { OutcomeWaiter } from '../outcome/outcome-waiter';
+import type { CommandOutcome } from '../projection/command-outcome';
+import type { ReadModel } from '../projection/read-model';
+import type { CommandPublisher } from './command-publisher';
+import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store';
+
+export interface SubmissionDeps {
+  readonly registry: Registry;
+  readonly idempotency: IdempotencyStore;
+  readonly publisher: CommandPublisher;
+  readonly readModel: ReadModel;
+  readonly waiter: OutcomeWaiter;
+  readonly clock: () => number;
+}
+
+export interface Submission {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly correlationId: string;
+  readonly workflow: string;
+  readonly actor: string;
+  readonly waitMs: number;
+  readonly traceparent: string | undefined;
+  /** The type-specific part of the command. */
+  readonly body: DistributiveOmit<Command, keyof CommandEnvelope>;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export async function submit(deps: SubmissionDeps, submission: Submission): Promise<Reply> {
+  const record: IdempotencyRecord = {
+    fingerprint: submission.fingerprint,
+    commandId: submission.key,
+    correlationId: submission.correlationId,
+    workflow: submission.workflow,
+    state: 'pending',
+    createdAt: deps.clock(),
+  };
+  const claim = await deps.idempotency.claim(submission.key, record);
+  if (claim.kind === 'conflict') throw reused(submission.key);
+  if (claim.kind === 'replay' && claim.record.state === 'pending') throw inProgress(submission.key);
+  if (claim.kind === 'claimed') await publish(deps, submission, record);
+  const active = claim.kind === 'claimed' ? record : claim.record;
+  const outcome =
+    submission.waitMs > 0
+      ? await deps.waiter.wait(active.commandId, submission.waitMs)
+      : await deps.readModel.outcome(active.commandId);
+  return answer(deps, active, outcome);
+}
+
+async function publish(
+  deps: SubmissionDeps,
+  submission: Submission,
+  record: IdempotencyRecord,
+): Promise<void> {
+  const command = {
+    ...submission.body,
+    commandId: toCommandId(submission.key),
+    correlationId: toCorrelationId(submission.correlationId),
+    workflow: submission.workflow,
+    actor: submission.actor,
+    timestamp: record.createdAt,
+    expectedSeq: null,
+    sourceSeq: null,
+  } as Command;
+  const headers: Record<string, string> =
+    submission.traceparent === undefined ? {} : { traceparent: submission.traceparent };
+  try {
+    await deps.publisher.publish(command, headers);
+  } catch (error) {
+    await deps.idempotency.release(submission.key, submission.fingerprint);
+    throw error;
+  }
+  await deps.idempotency.markPublished(submission.key, record);
+}
+
+async function answer(
+  deps: SubmissionDeps,
+  record: IdempotencyRecord,
+  outcome: CommandOutcome | undefined,
+): Promise<Reply> {
+  const ids = { commandId: record.commandId, correlationId: record.correlationId, workflow: record.workflow };
+  if (outcome === undefined) return { status: 202, body: { status: 'accepted', ...ids } };
+  const instance = await deps.readModel.instance(record.correlationId);
+  const view =
+    instance === undefined
+      ? null
+      : instanceView(instance, sensitivityOf(deps.registry, instance.workflow, instance.version));
+  return { status: 200, body: { status: 'resolved', ...ids, outcome: outcome.outcome, instance: view } };
+}
+
+const reused = (key: string) =>
+  new ApiError(
+    409,
+    'idempotency-key-reused',
+    `Idempotency-Key ${key} was already used for a different request (method, path or body differ); use a new key`,
+    { idempotencyKey: key },
+  );
+
+const inProgress = (key: string) =>
+  new ApiError(
+    409,
+    'idempotency-key-in-progress',
+    `a request with Idempotency-Key ${key} is still being published; retry shortly`,
+    { idempotencyKey: key },
+    true,
+  );

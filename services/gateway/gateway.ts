@@ -1,0 +1,94 @@
+// Starts a gateway: connects the codec, Kafka producer, Redis, the transitions projection and the outcome waiter,
+// and builds the HTTP app on them. The handle closes everything it started, in reverse order.
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from '../core';
+import { EnvelopeCodec } from '../platform/codec/envelope-codec';
+import { createKafka } from '../platform/kafka/kafka-client';
+import { topicNames } from '../platform/kafka/topic-names';
+import { createLogger, type Logger } from '../platform/logging/logger';
+import { createRedis } from '../platform/redis/redis-client';
+import { commandHandlers } from './commands/command-handlers';
+import { CommandPublisher } from './commands/command-publisher';
+import { IdempotencyStore } from './commands/idempotency-store';
+import type { GatewayConfig } from './config/gateway-config';
+import { buildApp } from './http/app';
+import { healthHandlers } from './http/health-handlers';
+import { instanceHandlers } from './instances/instance-handlers';
+import { OutcomeWaiter } from './outcome/outcome-waiter';
+import { ReadModel } from './projection/read-model';
+import { readModelKeys } from './projection/read-model-keys';
+import { TransitionsProjection } from './projection/transitions-projection';
+import { exampleRegistry } from './workflows/example-registry';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export interface GatewayDeps {
+  readonly registry?: Registry;
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly projection: TransitionsProjection;
+  readonly readModel: ReadModel;
+  /** Listens on the configured host and port; resolves to the address. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
+  const logger = deps.logger ?? createLogger(config.logLevel, 'statewright-gateway');
+  const registry = deps.registry ?? exampleRegistry();
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    const topics = topicNames(config.topicPrefix);
+    const keys = readModelKeys(config.redisPrefix);
+    const kafka = createKafka(config.kafka, logger);
+    const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
+    const redis = createRedis(config.redis);
+    closers.push(() => redis.quit());
+    const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
+    const waiter = await OutcomeWaiter.connect(redis.duplicate(), keys.outcomes, readModel);
+    closers.push(() => waiter.close());
+    const publisher = await CommandPublisher.connect(kafka, codec, topics.commands);
+    closers.push(() => publisher.close());
+    const projection = new TransitionsProjection({
+      kafka,
+      codec,
+      readModel,
+      topic: topics.transitions,
+      groupId: config.projectionGroup,
+      logger,
+    });
+    closers.push(() => projection.stop());
+    await projection.start();
+    const idempotency = new IdempotencyStore(redis, keys, config.idempotencyTtlSeconds);
+    const submission = { registry, idempotency, publisher, readModel, waiter, clock: deps.clock ?? Date.now };
+    const app = buildApp({
+      handlers: {
+        ...commandHandlers(submission),
+        ...instanceHandlers(registry, readModel),
+        ...healthHandlers({ redis, publisher, projection }),
+      },
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      logger,
+      version: GATEWAY_VERSION,
+    });
+    closers.push(() => app.close());
+    await app.ready();
+    return {
+      app,
+      projection,
+      readModel,
+      listen: () => app.listen({ port: config.http.port, host: config.http.host }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+// An HTTP answer other than success, as a value with a stable code: every 4xx and 5xx body is
+// {error: {code, message, details}}.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown = null,
+    /** Whether the same request may succeed later. */
+    readonly retriable = false,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toBody(): { error: { code: string; message: string; details: unknown } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}

@@ -1,0 +1,192 @@
+// The gateway's routes as data: path, parameters, headers, body and responses as zod schemas. Requests are
+// validated against it and /openapi.json is generated from it, so the two cannot drift.
+import { z } from 'zod';
+
+export const MAX_WAIT_MS = 30_000;
+
+const name = z.string().min(1).max(512);
+const required = (what: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? `${what} is required` : undefined),
+});
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
+});
+
+const commandHeaders = z.object({
+  'idempotency-key': z
+    .string({ error: 'the Idempotency-Key header is required' })
+    .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1 to 255 visible ASCII characters'),
+  'x-actor': z.string().min(1).max(256).optional(),
+  traceparent: z.string().max(512).optional(),
+});
+const waitQuery = z.object({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_WAIT_MS)
+    .optional()
+    .describe(
+      `Milliseconds to wait for the command's outcome (at most ${MAX_WAIT_MS}); 202 when it is not known by then`,
+    ),
+});
+
+const accepted = z.object({
+  status: z.literal('accepted'),
+  commandId: z.string(),
+  correlationId: z.string(),
+  workflow: z.string(),
+});
+const resolved = accepted.extend({
+  status: z.literal('resolved'),
+  outcome: z.object({ kind: z.enum(['applied', 'rejected', 'deferred', 'stashed', 'ignored']) }).loose(),
+  instance: z.object({}).loose().nullable(),
+});
+const instanceView = z
+  .object({
+    correlationId: z.string(),
+    workflow: z.string(),
+    version: z.number().int(),
+    state: z.string(),
+    status: z.string(),
+    seq: z.number().int(),
+    context: z.unknown(),
+    timers: z.array(z.object({}).loose()),
+    openTasks: z.array(z.unknown()),
+    stashed: z.number().int(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .loose();
+
+const commandResponses = {
+  200: { description: 'The outcome became known within `wait`', schema: resolved },
+  202: { description: 'Published to the commands topic; outcome not known yet', schema: accepted },
+  400: { description: 'Invalid request', schema: errorBody },
+  404: { description: 'Unknown workflow, version or instance', schema: errorBody },
+  409: {
+    description: 'Idempotency-Key reused with a different request, or still in progress',
+    schema: errorBody,
+  },
+  413: { description: 'Body too large', schema: errorBody },
+  503: { description: 'Kafka or Redis unavailable; retry with the same Idempotency-Key', schema: errorBody },
+};
+
+export interface Response {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** OpenAPI form: `/instances/{id}`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly headers?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, Response>>;
+}
+
+const spec = <const S extends RouteSpec>(route: S): S => route;
+
+export const ROUTES = {
+  start: spec({
+    method: 'POST',
+    path: '/workflows/{name}/instances',
+    summary: 'Start an instance of a workflow',
+    params: z.object({ name }),
+    query: waitQuery,
+    headers: commandHeaders,
+    body: z
+      .object({
+        correlationId: name.optional().describe('Generated when absent'),
+        input: z.json(required('input')).describe("The workflow's input"),
+        version: z.number().int().positive().optional(),
+      })
+      .strict(),
+    responses: commandResponses,
+  }),
+  signal: spec({
+    method: 'POST',
+    path: '/instances/{id}/signals/{event}',
+    summary: 'Send an event to an instance; the body is its payload',
+    params: z.object({ id: name, event: name }),
+    query: waitQuery,
+    headers: commandHeaders,
+    body: z.json().optional(),
+    responses: commandResponses,
+  }),
+  cancel: spec({
+    method: 'POST',
+    path: '/instances/{id}/cancel',
+    summary: 'Cancel an instance (runs its compensations)',
+    params: z.object({ id: name }),
+    query: waitQuery,
+    headers: commandHeaders,
+    body: z
+      .object({ reason: z.string().max(2048).optional() })
+      .strict()
+      .optional(),
+    responses: commandResponses,
+  }),
+  instance: spec({
+    method: 'GET',
+    path: '/instances/{id}',
+    summary: 'The projected state of an instance, sensitive fields redacted',
+    params: z.object({ id: name }),
+    responses: {
+      200: { description: 'The instance', schema: instanceView },
+      404: { description: 'Not in the read model', schema: errorBody },
+    },
+  }),
+  history: spec({
+    method: 'GET',
+    path: '/instances/{id}/history',
+    summary: "The instance's log records in order, sensitive fields redacted",
+    params: z.object({ id: name }),
+    query: z.object({
+      from: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(1000).default(1000),
+    }),
+    responses: {
+      200: {
+        description: 'Records `from` .. `from + limit - 1`',
+        schema: z.object({
+          correlationId: z.string(),
+          from: z.number().int(),
+          records: z.array(z.unknown()),
+        }),
+      },
+      404: { description: 'Not in the read model', schema: errorBody },
+    },
+  }),
+  healthz: spec({
+    method: 'GET',
+    path: '/healthz',
+    summary: 'The process is up',
+    responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } },
+  }),
+  readyz: spec({
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Kafka producer connected, Redis answering, projection running',
+    responses: {
+      200: { description: 'Ready', schema: z.object({ ready: z.boolean(), checks: z.object({}).loose() }) },
+      503: {
+        description: 'Not ready',
+        schema: z.object({ ready: z.boolean(), checks: z.object({}).loose() }),
+      },
+    },
+  }),
+  openapi: spec({
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1', schema: z.object({}).loose() } },
+  }),
+} as const;
+
+export type RouteId = keyof typeof ROUTES;
+export type Routes = typeof ROUTES;

@@ -1,0 +1,30 @@
+// Redis keys of the gateway's read model. Instance and history share a hash tag so one script touches one slot.
+
+export interface InstanceKeys {
+  /** Hash: `instance` (folded JSON), `partition`, `offset` of the last record folded in. */
+  readonly instance: string;
+  /** List of the instance's log records as JSON, in log order. */
+  readonly history: string;
+}
+
+export interface ReadModelKeys {
+  instance(correlationId: string): InstanceKeys;
+  /** The outcome of one command, written when the projection sees the record that resolves it. */
+  outcome(commandId: string): string;
+  /** Pub/sub channel announcing each outcome's commandId, so any replica can answer `?wait`. */
+  readonly outcomes: string;
+  /** The idempotency record of one Idempotency-Key. */
+  idempotency(key: string): string;
+}
+
+export function readModelKeys(redisPrefix: string): ReadModelKeys {
+  return {
+    instance: (correlationId) => {
+      const tag = `{${correlationId}}`;
+      return { instance: `${redisPrefix}:instance:${tag}`, history: `${redisPrefix}:history:${tag}` };
+    },
+    outcome: (commandId) => `${redisPrefix}:outcome:${commandId}`,
+    outcomes: `${redisPrefix}:outcomes`,
+    idempotency: (key) => `${redisPrefix}:idempotency:${key}`,
+  };
+}

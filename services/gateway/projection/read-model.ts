@@ -1,0 +1,124 @@
+// The gateway's Redis read model: per instance the state folded by `evolve` and its records in log order,
+// plus the outcome of each command. Folding a record twice is impossible: each instance keeps the transitions
+// offset it reflects and a record at or before it is skipped.
+import type { Redis } from 'ioredis';
+import { evolve, type Instance, type LogRecord } from '../../core';
+import { outcomeOf, type CommandOutcome } from './command-outcome';
+import { ReadModelError } from './read-model-error';
+import type { ReadModelKeys } from './read-model-keys';
+
+/** KEYS: instance hash, history list. ARGV: partition, offset, instance JSON, record JSON. */
+const APPLY_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], 'offset')
+if current and tonumber(current) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'partition', ARGV[1], 'offset', ARGV[2], 'instance', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[4])
+return 1
+`;
+
+type ApplyCommand = (instance: string, history: string, ...args: string[]) => Promise<number>;
+
+export interface Position {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export type ApplyResult =
+  | { readonly kind: 'applied'; readonly instance: Instance; readonly outcome: CommandOutcome }
+  | { readonly kind: 'seen' };
+
+export class ReadModel {
+  private readonly applyScript: ApplyCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ReadModelKeys,
+    private readonly outcomeTtlSeconds: number,
+  ) {
+    redis.defineCommand('statewrightProjectRecord', { numberOfKeys: 2, lua: APPLY_SCRIPT });
+    const command = (redis as unknown as { statewrightProjectRecord: ApplyCommand }).statewrightProjectRecord;
+    this.applyScript = command.bind(redis);
+  }
+
+  /**
+   * Folds one record into its instance. The outcome is written before the instance (rewriting it is harmless if
+   * the fold is retried) and announced after it, so a waiter woken by the announcement reads the new instance.
+   */
+  /**
+   * Folds one record into its instance and history, then records the command's outcome and announces it:
+   * a waiter told of an outcome finds the instance already updated. A record seen before still gets its
+   * outcome written if it is missing, so a stop between the two writes heals on redelivery.
+   */
+  async apply(position: Position, record: LogRecord): Promise<ApplyResult> {
+    const keys = this.keys.instance(record.correlationId);
+    const stored = await this.redis.hmget(keys.instance, 'offset', 'instance');
+    const offset = stored[0] === null || stored[0] === undefined ? null : Number(stored[0]);
+    const before = stored[1] ? parseInstance(record.correlationId, stored[1]) : undefined;
+    const seen =
+      (offset !== null && offset >= position.offset) ||
+      (record.kind === 'transition' && before !== undefined && record.seq <= before.seq);
+    if (seen) return this.seen(record, before);
+    const instance = evolve(before, record);
+    const args = [String(position.partition), String(position.offset), JSON.stringify(instance)];
+    const written = await this.applyScript(keys.instance, keys.history, ...args, JSON.stringify(record));
+    if (written === 0) return this.seen(record, before);
+    const outcome = this.outcomeOf(record, instance.seq);
+    await this.redis.set(
+      this.keys.outcome(record.commandId),
+      JSON.stringify(outcome),
+      'EX',
+      this.outcomeTtlSeconds,
+    );
+    await this.redis.publish(this.keys.outcomes, record.commandId);
+    return { kind: 'applied', instance, outcome };
+  }
+
+  private async seen(record: LogRecord, before: Instance | undefined): Promise<ApplyResult> {
+    const seq = record.kind === 'transition' ? record.seq : (before?.seq ?? 0);
+    const outcome = JSON.stringify(this.outcomeOf(record, seq));
+    await this.redis.set(this.keys.outcome(record.commandId), outcome, 'EX', this.outcomeTtlSeconds, 'NX');
+    return { kind: 'seen' };
+  }
+
+  private outcomeOf(record: LogRecord, seq: number): CommandOutcome {
+    return {
+      commandId: record.commandId,
+      correlationId: record.correlationId,
+      outcome: outcomeOf(record),
+      seq,
+      at: record.at,
+    };
+  }
+
+  async instance(correlationId: string): Promise<Instance | undefined> {
+    const json = await this.redis.hget(this.keys.instance(correlationId).instance, 'instance');
+    return json === null ? undefined : parseInstance(correlationId, json);
+  }
+
+  /** Records `start` to `start + count - 1` of the instance's log, oldest first. */
+  async history(correlationId: string, start: number, count: number): Promise<LogRecord[]> {
+    const lines = await this.redis.lrange(
+      this.keys.instance(correlationId).history,
+      start,
+      start + count - 1,
+    );
+    return lines.map((line) => parseJson<LogRecord>(`history of ${correlationId}`, line));
+  }
+
+  async outcome(commandId: string): Promise<CommandOutcome | undefined> {
+    const json = await this.redis.get(this.keys.outcome(commandId));
+    return json === null ? undefined : parseJson<CommandOutcome>(`outcome of ${commandId}`, json);
+  }
+}
+
+function parseInstance(correlationId: string, json: string): Instance {
+  return parseJson<Instance>(`instance ${correlationId}`, json);
+}
+
+function parseJson<T>(what: string, json: string): T {
+  try {
+    return JSON.parse(json) as T;
+  } catch (error) {
+    throw new ReadModelError(`${what} in the read model is not JSON`, { cause: error });
+  }
+}
