@@ -162,16 +162,31 @@ describe('order saga', () => {
     expect(d.instance?.status).toBe('completed');
   });
 
-  test('cancel with completed steps compensates them and ends cancelled', () => {
+  test('cancel waits for the payment still in flight, then undoes every completed step, latest first', () => {
     const d = saga();
     d.start(order);
     d.succeed('validate-order');
     d.succeed('reserve-inventory', { reservationId: 'r-1' });
     d.cancel();
     expect(d.state).toBe('cancelling');
+    expect(d.instance?.openTasks.map((t) => [t.type, t.draining])).toEqual([['authorize-payment', true]]);
+    d.succeed('authorize-payment', { authorizationId: 'a-1' });
+    expect(d.instance?.openTasks.map((t) => t.type)).toEqual(['refund-payment']);
+    expect(d.request('refund-payment').input).toMatchObject({ authorizationId: 'a-1' });
+    d.succeed('refund-payment');
     expect(d.instance?.openTasks.map((t) => t.type)).toEqual(['release-inventory']);
     d.succeed('release-inventory');
     expect(d.instance?.status).toBe('cancelled');
+  });
+
+  test('a failed reservation waits for the payment in flight; a payment that then fails needs no refund', () => {
+    const d = saga();
+    d.start(order);
+    d.succeed('validate-order');
+    d.fail('reserve-inventory', 'fatal', 'out of stock');
+    expect(d.state).toBe('compensating');
+    d.fail('authorize-payment', 'retryable', 'gateway timeout');
+    expect(d.instance).toMatchObject({ status: 'compensated', openTasks: [] });
   });
 
   test('cancel with nothing to undo ends cancelled at once, passing through the compensation state', () => {

@@ -108,6 +108,7 @@ export function openTask(
     attempt: 1,
     runId: runIdOf(taskId, 1),
     waiting: false,
+    draining: false,
     source,
   };
   draft.tasks.push(task);

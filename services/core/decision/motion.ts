@@ -5,7 +5,7 @@ import type { JsonValue } from '../json/json-value';
 import type { OpenTask } from '../instance/instance';
 import { DefinitionError } from '../definition/definition-error';
 import type { StateNode } from '../definition/workflow-definition';
-import { closeTask, json, openTask, type Draft } from './draft';
+import { closeTask, json, openTask, replaceTask, type Draft } from './draft';
 
 /** Entering states without a command in between (a compensation with nothing to undo) stops here. */
 const MAX_PASS_THROUGH = 32;
@@ -26,8 +26,15 @@ function exit(draft: Draft): void {
   const leaving = draft.state;
   draft.timers = draft.timers.filter((t) => t.kind !== 'timeout' || t.state !== leaving);
   for (const task of draft.tasks.slice()) {
-    if (ownedBy(task, leaving)) closeTask(draft, task.taskId);
+    if (!ownedBy(task, leaving)) continue;
+    if (mayHaveActed(draft, task)) replaceTask(draft, { ...task, draining: true });
+    else closeTask(draft, task.taskId);
   }
+}
+
+/** An action in flight whose effect would need undoing: its outcome must be known before compensating. */
+function mayHaveActed(draft: Draft, task: OpenTask): boolean {
+  return task.kind === 'action' && !task.waiting && Boolean(draft.def.tasks.get(task.type)?.compensation);
 }
 
 /** Invoked tasks belong to their state; compensation tasks to the compensation state that opened them. */
@@ -64,10 +71,14 @@ function finish(draft: Draft, status: NonNullable<StateNode['final']>): void {
   draft.tasks = [];
 }
 
-/** Opens the undo of the latest completed step, or leaves through onDone when nothing is left to undo. */
+/**
+ * Opens the undo of the latest completed step, or leaves through onDone when nothing is left to undo.
+ * While actions left in flight are draining it waits: one of them may still succeed and need undoing.
+ */
 export function compensateNext(draft: Draft): void {
   const node = stateOf(draft, draft.state);
   if (node.compensate === null) throw new DefinitionError(`state ${node.name} is not a compensation state`);
+  if (draft.tasks.some((t) => t.draining)) return;
   const step = draft.steps[draft.steps.length - 1];
   if (step === undefined) return moveTo(draft, node.compensate.onDone);
   openTask(draft, step.compensation.type, 'compensation', step.compensation.input, {

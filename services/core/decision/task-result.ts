@@ -29,7 +29,9 @@ export function decideTaskResult(
   }
   const draft = draftOf(ctx.def, instance, ctx.now);
   const outcome = command.outcome;
-  if (outcome.kind === 'succeeded') {
+  if (task.draining) {
+    settle(draft, task, outcome.kind === 'succeeded' ? outcome.output : undefined);
+  } else if (outcome.kind === 'succeeded') {
     succeed(draft, task, outcome.output);
   } else {
     const policy = ctx.def.tasks.get(task.type)?.retry;
@@ -40,6 +42,18 @@ export function decideTaskResult(
     else fail(draft, task, outcome.error);
   }
   return commit(draft, origin, 'task-result');
+}
+
+/**
+ * The outcome of an action its state left in flight: a success is remembered as a step to undo; any
+ * failure means nothing happened. A compensation state waiting for it then goes on.
+ */
+function settle(draft: Draft, task: OpenTask, output: JsonValue | undefined): void {
+  closeTask(draft, task.taskId);
+  if (output !== undefined) rememberStep(draft, task, output);
+  const node = stateOf(draft, draft.state);
+  const compensating = draft.tasks.some((t) => t.kind === 'compensation');
+  if (node.compensate !== null && !compensating) compensateNext(draft);
 }
 
 function waitForRetry(draft: Draft, task: OpenTask, delay: number): void {
@@ -88,7 +102,6 @@ function fail(draft: Draft, task: OpenTask, error: TaskError): void {
   if (node.invoke === null) return;
   const group = openGroup(draft, source.state);
   if (node.invoke.join === 'any' && group.length > 0) return;
-  group.forEach((t) => closeTask(draft, t.taskId));
   const onError = node.invoke.onError;
   if (onError.update) draft.context = onError.update(draft.context, error);
   moveTo(draft, onError.target);
@@ -96,5 +109,5 @@ function fail(draft: Draft, task: OpenTask, error: TaskError): void {
 
 /** The still-open tasks invoked on entry to `state` (the state's join group). */
 function openGroup(draft: Draft, state: string): OpenTask[] {
-  return draft.tasks.filter((t) => t.source.kind === 'invoke' && t.source.state === state);
+  return draft.tasks.filter((t) => t.source.kind === 'invoke' && t.source.state === state && !t.draining);
 }

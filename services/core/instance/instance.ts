@@ -36,6 +36,11 @@ export interface OpenTask {
   readonly runId: RunId;
   /** True while a retry timer runs: no attempt is in flight. */
   readonly waiting: boolean;
+  /**
+   * Left behind in flight by a state that was exited (a failure elsewhere, a cancel): its outcome is
+   * awaited but never retried, and a success becomes a step that compensation will undo.
+   */
+  readonly draining: boolean;
   readonly source: TaskSource;
 }
 
