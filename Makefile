@@ -57,8 +57,8 @@ status: ## print where the stack is; non-zero when something is down
 logs: ## tail the stack's logs
 	@$(STACK) logs
 
-test: install deps typecheck lint build ## everything: unit, integration, chaos (reduced size), and the unit suite on Node 22
-	@test/run.sh unit integration chaos
+test: install deps typecheck lint build ## everything: unit, integration, e2e, chaos (reduced size), and the unit suite on Node 22
+	@test/run.sh unit integration e2e chaos
 	@$(MAKE) --no-print-directory test-unit-node22
 
 test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the truth
