@@ -16,7 +16,7 @@ endif
 export PATH := $(if $(NODE_BIN),$(NODE_BIN):)$(CURDIR)/node_modules/.bin:$(PATH)
 STACK := deploy/local/stack.sh
 
-.PHONY: help node install deps build typecheck lint up down status logs test test-unit-node22 run bench clean
+.PHONY: help node install deps build typecheck lint up down status logs test test-tools test-unit-node22 run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -57,9 +57,15 @@ status: ## print where the stack is; non-zero when something is down
 logs: ## tail the stack's logs
 	@$(STACK) logs
 
-test: install deps typecheck lint build ## everything: unit, integration, e2e, chaos (reduced size), and the unit suite on Node 22
-	@test/run.sh unit integration e2e chaos
+test: install deps test-tools typecheck lint build ## everything: unit, integration, e2e, observability, chaos (reduced size), unit on Node 22
+	@test/run.sh unit integration e2e observability chaos
 	@$(MAKE) --no-print-directory test-unit-node22
+
+test-tools: ## Debian's prometheus and promtool for the observability tests (installed as root when missing)
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] || { echo "install Debian's prometheus package (prometheus, promtool)" >&2; exit 1; }; \
+	  apt-get update -qq >/dev/null && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the truth
 	@deploy/node/install-node.sh $(NODE22_VERSION) $(TOOLS)/node-$(NODE22_VERSION)

@@ -6,6 +6,7 @@ import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import { provisionTopics } from '../platform/kafka/topic-provisioner';
 import { createLogger } from '../platform/logging/logger';
+import { sensitivePathsOf } from '../platform/logging/redaction';
 import { MetricsServer } from '../platform/metrics/metrics-server';
 import { OrchestratorMetrics } from '../platform/metrics/orchestrator-metrics';
 import { createRedis } from '../platform/redis/redis-client';
@@ -17,7 +18,8 @@ const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel, 'statewright-orchestrator');
+  const registry = defaultRegistry(config);
+  const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(registry));
   const topics = topicNames(config.topicPrefix);
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
@@ -30,12 +32,13 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis);
   const metrics = new OrchestratorMetrics();
   const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
+  logger.info({ metricsPort: metricsServer.port }, 'metrics listening');
   const orchestrator = await Orchestrator.start({
     kafka,
     admin,
     codec,
     store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
-    registry: defaultRegistry(config),
+    registry,
     topics,
     groupId: config.groupId,
     partitions: config.partitions,

@@ -4,10 +4,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
 import { decodeCommands } from './batch/command-decoder';
 import { CommandPublisher } from './client/command-publisher';
+import { ConsumerLag } from './consumer-lag';
 import { PartitionAssignment } from './partition-assignment';
 import type { PartitionProcessor } from './partition/partition-processor';
 import type { ProcessorDeps } from './partition/processor-deps';
 import { TimerScheduler, type TimerPolicy } from './timer/timer-scheduler';
+import { workflowStates } from './workflow-states';
 
 export interface OrchestratorOptions extends ProcessorDeps {
   readonly partitions: number;
@@ -36,6 +38,13 @@ export class Orchestrator {
       options.metrics,
       options.logger,
     );
+    const lag = new ConsumerLag(options.admin, options.topics.commands, options.groupId, options.logger);
+    options.metrics.watch({
+      states: workflowStates(options.registry),
+      partitions: () => [...this.assignment.ready()].map((processor) => processor.view()),
+      consumerLag: () => lag.read(this.owned()),
+      now: () => Date.now(),
+    });
   }
 
   static async start(options: OrchestratorOptions): Promise<Orchestrator> {
@@ -99,9 +108,8 @@ export class Orchestrator {
     }
     await this.assignment.exclusive(batch.partition, async () => {
       try {
-        const decision = await processor.process(commands, batch.lastOffset(), Date.now());
+        await processor.process(commands, batch.lastOffset(), Date.now());
         payload.resolveOffset(batch.lastOffset());
-        this.count(decision.outcomes, decision.applied, commands.length);
       } catch (error) {
         await this.forget(batch, error);
       }
@@ -128,18 +136,6 @@ export class Orchestrator {
   private rewind(batch: Batch): void {
     const offset = batch.firstOffset();
     if (offset !== null) this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
-  }
-
-  private count(
-    outcomes: readonly string[],
-    applied: readonly { workflow: string; from: string | null; to: string; event: string }[],
-    size: number,
-  ): void {
-    const { metrics } = this.options;
-    metrics.batchSize.observe(size);
-    for (const outcome of outcomes) metrics.commandOutcomes.inc({ outcome });
-    for (const t of applied)
-      metrics.transitions.inc({ workflow: t.workflow, from: t.from ?? '', to: t.to, event: t.event });
   }
 
   /** SIGTERM and revocation share this path: the last batch ends, snapshots are flushed, clients disconnect. */

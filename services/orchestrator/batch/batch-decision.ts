@@ -29,6 +29,13 @@ export interface BatchContext {
 
 export type CommandOutcome = Step['decision']['kind'] | 'dlq';
 
+/** What the core made of one command, for metrics and logs: the command, its instance before, the step. */
+export interface DecidedCommand {
+  readonly command: Record<string, unknown>;
+  readonly before: Instance | undefined;
+  readonly step: Step;
+}
+
 export interface BatchDecision {
   readonly transitions: Message[];
   readonly tasks: Message[];
@@ -37,6 +44,8 @@ export interface BatchDecision {
   readonly changes: Map<string, Instance>;
   readonly outcomes: CommandOutcome[];
   readonly applied: Transition[];
+  /** One entry per command, in order; undefined for a dead letter. */
+  readonly decided: (DecidedCommand | undefined)[];
 }
 
 export function decideBatch(context: BatchContext, commands: readonly InboundCommand[]): BatchDecision {
@@ -47,12 +56,14 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     changes: new Map(),
     outcomes: [],
     applied: [],
+    decided: [],
   };
   for (const inbound of commands) {
     const letter = decideOne(context, out, inbound);
     if (letter !== undefined) {
       out.deadLetters.push(deadLetterMessage(context, inbound, letter.code, letter.reason));
       out.outcomes.push('dlq');
+      out.decided.push(undefined);
     }
   }
   return out;
@@ -99,6 +110,7 @@ function decideOne(context: BatchContext, out: BatchDecision, inbound: InboundCo
     out.changes.set(step.instance.correlationId, step.instance);
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
   out.outcomes.push(decision.kind);
+  out.decided.push({ command, before, step });
   return undefined;
 }
 

@@ -5,7 +5,9 @@ import { dueTimers, type TimerFiredCommand } from '../../core';
 import { TransactionalProducer } from '../../platform/kafka/transactional-producer';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
 import type { Snapshot } from '../../platform/redis/snapshot-store';
+import type { PartitionView } from '../../platform/metrics/instance-gauges';
 import { decideBatch, type BatchDecision } from '../batch/batch-decision';
+import { reportBatch } from '../batch/batch-report';
 import type { InboundCommand } from '../batch/inbound-command';
 import { avroOutputEncoder, type OutputEncoder } from '../batch/output-encoder';
 import { replayTransitions } from '../restore/transition-replay';
@@ -67,6 +69,7 @@ export class PartitionProcessor {
         deps.snapshot,
         deps.metrics,
         deps.logger,
+        snapshot.offset,
       );
       return new PartitionProcessor(deps, partition, producer, state, writer);
     } catch (error) {
@@ -104,8 +107,10 @@ export class PartitionProcessor {
         offset: String(Number(lastOffset) + 1),
       },
     });
-    deps.metrics.commitSeconds.observe((Date.now() - started) / 1000);
+    const committedAt = Date.now();
+    deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
     this.state.commit(decision.changes, this.lastTransitionOffset(metadata, decision.transitions.length));
+    this.report(commands, decision, committedAt);
     await this.snapshots.committed(decision.changes.keys());
     return decision;
   }
@@ -113,6 +118,31 @@ export class PartitionProcessor {
   /** Due timers of committed instances, as `timer-fired` commands. */
   dueTimers(now: number): TimerFiredCommand[] {
     return this.state.dueAt(now).flatMap((instance) => dueTimers(instance, now));
+  }
+
+  /** Metrics and logs of a committed batch; a failure here must not make the batch look uncommitted. */
+  private report(commands: readonly InboundCommand[], decision: BatchDecision, committedAt: number): void {
+    const { metrics, logger } = this.deps;
+    try {
+      reportBatch(
+        { metrics, logger, clock: this.state.clock, partition: this.partition, committedAt },
+        commands,
+        decision,
+      );
+    } catch (error) {
+      logger.error({ err: error, partition: this.partition }, 'reporting a committed batch failed');
+    }
+  }
+
+  /** What the scrape-time gauges read of this partition. */
+  view(): PartitionView {
+    const { state, snapshots } = this;
+    return {
+      partition: this.partition,
+      instances: () => state.instances.values(),
+      enteredAt: (instance) => state.clock.enteredAt(instance),
+      snapshotLag: () => (state.lastOffset ?? -1) - (snapshots.writtenOffset ?? -1),
+    };
   }
 
   /** Revocation or shutdown: the last batch has committed or aborted; write the snapshot and let go. */

@@ -1,9 +1,12 @@
 // The committed state of one partition: its instances, the transitions offset they reflect, and an index of
 // instances with pending timers so the timer tick does not scan every instance.
 import { evolve, nextDue, type Instance, type LogRecord } from '../../core';
+import { StateClock } from './state-clock';
 
 export class PartitionState {
   private readonly due = new Map<string, number>();
+  /** When each instance entered its state; the processor advances it with the transitions it commits. */
+  readonly clock = new StateClock();
 
   constructor(
     readonly instances: Map<string, Instance>,
@@ -25,6 +28,7 @@ export class PartitionState {
   fold(record: LogRecord, offset: number): void {
     const next = evolve(this.instances.get(record.correlationId), record);
     this.put(next);
+    this.clock.fold(record);
     this.offset = offset;
   }
 

@@ -22,7 +22,13 @@ export class SnapshotWriter {
     private readonly policy: SnapshotPolicy,
     private readonly metrics: OrchestratorMetrics,
     private readonly logger: Logger,
+    /** The transitions offset the snapshot in Redis reflects (the one loaded at restore, then each write). */
+    private written: number | null = null,
   ) {}
+
+  get writtenOffset(): number | null {
+    return this.written;
+  }
 
   /** Called after a commit with the correlation ids the batch changed. */
   async committed(changed: Iterable<string>): Promise<void> {
@@ -58,6 +64,7 @@ export class SnapshotWriter {
     try {
       const written = await this.store.write(this.partition, { offset, put, remove: [] });
       this.metrics.snapshotWrites.inc({ result: written ? 'ok' : 'stale' });
+      if (written) this.written = offset;
     } catch (error) {
       for (const id of ids) this.dirty.add(id);
       this.metrics.snapshotWrites.inc({ result: 'error' });
