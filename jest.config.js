@@ -26,5 +26,6 @@ module.exports = {
     withInfrastructure('e2e'),
     withInfrastructure('chaos'),
     withInfrastructure('observability'),
+    withInfrastructure('security'),
   ],
 };
