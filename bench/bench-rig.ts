@@ -1,10 +1,13 @@
 // What the benchmarks share: the endpoints, a Kafka client, topics under a fresh prefix, service
-// processes started from dist/ and always stopped, and a read_committed counter over an output topic.
+// processes started from dist/ and always stopped, a read_committed counter over an output topic, clean-up of
+// groups and Redis keys under a prefix, and CPU use read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 
 export const distRoot = path.resolve(__dirname, '..');
 export const resultsDir = path.resolve(distRoot, '..', 'bench', 'results');
@@ -36,7 +39,7 @@ export const benchKafka = (brokers: string): Kafka =>
 export class Services {
   private readonly children = new Set<ChildProcess>();
 
-  constructor(private readonly logDir: string) {
+  constructor(readonly logDir: string) {
     mkdirSync(logDir, { recursive: true });
   }
 
@@ -122,4 +125,81 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
+}
+
+/** Deletes the consumer groups whose id starts with `prefix.` (they must be empty: stop their members first). */
+export async function deleteGroups(admin: Admin, prefix: string): Promise<number> {
+  const { groups } = await admin.listGroups();
+  const ids = groups.map((group) => group.groupId).filter((id) => id.startsWith(`${prefix}.`));
+  if (ids.length > 0) await admin.deleteGroups(ids);
+  return ids.length;
+}
+
+/** Deletes every Redis key under `prefix:` (snapshots, task results); answers how many went. */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+/** Busy CPU seconds of the whole machine and CPU seconds of each pid, at `at` (performance.now()). */
+export interface CpuSample {
+  readonly at: number;
+  readonly machineBusy: number;
+  readonly byPid: ReadonlyMap<number, number>;
+}
+
+const TICKS_PER_SECOND = 100;
+
+function procCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Undefined where /proc is absent (not Linux). */
+export function sampleCpu(pids: readonly number[]): CpuSample | undefined {
+  if (!existsSync('/proc/stat')) return undefined;
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  const byPid = new Map<number, number>();
+  for (const pid of pids) {
+    if (existsSync(`/proc/${pid}/stat`)) byPid.set(pid, procCpuSeconds(pid));
+  }
+  return {
+    at: performance.now(),
+    machineBusy: (total - idle) / TICKS_PER_SECOND,
+    byPid,
+  };
+}
+
+/** Percent of one core each pid used between two samples, how busy the machine was (100 per core) and the rest. */
+export function cpuBetween(
+  before: CpuSample | undefined,
+  after: CpuSample | undefined,
+  names: ReadonlyMap<number, string>,
+): Record<string, number> | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  const seconds = (after.at - before.at) / 1000;
+  const pct = (value: number) => Math.round((100 * value) / seconds);
+  const usage: Record<string, number> = { machine: pct(after.machineBusy - before.machineBusy) };
+  for (const [pid, name] of names) {
+    const start = before.byPid.get(pid);
+    const end = after.byPid.get(pid);
+    if (start !== undefined && end !== undefined) usage[name] = pct(end - start);
+  }
+  const listed = Object.values(usage).reduce((sum, value) => sum + value, 0) - usage.machine!;
+  // Everything else on the machine: the broker, registry and Redis, and anything not started by the bench.
+  usage.rest = usage.machine! - listed;
+  return usage;
 }

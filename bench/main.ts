@@ -1,31 +1,54 @@
 // `make bench`: runs the benchmarks against the running stack, prints the figures and writes
-// bench/results/latest.json. Sizes come from BENCH_COMMANDS, BENCH_LOADS (per second, comma
-// separated) and BENCH_LOAD_SECONDS.
+// bench/results/latest.json (orchestrator against the raw loop) and bench/results/e2e.json (whole workflows).
+// BENCH_ONLY=orchestrator or BENCH_ONLY=e2e runs one of them; sizes come from BENCH_* (see each bench).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { endpointsFromEnv, resultsDir } from './bench-rig';
+import { endpointsFromEnv, resultsDir, type Endpoints } from './bench-rig';
+import { e2eBench, e2eSettingsFromEnv } from './e2e-bench';
 import { orchestratorBench } from './orchestrator-bench';
 
-async function main(): Promise<void> {
-  const endpoints = endpointsFromEnv();
+const machine = () => ({ cpus: os.cpus().length, node: process.version });
+
+function write(name: string, result: object): void {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, name);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`\n${JSON.stringify(result)}\nwritten to ${file}\n`);
+}
+
+/** Sizes from BENCH_COMMANDS, BENCH_LOADS (per second, comma separated) and BENCH_LOAD_SECONDS. */
+async function runOrchestratorBench(endpoints: Endpoints): Promise<void> {
   const commands = Number(process.env.BENCH_COMMANDS ?? 30_000);
   const loads = (process.env.BENCH_LOADS ?? '200,1000').split(',').map(Number);
   const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
   const { throughput, latency } = await orchestratorBench(endpoints, commands, loads, loadSeconds);
   const headline = latency[0]!;
-  const result = {
+  write('latest.json', {
     ...throughput,
     p50_ms: headline.p50_ms,
     p99_ms: headline.p99_ms,
     latency,
-    machine: { cpus: os.cpus().length, node: process.version },
+    machine: machine(),
     at: new Date().toISOString(),
-  };
-  mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, 'latest.json');
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`\n${JSON.stringify(result)}\nwritten to ${file}\n`);
+  });
+}
+
+/** Sizes from BENCH_E2E_WORKFLOWS, BENCH_E2E_CONCURRENCY, BENCH_E2E_WORKER_PROCESSES and the rest of BENCH_E2E_*. */
+async function runE2eBench(endpoints: Endpoints): Promise<void> {
+  const settings = e2eSettingsFromEnv(process.env);
+  const levels = await e2eBench(endpoints, settings);
+  write('e2e.json', { levels, settings, machine: machine(), at: new Date().toISOString() });
+}
+
+async function main(): Promise<void> {
+  const endpoints = endpointsFromEnv();
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && only !== 'orchestrator' && only !== 'e2e') {
+    throw new Error(`BENCH_ONLY must be orchestrator or e2e, not ${only}`);
+  }
+  if (only !== 'e2e') await runOrchestratorBench(endpoints);
+  if (only !== 'orchestrator') await runE2eBench(endpoints);
 }
 
 main().catch((error: unknown) => {

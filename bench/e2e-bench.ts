@@ -1,0 +1,419 @@
+// End-to-end bench: bench-flow workflows from `start` produced to `completed` committed, through one orchestrator
+// and the bench-flow worker processes, in a closed loop that keeps a fixed number of workflows in flight.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { EnvelopeCodec } from '../services/platform/codec/envelope-codec';
+import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
+import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
+import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
+import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
+import {
+  benchKafka,
+  deleteGroups,
+  deleteRedisKeys,
+  cpuBetween,
+  percentile,
+  resultsDir,
+  sampleCpu,
+  Services,
+  type Endpoints,
+} from './bench-rig';
+import { startOf } from './bench-traffic';
+
+export interface E2eSettings {
+  readonly workflows: number;
+  readonly warmup: number;
+  readonly concurrency: readonly number[];
+  readonly workerProcesses: readonly number[];
+  readonly workerConcurrency: number;
+  readonly partitions: number;
+  readonly snapshotIntervalMs: number;
+  /** Write a V8 CPU profile of every spawned process into its log folder. */
+  readonly profile: boolean;
+}
+
+export interface E2eLevel {
+  readonly concurrency: number;
+  readonly worker_processes: number;
+  readonly workflows: number;
+  readonly workflows_per_s: number;
+  readonly p50_ms: number;
+  readonly p90_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+  /** Median of each leg, from the transitions' decision times (`at`): where a workflow's time goes. */
+  readonly legs_p50_ms: Readonly<Record<Leg, number>>;
+  /** Percent of one core used by the machine and by each process of the bench (the driver is this process). */
+  readonly cpu_pct: Record<string, number> | undefined;
+}
+
+interface Deployment {
+  readonly driver: Driver;
+  /** The processes whose CPU use is reported, by pid. */
+  readonly processes: Map<number, string>;
+}
+
+/**
+ * start: produced → decided into the first transition; task1 and task2: a transition decided → the next one
+ * decided (commit, worker fetch and run, result produced, orchestrator fetch); observed: the last transition
+ * decided → seen committed by a read_committed consumer.
+ */
+const LEGS = ['start', 'task1', 'task2', 'observed'] as const;
+type Leg = (typeof LEGS)[number];
+
+interface Timing {
+  readonly latency: number;
+  readonly legs: readonly number[];
+}
+
+/** A positive integer from the environment, or the fallback when unset; anything else stops the bench. */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+function counts(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
+  return (env[name] ?? fallback).split(',').map((item) => count({ [name]: item.trim() }, name, 1));
+}
+
+export function e2eSettingsFromEnv(env: NodeJS.ProcessEnv): E2eSettings {
+  return {
+    workflows: count(env, 'BENCH_E2E_WORKFLOWS', 3000),
+    warmup: count(env, 'BENCH_E2E_WARMUP', 200),
+    concurrency: counts(env, 'BENCH_E2E_CONCURRENCY', '50,200'),
+    workerProcesses: counts(env, 'BENCH_E2E_WORKER_PROCESSES', '1,2'),
+    workerConcurrency: count(env, 'BENCH_E2E_WORKER_CONCURRENCY', 256),
+    partitions: count(env, 'BENCH_E2E_PARTITIONS', 2),
+    snapshotIntervalMs: count(env, 'BENCH_E2E_SNAPSHOT_INTERVAL_MS', 500),
+    profile: env.BENCH_E2E_PROFILE === '1',
+  };
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+/** No completion for this long means the pipeline is stuck (a process died or a record was lost). */
+const STALL_MS = 90_000;
+
+/** Every level with each worker-process count, each count on its own fresh deployment. */
+export async function e2eBench(endpoints: Endpoints, settings: E2eSettings): Promise<E2eLevel[]> {
+  const levels: E2eLevel[] = [];
+  for (const workers of settings.workerProcesses) {
+    await withDeployment(endpoints, settings, workers, async (deployment) => {
+      for (const concurrency of settings.concurrency) {
+        const level = await measureLevel(deployment, settings, concurrency, workers);
+        log(
+          `e2e ${workers} worker process(es), ${concurrency} in flight: ${level.workflows_per_s} workflows/s, ` +
+            `p50 ${level.p50_ms} ms, p90 ${level.p90_ms} ms, p99 ${level.p99_ms} ms, max ${level.max_ms} ms ` +
+            `(${level.workflows} workflows); legs p50 ${JSON.stringify(level.legs_p50_ms)}; ` +
+            `cpu % ${JSON.stringify(level.cpu_pct)}`,
+        );
+        levels.push(level);
+      }
+    });
+  }
+  return levels;
+}
+
+async function measureLevel(
+  { driver, processes }: Deployment,
+  settings: E2eSettings,
+  concurrency: number,
+  workers: number,
+): Promise<E2eLevel> {
+  const run = `c${concurrency}-w${workers}-${Date.now()}`;
+  const pids = [...processes.keys()];
+  const before = sampleCpu(pids);
+  const { timings, seconds } = await closedLoop(
+    driver,
+    run,
+    settings.warmup,
+    settings.workflows,
+    concurrency,
+  );
+  const cpu = cpuBetween(before, sampleCpu(pids), processes);
+  const sorted = timings.map((timing) => timing.latency).sort((a, b) => a - b);
+  const at = (p: number) => round(percentile(sorted, p));
+  return {
+    concurrency,
+    worker_processes: workers,
+    workflows: sorted.length,
+    workflows_per_s: round(sorted.length / seconds),
+    p50_ms: at(50),
+    p90_ms: at(90),
+    p99_ms: at(99),
+    max_ms: round(sorted[sorted.length - 1] ?? Number.NaN),
+    legs_p50_ms: legMedians(timings),
+    cpu_pct: cpu,
+  };
+}
+
+function legMedians(timings: readonly Timing[]): Record<Leg, number> {
+  const entries = LEGS.map((leg, index) => {
+    const sorted = timings.map((timing) => timing.legs[index] ?? Number.NaN).sort((a, b) => a - b);
+    return [leg, round(percentile(sorted, 50))] as const;
+  });
+  return Object.fromEntries(entries) as Record<Leg, number>;
+}
+
+interface LoopResult {
+  readonly timings: Timing[];
+  /** From the first measured start to the last measured completion. */
+  readonly seconds: number;
+}
+
+/**
+ * Starts `warmup + measured` workflows keeping `concurrency` in flight: each completion starts the next one.
+ * Only workflows numbered from `warmup` on are measured; they begin once the pipeline is in steady state.
+ */
+function closedLoop(
+  driver: Driver,
+  run: string,
+  warmup: number,
+  measured: number,
+  concurrency: number,
+): Promise<LoopResult> {
+  const total = warmup + measured;
+  const timings: Timing[] = [];
+  let issued = 0;
+  let completed = 0;
+  let firstStart = Number.POSITIVE_INFINITY;
+  let lastDone = 0;
+  return new Promise<LoopResult>((resolve, reject) => {
+    const watchdog = driver.watch(reject);
+    const launch = (): void => {
+      const index = issued++;
+      driver.start(`${run}-${index}`, (timing, startedAt, doneAt) => {
+        if (index >= warmup) {
+          timings.push(timing);
+          firstStart = Math.min(firstStart, startedAt);
+          lastDone = Math.max(lastDone, doneAt);
+        }
+        completed += 1;
+        if (issued < total) return launch();
+        if (completed < total) return;
+        watchdog.cancel();
+        resolve({ timings, seconds: (lastDone - firstStart) / 1000 });
+      });
+    };
+    for (let i = 0; i < Math.min(concurrency, total); i++) launch();
+  });
+}
+
+type OnCompleted = (timing: Timing, startedAt: number, doneAt: number) => void;
+
+interface Started {
+  /** performance.now() and Date.now() just before the send that carried the start. */
+  startedAt: number;
+  sentAt: number;
+  /** Decision times of the workflow's transitions so far. */
+  readonly decidedAt: number[];
+  readonly done: OnCompleted;
+}
+
+/**
+ * Produces starts and sees completions. Starts queued while a send is in flight go out together in the next send;
+ * each start's clock begins just before the send that carries it.
+ */
+class Driver {
+  private readonly waiting = new Map<string, Started>();
+  private queue: string[] = [];
+  private sending = false;
+  private lastProgress = performance.now();
+  private failure: ((error: Error) => void) | undefined;
+  private failed: Error | undefined;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly codec: EnvelopeCodec,
+    private readonly topics: TopicNames,
+  ) {}
+
+  start(id: string, done: OnCompleted): void {
+    this.waiting.set(id, { startedAt: Number.NaN, sentAt: Number.NaN, decidedAt: [], done });
+    this.queue.push(id);
+    if (!this.sending) void this.drain();
+  }
+
+  /** Rejects through `reject` on a failure or a stall, until cancelled. */
+  watch(reject: (error: Error) => void): { cancel: () => void } {
+    this.lastProgress = performance.now();
+    this.failure = reject;
+    if (this.failed !== undefined) reject(this.failed);
+    const timer = setInterval(() => {
+      const idle = performance.now() - this.lastProgress;
+      if (idle > STALL_MS) this.fail(new Error(`no workflow completed for ${Math.round(idle)} ms`));
+    }, 1_000);
+    return { cancel: () => clearInterval(timer) };
+  }
+
+  fail(error: Error): void {
+    this.failed ??= error;
+    this.failure?.(error);
+  }
+
+  /** Called with each committed transition of a workflow this driver started. */
+  completed(envelope: TransitionEnvelope, doneAt: number, seenAt: number): void {
+    const entry = this.waiting.get(envelope.correlationId);
+    if (entry === undefined || envelope.kind !== 'transition') return;
+    entry.decidedAt.push(envelope.at);
+    if (envelope.status === 'running') return;
+    this.waiting.delete(envelope.correlationId);
+    this.lastProgress = doneAt;
+    if (envelope.status !== 'completed') {
+      this.fail(new Error(`workflow ${envelope.correlationId} ended ${String(envelope.status)}`));
+      return;
+    }
+    const marks = [entry.sentAt, ...entry.decidedAt, seenAt];
+    const legs = marks.slice(1).map((mark, i) => mark - marks[i]!);
+    entry.done({ latency: doneAt - entry.startedAt, legs }, entry.startedAt, doneAt);
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        const ids = this.queue;
+        this.queue = [];
+        const now = Date.now();
+        const messages = ids.map((id) => ({
+          key: id,
+          value: this.codec.encode('command', toCommandEnvelope(startOf(id, now))),
+        }));
+        const startedAt = performance.now();
+        for (const id of ids) Object.assign(this.waiting.get(id)!, { startedAt, sentAt: Date.now() });
+        await this.producer.send({ topic: this.topics.commands, messages });
+      }
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+/** A read_committed consumer of the transitions topic handing every record of a started workflow to the driver. */
+async function followTransitions(
+  kafka: Kafka,
+  driver: Driver,
+  codec: EnvelopeCodec,
+  topics: TopicNames,
+  groupId: string,
+) {
+  const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 50, minBytes: 1 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.transitions, fromBeginning: true });
+  await consumer.run({
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch }) => {
+      const doneAt = performance.now();
+      const seenAt = Date.now();
+      for (const message of batch.messages) {
+        const envelope = (await codec.decode('transition', message.value)) as TransitionEnvelope;
+        driver.completed(envelope, doneAt, seenAt);
+      }
+    },
+  });
+  return consumer;
+}
+
+/** A fresh prefix with its topics, one orchestrator and `workers` worker processes; all removed afterwards. */
+async function withDeployment(
+  endpoints: Endpoints,
+  settings: E2eSettings,
+  workers: number,
+  body: (deployment: Deployment) => Promise<void>,
+): Promise<void> {
+  const prefix = `bench-e2e-${Date.now()}`;
+  const kafka = benchKafka(endpoints.kafkaBrokers);
+  const topics = topicNames(prefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  const logDir = path.join(resultsDir, 'logs', prefix);
+  const services = new Services(logDir);
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const lifecycle = { stopping: false };
+  let follower: Consumer | undefined;
+  try {
+    const layout = { partitions: settings.partitions, replicationFactor: 1, transitionsRetentionMs: -1 };
+    await provisionTopics(admin, topics, layout);
+    const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
+    const driver = new Driver(producer, codec, topics);
+    const env = processEnv(endpoints, settings, prefix, logDir);
+    const processes = startProcesses(services, driver, env, workers, () => lifecycle.stopping);
+    await producer.connect();
+    follower = await followTransitions(kafka, driver, codec, topics, `${prefix}.follower`);
+    await body({ driver, processes });
+  } finally {
+    lifecycle.stopping = true;
+    await follower?.disconnect();
+    await producer.disconnect();
+    await services.stopAll();
+    await cleanUp(endpoints, admin, topics, prefix);
+  }
+}
+
+/** Spawns the orchestrator and the workers; a process that exits before `stopping` fails the run. */
+function startProcesses(
+  services: Services,
+  driver: Driver,
+  env: ReturnType<typeof processEnv>,
+  workers: number,
+  stopping: () => boolean,
+): Map<number, string> {
+  const processes = new Map<number, string>([[process.pid, 'driver']]);
+  const start = (name: string, script: string, childEnv: NodeJS.ProcessEnv): void => {
+    const child = services.start(name, script, childEnv);
+    child.once('exit', (code, signal) => {
+      if (!stopping()) driver.fail(new Error(`${name} exited (${code ?? signal}); see ${services.logDir}`));
+    });
+    if (child.pid !== undefined) processes.set(child.pid, name);
+  };
+  start('orchestrator', 'services/orchestrator/main.js', env.orchestrator);
+  for (let i = 0; i < workers; i++) start(`worker-${i}`, 'services/worker/main.js', env.worker(i));
+  return processes;
+}
+
+function processEnv(endpoints: Endpoints, settings: E2eSettings, prefix: string, logDir: string) {
+  const common = {
+    KAFKA_BROKERS: endpoints.kafkaBrokers,
+    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    REDIS_URL: endpoints.redisUrl,
+    STATEWRIGHT_PREFIX: prefix,
+    STATEWRIGHT_REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    ...(settings.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${logDir}` } : {}),
+  };
+  return {
+    orchestrator: {
+      ...common,
+      STATEWRIGHT_GROUP: `${prefix}.orchestrator`,
+      STATEWRIGHT_PARTITIONS: String(settings.partitions),
+      STATEWRIGHT_SNAPSHOT_INTERVAL_MS: String(settings.snapshotIntervalMs),
+      METRICS_PORT: '0',
+    },
+    worker: (index: number) => ({
+      ...common,
+      WORKER_GROUP: `${prefix}.workers`,
+      WORKER_NAME: `bench-worker-${index}`,
+      WORKER_CONCURRENCY: String(settings.workerConcurrency),
+    }),
+  };
+}
+
+async function cleanUp(
+  endpoints: Endpoints,
+  admin: ReturnType<Kafka['admin']>,
+  topics: TopicNames,
+  prefix: string,
+) {
+  const problems: string[] = [];
+  const attempt = (what: string, work: () => Promise<unknown>) =>
+    work().catch((error: unknown) => void problems.push(`${what}: ${String(error)}`));
+  await attempt('topics', () => admin.deleteTopics({ topics: Object.values(topics) }));
+  await attempt('groups', () => deleteGroups(admin, prefix));
+  await attempt('redis', () => deleteRedisKeys(endpoints.redisUrl, prefix));
+  await admin.disconnect();
+  for (const problem of problems) log(`cleanup of ${prefix} incomplete: ${problem}`);
+}
