@@ -1,4 +1,5 @@
-// Builds the ioredis client from configuration (TLS and AUTH optional).
+// Builds the ioredis client from configuration (TLS and AUTH optional). Commands issued in the same
+// tick share one socket write (auto-pipelining): workers run many small GET/SET NX pairs at once.
 import { Redis } from 'ioredis';
 import type { RedisSettings } from '../config/orchestrator-config';
 
@@ -8,5 +9,6 @@ export function createRedis(settings: RedisSettings): Redis {
     tls: settings.tls ? {} : undefined,
     maxRetriesPerRequest: 3,
     lazyConnect: false,
+    enableAutoPipelining: true,
   });
 }
