@@ -398,6 +398,7 @@ function processEnv(endpoints: Endpoints, settings: E2eSettings, prefix: string,
       WORKER_GROUP: `${prefix}.workers`,
       WORKER_NAME: `bench-worker-${index}`,
       WORKER_CONCURRENCY: String(settings.workerConcurrency),
+      WORKER_METRICS_PORT: '0',
     }),
   };
 }

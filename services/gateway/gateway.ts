@@ -6,12 +6,14 @@ import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger, type Logger } from '../platform/logging/logger';
+import { GatewayMetrics } from '../platform/metrics/gateway-metrics';
 import { createRedis } from '../platform/redis/redis-client';
 import { commandHandlers } from './commands/command-handlers';
 import { CommandPublisher } from './commands/command-publisher';
 import { IdempotencyStore } from './commands/idempotency-store';
 import type { GatewayConfig } from './config/gateway-config';
 import { buildApp } from './http/app';
+import { metricsHandlers, observeRequests } from './http-metrics';
 import { healthHandlers } from './http/health-handlers';
 import { instanceHandlers } from './instances/instance-handlers';
 import { OutcomeWaiter } from './outcome/outcome-waiter';
@@ -26,12 +28,15 @@ export interface GatewayDeps {
   readonly registry?: Registry;
   readonly logger?: Logger;
   readonly clock?: () => number;
+  /** Where the gateway's metrics go (served on GET /metrics); a fresh registry when absent. */
+  readonly metrics?: GatewayMetrics;
 }
 
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly projection: TransitionsProjection;
   readonly readModel: ReadModel;
+  readonly metrics: GatewayMetrics;
   /** Listens on the configured host and port; resolves to the address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -40,6 +45,7 @@ export interface Gateway {
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config.logLevel, 'statewright-gateway');
   const registry = deps.registry ?? exampleRegistry();
+  const metrics = deps.metrics ?? new GatewayMetrics();
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
@@ -67,23 +73,27 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     closers.push(() => projection.stop());
     await projection.start();
     const idempotency = new IdempotencyStore(redis, keys, config.idempotencyTtlSeconds);
-    const submission = { registry, idempotency, publisher, readModel, waiter, clock: deps.clock ?? Date.now };
+    const clock = deps.clock ?? Date.now;
+    const submission = { registry, idempotency, publisher, readModel, waiter, clock, metrics };
     const app = buildApp({
       handlers: {
         ...commandHandlers(submission),
         ...instanceHandlers(registry, readModel),
         ...healthHandlers({ redis, publisher, projection }),
+        ...metricsHandlers(metrics),
       },
       bodyLimitBytes: config.http.bodyLimitBytes,
       logger,
       version: GATEWAY_VERSION,
     });
     closers.push(() => app.close());
+    observeRequests(app, metrics);
     await app.ready();
     return {
       app,
       projection,
       readModel,
+      metrics,
       listen: () => app.listen({ port: config.http.port, host: config.http.host }),
       close,
     };

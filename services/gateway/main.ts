@@ -1,26 +1,32 @@
 // The gateway process: reads its configuration once, starts the gateway, and closes it on SIGTERM or SIGINT.
 import { createLogger } from '../platform/logging/logger';
+import { loadTracingConfig } from '../platform/tracing/tracing-config';
+import { startTracing } from '../platform/tracing/tracing';
 import { loadGatewayConfig } from './config/gateway-config';
 import { startGateway } from './gateway';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
+  const tracing = startTracing(loadTracingConfig(process.env, 'statewright-gateway'));
   const logger = createLogger(config.logLevel, 'statewright-gateway');
   const gateway = await startGateway(config, { logger });
   const address = await gateway.listen();
-  logger.info({ address, topicPrefix: config.topicPrefix }, 'gateway listening');
+  logger.info({ address, topicPrefix: config.topicPrefix, tracing: tracing.enabled }, 'gateway listening');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'gateway stopping');
-    gateway.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'gateway did not close cleanly');
-        process.exit(1);
-      },
-    );
+    gateway
+      .close()
+      .then(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'gateway did not close cleanly');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -11,6 +11,8 @@ import { MetricsServer } from '../platform/metrics/metrics-server';
 import { OrchestratorMetrics } from '../platform/metrics/orchestrator-metrics';
 import { createRedis } from '../platform/redis/redis-client';
 import { SnapshotStore } from '../platform/redis/snapshot-store';
+import { loadTracingConfig } from '../platform/tracing/tracing-config';
+import { startTracing } from '../platform/tracing/tracing';
 import { Orchestrator } from './orchestrator';
 import { defaultRegistry } from './workflows';
 
@@ -18,6 +20,7 @@ const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  const tracing = startTracing(loadTracingConfig(process.env, 'statewright-orchestrator'));
   const registry = defaultRegistry(config);
   const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(registry));
   const topics = topicNames(config.topicPrefix);
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis);
   const metrics = new OrchestratorMetrics();
   const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
-  logger.info({ metricsPort: metricsServer.port }, 'metrics listening');
+  logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
   const orchestrator = await Orchestrator.start({
     kafka,
     admin,
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
       await admin.disconnect();
       redis.disconnect();
       await metricsServer.close();
+      await tracing.shutdown();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

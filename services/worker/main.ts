@@ -5,12 +5,17 @@ import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger } from '../platform/logging/logger';
+import { MetricsServer } from '../platform/metrics/metrics-server';
+import { WorkerMetrics } from '../platform/metrics/worker-metrics';
 import { createRedis } from '../platform/redis/redis-client';
+import { loadTracingConfig } from '../platform/tracing/tracing-config';
+import { startTracing } from '../platform/tracing/tracing';
 import { createWorker } from './worker';
 import { loadWorkerConfig } from './worker-config';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
+  const tracing = startTracing(loadTracingConfig(process.env, 'statewright-worker'));
   const logger = createLogger(config.logLevel, config.name);
   const topics = topicNames(config.topicPrefix);
   const redis = createRedis(config.redis);
@@ -19,6 +24,10 @@ async function main(): Promise<void> {
     ...DEFAULT_ORDER_WORKER_SETTINGS,
     payment: { ...DEFAULT_ORDER_WORKER_SETTINGS.payment, flakyPercent: config.orderFlakyPercent },
   };
+  const handlers = { ...orderSagaHandlers(redis, config.redisPrefix, settings), ...benchFlowHandlers() };
+  const metrics = new WorkerMetrics(Object.keys(handlers));
+  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
+  logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
   const worker = createWorker({
     kafka: createKafka(config.kafka, logger),
     codec,
@@ -28,19 +37,19 @@ async function main(): Promise<void> {
     name: config.name,
     redisPrefix: config.redisPrefix,
     logger,
-    handlers: { ...orderSagaHandlers(redis, config.redisPrefix, settings), ...benchFlowHandlers() },
+    handlers,
     concurrency: config.concurrency,
     handlerTimeoutMs: config.handlerTimeoutMs,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     resultTtlSeconds: config.resultTtlSeconds,
+    metrics,
   });
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'stopping');
-    try {
-      await worker.stop();
-    } finally {
-      await redis.quit();
-    }
+    const stopped = await Promise.allSettled([worker.stop()]);
+    const closed = await Promise.allSettled([redis.quit(), metricsServer.close(), tracing.shutdown()]);
+    const failed = [...stopped, ...closed].find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM').catch(fail));
   process.once('SIGINT', () => void shutdown('SIGINT').catch(fail));

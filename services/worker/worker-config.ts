@@ -21,6 +21,7 @@ const schema = z.object({
   WORKER_HANDLER_TIMEOUT_MS: positive(60_000),
   WORKER_SHUTDOWN_TIMEOUT_MS: positive(10_000),
   WORKER_RESULT_TTL_SECONDS: positive(7 * 24 * 3600),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   ORDER_FLAKY_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -37,6 +38,8 @@ export interface WorkerConfig {
   readonly handlerTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly resultTtlSeconds: number;
+  /** Port of the /metrics server; 0 picks a free one (logged). */
+  readonly metricsPort: number;
   readonly orderFlakyPercent: number;
   readonly logLevel: string;
 }
@@ -66,6 +69,7 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
     handlerTimeoutMs: v.WORKER_HANDLER_TIMEOUT_MS,
     shutdownTimeoutMs: v.WORKER_SHUTDOWN_TIMEOUT_MS,
     resultTtlSeconds: v.WORKER_RESULT_TTL_SECONDS,
+    metricsPort: v.WORKER_METRICS_PORT,
     orderFlakyPercent: v.ORDER_FLAKY_PERCENT,
     logLevel: v.LOG_LEVEL,
   };

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import type { TopicNames } from '../platform/kafka/topic-names';
 import type { Logger } from '../platform/logging/logger';
+import { WorkerMetrics } from '../platform/metrics/worker-metrics';
 import { processBatch } from './delivery/batch-processor';
 import { ResultPublisher } from './delivery/result-publisher';
 import { Semaphore } from './delivery/semaphore';
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   /** Where a group without committed offsets starts; true so tasks published before the first start are run. */
   readonly fromBeginning?: boolean;
   readonly startTimeoutMs?: number;
+  /** Where the worker's metrics go; a fresh registry when absent. */
+  readonly metrics?: WorkerMetrics;
 }
 
 export interface Worker {
@@ -70,7 +73,7 @@ function slotsOf(options: WorkerOptions): Map<string, Semaphore> {
   );
 }
 
-function runnerOf(options: WorkerOptions, logger: Logger): TaskRunner {
+function runnerOf(options: WorkerOptions, logger: Logger, metrics: WorkerMetrics): TaskRunner {
   return new TaskRunner({
     store: new ResultStore(options.redis, {
       redisPrefix: options.redisPrefix,
@@ -79,6 +82,7 @@ function runnerOf(options: WorkerOptions, logger: Logger): TaskRunner {
     logger,
     handlerTimeoutMs: options.handlerTimeoutMs ?? DEFAULTS.handlerTimeoutMs,
     unknownErrors: options.unknownErrors ?? DEFAULTS.unknownErrors,
+    metrics,
   });
 }
 
@@ -97,7 +101,8 @@ export function createWorker(options: WorkerOptions): Worker {
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const runner = runnerOf(options, logger);
+  const metrics = options.metrics ?? new WorkerMetrics(Object.keys(options.handlers));
+  const runner = runnerOf(options, logger, metrics);
   const publisher = new ResultPublisher(producer, options.topics.commands);
   const dispatcher = new TaskDispatcher({
     codec: options.codec,
@@ -107,6 +112,7 @@ export function createWorker(options: WorkerOptions): Worker {
     publisher,
     actor: options.name,
     logger,
+    metrics,
   });
   let stopping = false;
   const batchOptions = { dispatcher, logger, heartbeatMs: HEARTBEAT_MS, stopping: () => stopping };

@@ -91,6 +91,7 @@ beforeAll(async () => {
     WORKER_GROUP: `${ns.groupId}.workers`,
     GATEWAY_PORT: String(port),
     METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
   });
   // The orchestrator provisions the topics; the others start once it is ready.
   const orchestrator = fleet.start('orchestrator', 'services/orchestrator/main.js');

@@ -7,6 +7,7 @@ import {
   type CommandEnvelope,
   type Registry,
 } from '../../core';
+import type { GatewayMetrics } from '../../platform/metrics/gateway-metrics';
 import { ApiError } from '../http/api-error';
 import type { Reply } from '../http/register-routes';
 import { instanceView } from '../instances/instance-view';
@@ -16,6 +17,7 @@ import type { CommandOutcome } from '../projection/command-outcome';
 import type { ReadModel } from '../projection/read-model';
 import type { CommandPublisher } from './command-publisher';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store';
+import { publishTraced } from './publish-span';
 
 export interface SubmissionDeps {
   readonly registry: Registry;
@@ -24,6 +26,7 @@ export interface SubmissionDeps {
   readonly readModel: ReadModel;
   readonly waiter: OutcomeWaiter;
   readonly clock: () => number;
+  readonly metrics: GatewayMetrics;
 }
 
 export interface Submission {
@@ -50,9 +53,16 @@ export async function submit(deps: SubmissionDeps, submission: Submission): Prom
     createdAt: deps.clock(),
   };
   const claim = await deps.idempotency.claim(submission.key, record);
-  if (claim.kind === 'conflict') throw reused(submission.key);
-  if (claim.kind === 'replay' && claim.record.state === 'pending') throw inProgress(submission.key);
+  if (claim.kind === 'conflict') {
+    deps.metrics.idempotencyConflicts.inc({ reason: 'key-reused' });
+    throw reused(submission.key);
+  }
+  if (claim.kind === 'replay' && claim.record.state === 'pending') {
+    deps.metrics.idempotencyConflicts.inc({ reason: 'key-in-progress' });
+    throw inProgress(submission.key);
+  }
   if (claim.kind === 'claimed') await publish(deps, submission, record);
+  else deps.metrics.idempotentReplays.inc();
   const active = claim.kind === 'claimed' ? record : claim.record;
   const outcome =
     submission.waitMs > 0
@@ -76,14 +86,15 @@ async function publish(
     expectedSeq: null,
     sourceSeq: null,
   } as Command;
-  const headers: Record<string, string> =
-    submission.traceparent === undefined ? {} : { traceparent: submission.traceparent };
   try {
-    await deps.publisher.publish(command, headers);
+    await publishTraced(command, submission.traceparent, (headers) =>
+      deps.publisher.publish(command, headers),
+    );
   } catch (error) {
     await deps.idempotency.release(submission.key, submission.fingerprint);
     throw error;
   }
+  deps.metrics.commandsPublished.inc({ type: command.type });
   await deps.idempotency.markPublished(submission.key, record);
 }
 

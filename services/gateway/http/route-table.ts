@@ -180,6 +180,12 @@ export const ROUTES = {
       },
     },
   }),
+  metrics: spec({
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Prometheus metrics of this gateway process, in the text exposition format',
+    responses: { 200: { description: 'Prometheus text format 0.0.4' } },
+  }),
   openapi: spec({
     method: 'GET',
     path: '/openapi.json',

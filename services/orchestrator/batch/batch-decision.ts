@@ -1,6 +1,7 @@
 // The decision over one batch of commands, without Kafka: decoded commands in; transitions, tasks, dead letters
 // and the changed instances out. Nothing here is applied: the caller commits it or forgets it.
-import type { IHeaders, Message } from 'kafkajs';
+import type { Span } from '@opentelemetry/api';
+import type { Message } from 'kafkajs';
 import {
   correlationIdOf,
   handle,
@@ -12,7 +13,9 @@ import {
   type Transition,
 } from '../../core';
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
-import { TRACEPARENT, traceparentOf, type InboundCommand } from './inbound-command';
+import { activeTracer } from '../../platform/tracing/tracing';
+import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
+import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
 
 export interface BatchContext {
@@ -58,12 +61,20 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     applied: [],
     decided: [],
   };
+  // Looked up once per batch: without a registered provider no span is started and nothing is allocated for one.
+  const tracer = activeTracer(ORCHESTRATOR_SCOPE);
   for (const inbound of commands) {
-    const letter = decideOne(context, out, inbound);
+    const span =
+      tracer === undefined ? undefined : startDecideSpan(tracer, inbound, context.source.partition);
+    const letter = decideOne(context, out, inbound, span);
     if (letter !== undefined) {
       out.deadLetters.push(deadLetterMessage(context, inbound, letter.code, letter.reason));
       out.outcomes.push('dlq');
       out.decided.push(undefined);
+    }
+    if (span !== undefined) {
+      const command = inbound.decoded.ok ? inbound.decoded.command : undefined;
+      endDecideSpan(span, command, out.outcomes.at(-1) ?? 'dlq', letter?.reason);
     }
   }
   return out;
@@ -75,7 +86,12 @@ interface Letter {
 }
 
 /** Appends the command's effects to `out`, or answers why it is a dead letter. */
-function decideOne(context: BatchContext, out: BatchDecision, inbound: InboundCommand): Letter | undefined {
+function decideOne(
+  context: BatchContext,
+  out: BatchDecision,
+  inbound: InboundCommand,
+  span: Span | undefined,
+): Letter | undefined {
   if (!inbound.decoded.ok) return inbound.decoded;
   const command = inbound.decoded.command;
   const id = correlationIdOf(command);
@@ -88,7 +104,7 @@ function decideOne(context: BatchContext, out: BatchDecision, inbound: InboundCo
   if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {
     return { code: decision.reason.code as DeadLetterCode, reason: decision.reason.message };
   }
-  const headers = traceHeaders(inbound.headers);
+  const headers = outputTraceHeaders(span, inbound.headers);
   const key = id ?? null;
   const transitions = step.records.map((record) => ({
     key,
@@ -112,11 +128,6 @@ function decideOne(context: BatchContext, out: BatchDecision, inbound: InboundCo
   out.outcomes.push(decision.kind);
   out.decided.push({ command, before, step });
   return undefined;
-}
-
-function traceHeaders(headers: IHeaders): IHeaders {
-  const traceparent = traceparentOf(headers);
-  return traceparent === undefined ? {} : { [TRACEPARENT]: traceparent };
 }
 
 function deadLetterMessage(

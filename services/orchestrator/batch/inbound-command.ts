@@ -1,6 +1,7 @@
 // A consumed command record after decoding: either the unvalidated command for the core, or why it is a dead letter.
 import type { IHeaders } from 'kafkajs';
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
+import { headerText, TRACEPARENT } from '../../platform/tracing/trace-context';
 
 export type Decoded =
   | { readonly ok: true; readonly command: Record<string, unknown> }
@@ -15,11 +16,7 @@ export interface InboundCommand {
   readonly decoded: Decoded;
 }
 
-export const TRACEPARENT = 'traceparent';
-
 /** The W3C trace context a command carried, to be copied onto everything it causes. */
 export function traceparentOf(headers: IHeaders): string | undefined {
-  const raw = headers[TRACEPARENT];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return value === undefined ? undefined : value.toString();
+  return headerText(headers, TRACEPARENT);
 }

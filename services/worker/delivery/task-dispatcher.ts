@@ -1,16 +1,21 @@
 // One task record from decode to published result: skip types this worker has no handler for, wait for a slot of
 // the task type, run the handler idempotently and publish its result. Business logic stays in the handlers.
-import type { KafkaMessage } from 'kafkajs';
+import type { Span } from '@opentelemetry/api';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { toCommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TaskEnvelope } from '../../platform/codec/task-envelope';
 import type { Logger } from '../../platform/logging/logger';
+import type { WorkerMetrics } from '../../platform/metrics/worker-metrics';
+import { headersOf, inRemoteChild } from '../../platform/tracing/remote-span';
+import { activeTracer } from '../../platform/tracing/tracing';
 import { deliveredTask, type DeliveredTask } from '../task/delivered-task';
 import type { HandlerMap } from '../task/task-handler';
 import type { TaskRunner } from '../task/task-runner';
 import { resultCommand } from './result-command';
 import type { ResultPublisher } from './result-publisher';
 import type { Semaphore } from './semaphore';
+import { taskRunSpan, WORKER_SCOPE } from './task-span';
 import { propagatedHeaders } from './trace-headers';
 
 export interface DispatcherOptions {
@@ -21,6 +26,7 @@ export interface DispatcherOptions {
   readonly publisher: ResultPublisher;
   readonly actor: string;
   readonly logger: Logger;
+  readonly metrics: WorkerMetrics;
   readonly clock?: () => number;
 }
 
@@ -57,12 +63,35 @@ export class TaskDispatcher {
     }
   }
 
+  /** Runs the task in a `task.run` span when tracing is on; otherwise the result carries the task's context. */
   private async complete(task: DeliveredTask, message: KafkaMessage): Promise<void> {
-    const handler = this.options.handlers[task.context.type]!;
-    const { result, replayed } = await this.options.runner.run(task, handler);
+    const { metrics } = this.options;
+    const type = task.context.type;
+    metrics.inFlight.inc({ type });
+    try {
+      const tracer = activeTracer(WORKER_SCOPE);
+      if (tracer === undefined) return await this.report(task, propagatedHeaders(message.headers));
+      await inRemoteChild(tracer, taskRunSpan(task, message), (span) =>
+        this.report(task, headersOf(span), span),
+      );
+    } catch (error) {
+      metrics.tasks.inc({ type, outcome: 'interrupted' });
+      throw error;
+    } finally {
+      metrics.inFlight.dec({ type });
+    }
+  }
+
+  private async report(task: DeliveredTask, headers: IHeaders, span?: Span): Promise<void> {
+    const { metrics, runner, handlers } = this.options;
+    const type = task.context.type;
+    const { result, replayed } = await runner.run(task, handlers[type]!);
+    if (replayed) metrics.replays.inc({ type });
+    span?.setAttributes({ 'statewright.task.outcome': result.kind, 'statewright.task.replayed': replayed });
     const log = { taskId: task.taskId, runId: task.context.runId, outcome: result.kind, replayed };
     if (result.kind === 'async') {
       this.options.logger.info(log, 'task completes asynchronously; no result reported');
+      metrics.tasks.inc({ type, outcome: result.kind });
       return;
     }
     const now = (this.options.clock ?? Date.now)();
@@ -70,9 +99,10 @@ export class TaskDispatcher {
     await this.options.publisher.publish({
       key: task.context.correlationId,
       value: this.options.codec.encode('command', toCommandEnvelope(command)),
-      headers: propagatedHeaders(message.headers),
+      headers,
       timestamp: String(now),
     });
+    metrics.tasks.inc({ type, outcome: result.kind });
     this.options.logger.debug(log, 'task result published');
   }
 }

@@ -1,6 +1,7 @@
 // Runs one delivered task exactly once per task id as far as this worker can see: a result kept in Redis is
 // replayed, concurrent deliveries in this process share one run, and a final result is kept before it is reported.
 import type { Logger } from '../../platform/logging/logger';
+import type { WorkerMetrics } from '../../platform/metrics/worker-metrics';
 import { toJson } from '../../core';
 import { classify, type UnknownErrorPolicy } from './error-classification';
 import type { ResultStore } from './result-store';
@@ -15,6 +16,7 @@ export interface TaskRunnerOptions {
   readonly logger: Logger;
   readonly handlerTimeoutMs: number;
   readonly unknownErrors: UnknownErrorPolicy;
+  readonly metrics: WorkerMetrics;
 }
 
 export interface RunReport {
@@ -45,7 +47,9 @@ export class TaskRunner {
   private async execute(task: DeliveredTask, handler: AnyTaskHandler): Promise<RunReport> {
     const stored = await this.options.store.get(task.taskId);
     if (stored !== undefined) return { result: stored, replayed: true };
+    const timer = this.options.metrics.handlerSeconds.startTimer({ type: task.context.type });
     const result = await this.invoke(task, handler);
+    timer({ outcome: result.kind });
     if (!isFinal(result)) return { result, replayed: false };
     const kept = await this.options.store.keep(task.taskId, result);
     return { result: kept, replayed: kept !== result };
