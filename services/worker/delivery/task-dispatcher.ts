@@ -88,7 +88,13 @@ export class TaskDispatcher {
     const { result, replayed } = await runner.run(task, handlers[type]!);
     if (replayed) metrics.replays.inc({ type });
     span?.setAttributes({ 'statewright.task.outcome': result.kind, 'statewright.task.replayed': replayed });
-    const log = { taskId: task.taskId, runId: task.context.runId, outcome: result.kind, replayed };
+    const log = {
+      correlationId: task.context.correlationId,
+      taskId: task.taskId,
+      runId: task.context.runId,
+      outcome: result.kind,
+      replayed,
+    };
     if (result.kind === 'async') {
       this.options.logger.info(log, 'task completes asynchronously; no result reported');
       metrics.tasks.inc({ type, outcome: result.kind });
