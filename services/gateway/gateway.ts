@@ -8,6 +8,8 @@ import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger, type Logger } from '../platform/logging/logger';
 import { GatewayMetrics } from '../platform/metrics/gateway-metrics';
 import { createRedis } from '../platform/redis/redis-client';
+import { AccessControl } from './auth/access-control';
+import { loadAuthenticator } from './auth/load-authenticator';
 import { commandHandlers } from './commands/command-handlers';
 import { CommandPublisher } from './commands/command-publisher';
 import { IdempotencyStore } from './commands/idempotency-store';
@@ -51,6 +53,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     for (const closer of closers.splice(0).reverse()) await closer();
   };
   try {
+    const authenticator = await loadAuthenticator(config.auth, logger);
     const topics = topicNames(config.topicPrefix);
     const keys = readModelKeys(config.redisPrefix);
     const kafka = createKafka(config.kafka, logger);
@@ -82,6 +85,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         ...healthHandlers({ redis, publisher, projection }),
         ...metricsHandlers(metrics),
       },
+      access: new AccessControl(authenticator, async (id) => (await readModel.instance(id))?.workflow),
       bodyLimitBytes: config.http.bodyLimitBytes,
       logger,
       version: GATEWAY_VERSION,

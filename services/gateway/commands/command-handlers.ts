@@ -53,7 +53,7 @@ function submission(
     fingerprint: requestFingerprint(method, input.path, input.body),
     correlationId,
     workflow,
-    actor: input.headers['x-actor'] ?? 'gateway',
+    actor: input.actor,
     waitMs: input.query.wait ?? 0,
     traceparent: input.headers.traceparent,
     body,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../platform/config/config-error';
 import type { KafkaSettings, RedisSettings } from '../../platform/config/orchestrator-config';
+import { authEnvSchema, authSettingsOf, type AuthSettings } from './auth-config';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -24,6 +25,7 @@ const schema = z.object({
   GATEWAY_OUTCOME_TTL_S: positive(86_400),
   KAFKA_CLIENT_ID: z.string().min(1).default('statewright-gateway'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...authEnvSchema.shape,
 });
 
 export interface GatewayConfig {
@@ -38,6 +40,7 @@ export interface GatewayConfig {
   readonly idempotencyTtlSeconds: number;
   readonly outcomeTtlSeconds: number;
   readonly logLevel: string;
+  readonly auth: AuthSettings;
 }
 
 /** Parses the environment; throws one ConfigError naming every problem. */
@@ -47,6 +50,8 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const v = parsed.data;
+  const auth = authSettingsOf(v);
+  if ('problems' in auth) throw new ConfigError(auth.problems);
   return {
     kafka: {
       brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
@@ -64,5 +69,6 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
     idempotencyTtlSeconds: v.GATEWAY_IDEMPOTENCY_TTL_S,
     outcomeTtlSeconds: v.GATEWAY_OUTCOME_TTL_S,
     logLevel: v.LOG_LEVEL,
+    auth,
   };
 }

@@ -17,4 +17,9 @@ export class ApiError extends Error {
   toBody(): { error: { code: string; message: string; details: unknown } } {
     return { error: { code: this.code, message: this.message, details: this.details } };
   }
+
+  /** Headers the answer carries besides its body. */
+  responseHeaders(): Readonly<Record<string, string>> {
+    return this.retriable ? { 'retry-after': '1' } : {};
+  }
 }

@@ -26,7 +26,7 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     const api = toApiError(error);
     if (api.status >= 500)
       logger.error({ err: error, url: request.url, method: request.method }, 'request failed');
-    if (api.retriable) void reply.header('retry-after', '1');
+    for (const [name, value] of Object.entries(api.responseHeaders())) void reply.header(name, value);
     return reply.code(api.status).send(api.toBody());
   });
 }

@@ -2,6 +2,7 @@
 // `$defs` move to components so references resolve against the document root.
 import { z } from 'zod';
 import type { RouteSpec } from './route-table';
+import { SECURITY_SCHEMES, securityOf } from './openapi-security';
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ export function openApiDocument(routes: Readonly<Record<string, RouteSpec>>, ver
     openapi: '3.1.0',
     info: { title: 'statewright gateway', version },
     paths,
-    components: { schemas: components },
+    components: { schemas: components, securitySchemes: SECURITY_SCHEMES },
   };
 }
 
@@ -28,7 +29,8 @@ function operation(id: string, route: RouteSpec, components: Json): Json {
     ...parametersOf('header', route.headers, `${id}_header`, components),
   ];
   const responses: Json = {};
-  for (const [status, response] of Object.entries(route.responses)) {
+  const security = securityOf(route);
+  for (const [status, response] of Object.entries({ ...route.responses, ...security.responses })) {
     const content = response.schema
       ? { 'application/json': { schema: embed(response.schema, `${id}_${status}`, components, 'output') } }
       : undefined;
@@ -42,7 +44,7 @@ function operation(id: string, route: RouteSpec, components: Json): Json {
         },
       }
     : {};
-  return { operationId: id, summary: route.summary, parameters, ...body, responses };
+  return { operationId: id, summary: route.summary, ...security.operation, parameters, ...body, responses };
 }
 
 function parametersOf(

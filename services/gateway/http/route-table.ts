@@ -1,6 +1,9 @@
 // The gateway's routes as data: path, parameters, headers, body and responses as zod schemas. Requests are
-// validated against it and /openapi.json is generated from it, so the two cannot drift.
+// validated against it and /openapi.json is generated from it, so the two cannot drift. Each route declares the
+// permission it needs (or `public`), and where a workflow-scoped caller's workflow is checked.
 import { z } from 'zod';
+import type { RoutePermission } from '../auth/permission';
+import type { WorkflowScope } from '../auth/route-access';
 
 export const MAX_WAIT_MS = 30_000;
 
@@ -8,7 +11,7 @@ const name = z.string().min(1).max(512);
 const required = (what: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? `${what} is required` : undefined),
 });
-const errorBody = z.object({
+export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
 });
 
@@ -16,7 +19,12 @@ const commandHeaders = z.object({
   'idempotency-key': z
     .string({ error: 'the Idempotency-Key header is required' })
     .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1 to 255 visible ASCII characters'),
-  'x-actor': z.string().min(1).max(256).optional(),
+  'x-actor': z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe('The actor recorded on the command; only honoured when authentication is disabled'),
   traceparent: z.string().max(512).optional(),
 });
 const waitQuery = z.object({
@@ -82,6 +90,9 @@ export interface RouteSpec {
   /** OpenAPI form: `/instances/{id}`. */
   readonly path: string;
   readonly summary: string;
+  /** What the caller needs; a route without one stops the gateway from starting. */
+  readonly permission: RoutePermission;
+  readonly scope?: WorkflowScope;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
@@ -96,6 +107,8 @@ export const ROUTES = {
     method: 'POST',
     path: '/workflows/{name}/instances',
     summary: 'Start an instance of a workflow',
+    permission: 'instances:start',
+    scope: { workflowParam: 'name' },
     params: z.object({ name }),
     query: waitQuery,
     headers: commandHeaders,
@@ -112,6 +125,8 @@ export const ROUTES = {
     method: 'POST',
     path: '/instances/{id}/signals/{event}',
     summary: 'Send an event to an instance; the body is its payload',
+    permission: 'instances:signal',
+    scope: { instanceParam: 'id' },
     params: z.object({ id: name, event: name }),
     query: waitQuery,
     headers: commandHeaders,
@@ -122,6 +137,8 @@ export const ROUTES = {
     method: 'POST',
     path: '/instances/{id}/cancel',
     summary: 'Cancel an instance (runs its compensations)',
+    permission: 'instances:cancel',
+    scope: { instanceParam: 'id' },
     params: z.object({ id: name }),
     query: waitQuery,
     headers: commandHeaders,
@@ -135,6 +152,8 @@ export const ROUTES = {
     method: 'GET',
     path: '/instances/{id}',
     summary: 'The projected state of an instance, sensitive fields redacted',
+    permission: 'instances:read',
+    scope: { instanceParam: 'id' },
     params: z.object({ id: name }),
     responses: {
       200: { description: 'The instance', schema: instanceView },
@@ -145,6 +164,8 @@ export const ROUTES = {
     method: 'GET',
     path: '/instances/{id}/history',
     summary: "The instance's log records in order, sensitive fields redacted",
+    permission: 'instances:read',
+    scope: { instanceParam: 'id' },
     params: z.object({ id: name }),
     query: z.object({
       from: z.coerce.number().int().min(0).default(0),
@@ -166,12 +187,14 @@ export const ROUTES = {
     method: 'GET',
     path: '/healthz',
     summary: 'The process is up',
+    permission: 'public',
     responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } },
   }),
   readyz: spec({
     method: 'GET',
     path: '/readyz',
     summary: 'Kafka producer connected, Redis answering, projection running',
+    permission: 'public',
     responses: {
       200: { description: 'Ready', schema: z.object({ ready: z.boolean(), checks: z.object({}).loose() }) },
       503: {
@@ -184,12 +207,14 @@ export const ROUTES = {
     method: 'GET',
     path: '/metrics',
     summary: 'Prometheus metrics of this gateway process, in the text exposition format',
+    permission: 'public',
     responses: { 200: { description: 'Prometheus text format 0.0.4' } },
   }),
   openapi: spec({
     method: 'GET',
     path: '/openapi.json',
     summary: 'This document',
+    permission: 'public',
     responses: { 200: { description: 'OpenAPI 3.1', schema: z.object({}).loose() } },
   }),
 } as const;

@@ -1,0 +1,11 @@
+// What a route of the table demands of its caller: a permission (or `public`) and, for a route about one
+// workflow, where the request names that workflow — a path parameter holding the workflow's name, or one holding
+// an instance id whose workflow the read model knows.
+import type { RoutePermission } from './permission';
+
+export type WorkflowScope = { readonly workflowParam: string } | { readonly instanceParam: string };
+
+export interface RouteAccess {
+  readonly permission: RoutePermission;
+  readonly scope?: WorkflowScope;
+}
