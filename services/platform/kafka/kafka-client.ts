@@ -1,7 +1,7 @@
 // Builds kafkajs clients from configuration, with a short initial retry (kafkajs #304) and logs routed to pino.
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
-import type { KafkaSettings } from '../config/orchestrator-config';
+import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
