@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   connectionEnv,
   connectionsOf,
+  logLevelEnv,
   parseEnv,
   type Connections,
 } from '../platform/config/connection-settings';
@@ -20,6 +21,7 @@ const schema = z.object({
   WORKER_RESULT_TTL_SECONDS: positive(7 * 24 * 3600),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   ORDER_FLAKY_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
+  ...logLevelEnv,
 });
 
 export interface WorkerConfig extends Connections {

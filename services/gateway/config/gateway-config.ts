@@ -4,6 +4,7 @@ import { ConfigError } from '../../platform/config/config-error';
 import {
   connectionEnv,
   connectionsOf,
+  logLevelEnv,
   parseEnv,
   type Connections,
 } from '../../platform/config/connection-settings';
@@ -20,6 +21,7 @@ const schema = z.object({
   GATEWAY_BODY_LIMIT_BYTES: positive(1_048_576),
   GATEWAY_IDEMPOTENCY_TTL_S: positive(86_400),
   GATEWAY_OUTCOME_TTL_S: positive(86_400),
+  ...logLevelEnv,
   ...authEnvSchema.shape,
 });
 

@@ -27,10 +27,14 @@ export const connectionEnv = {
     .regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
     .default('statewright'),
   STATEWRIGHT_REDIS_PREFIX: z.string().min(1).default('statewright'),
+};
+
+/** Spread last into a service's schema, after its own variables. */
+export const logLevelEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
-type ConnectionEnv = z.output<z.ZodObject<typeof connectionEnv>>;
+type ConnectionEnv = z.output<z.ZodObject<typeof connectionEnv & typeof logLevelEnv>>;
 
 export interface SaslSettings {
   readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';

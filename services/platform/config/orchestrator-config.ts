@@ -1,6 +1,6 @@
 // The orchestrator's configuration: one zod-validated object built from the environment, read once in main.ts.
 import { z } from 'zod';
-import { connectionEnv, connectionsOf, parseEnv, type Connections } from './connection-settings';
+import { connectionEnv, connectionsOf, logLevelEnv, parseEnv, type Connections } from './connection-settings';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -18,6 +18,7 @@ const schema = z.object({
   STATEWRIGHT_MAX_RECORD_BYTES: int(1_000_000),
   STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: int(30_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  ...logLevelEnv,
 });
 
 export interface OrchestratorConfig extends Connections {
