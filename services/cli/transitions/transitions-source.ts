@@ -93,13 +93,19 @@ export class TransitionsSource {
     return { consumer: this.kafka.consumer({ groupId, readUncommitted: false }), groupId };
   }
 
-  /** Disconnects and deletes the throwaway group, so reading leaves nothing behind on the broker. */
+  /**
+   * Disconnects and deletes the throwaway group, so reading leaves nothing behind on the broker. The
+   * deletion is best effort: a group that never committed an offset may already be gone
+   * (GROUP_ID_NOT_FOUND), and an empty group expires on its own anyway.
+   */
   private async release(consumer: Consumer, groupId: string): Promise<void> {
     await consumer.disconnect();
     const admin = this.kafka.admin();
-    await admin.connect();
     try {
+      await admin.connect();
       await admin.deleteGroups([groupId]);
+    } catch {
+      // Nothing to undo: the read itself succeeded.
     } finally {
       await admin.disconnect();
     }

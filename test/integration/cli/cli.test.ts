@@ -137,7 +137,7 @@ test('record writes the committed transitions log; replay says OK for it and MIS
   }
   const file = path.join(directory, 'transitions.jsonl');
   const recorded = await statewright(['record', '--out', file, ...kafkaArgs()]);
-  expect(recorded.code).toBe(0);
+  expect({ code: recorded.code, stderr: recorded.stderr }).toMatchObject({ code: 0 });
   const lines = (await readFile(file, 'utf8')).trim().split('\n');
   expect(lines.length).toBe(sagaLog('order-a', false).length + sagaLog('order-b', true).length);
 
