@@ -19,6 +19,7 @@ export type {
   TaskResultCommand,
   TimerFiredCommand,
   AdminCommand,
+  AdminAction,
   TaskOutcome,
   TaskError,
   ParseResult,
@@ -60,7 +61,16 @@ export { evolve } from './instance/evolve';
 export { dueTimers, nextDue, TIMER_ACTOR } from './instance/due-timers';
 export { DEFAULT_DEDUPE_WINDOW } from './instance/dedupe-window';
 
-export type { LogRecord, Transition, Rejection, Deferral, Stashing, Dismissal } from './log/log-record';
+export type {
+  LogRecord,
+  Transition,
+  Rejection,
+  Deferral,
+  Stashing,
+  Dismissal,
+  Purge,
+} from './log/log-record';
+export { ERASED, eraseFields } from './json/sensitive-fields';
 export type { Outcome } from './log/outcome';
 export { ReplayError } from './log/replay-error';
 

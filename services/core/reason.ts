@@ -13,6 +13,7 @@ export const REASON_CODES = [
   'not-accepted',
   'guard-rejected',
   'finished',
+  'not-finished',
   'stash-full',
   'migration-unavailable',
   'definition-error',

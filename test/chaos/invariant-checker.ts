@@ -153,7 +153,9 @@ function checkFinalStates(all: LogRecord[], folded: Map<string, Instance>, viola
   for (const record of all) {
     if (broken.has(record.correlationId)) continue;
     try {
-      fromLog.set(record.correlationId, evolve(fromLog.get(record.correlationId), record));
+      const next = evolve(fromLog.get(record.correlationId), record);
+      if (next === undefined) fromLog.delete(record.correlationId);
+      else fromLog.set(record.correlationId, next);
     } catch (error) {
       if (!(error instanceof ReplayError)) throw error;
       broken.add(record.correlationId);

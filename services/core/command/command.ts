@@ -51,11 +51,16 @@ export interface TimerFiredCommand extends CommandEnvelope {
   readonly type: 'timer-fired';
   readonly timerId: TimerId;
 }
-export interface AdminCommand extends CommandEnvelope {
-  readonly type: 'admin';
-  readonly action: 'migrate';
-  readonly targetVersion: number;
-}
+/**
+ * An operator's act on one instance: `migrate` it to another version, `purge` a finished instance from the
+ * hot set (its log stays), or `erase` its sensitive fields (crypto-shredding of its data key).
+ */
+export type AdminAction =
+  | { readonly action: 'migrate'; readonly targetVersion: number }
+  | { readonly action: 'purge' }
+  | { readonly action: 'erase' };
+
+export type AdminCommand = CommandEnvelope & { readonly type: 'admin' } & AdminAction;
 
 export type Command =
   StartCommand | SignalCommand | CancelCommand | TaskResultCommand | TimerFiredCommand | AdminCommand;
@@ -99,8 +104,8 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({
     ...envelope,
     type: z.literal('admin'),
-    action: z.literal('migrate'),
-    targetVersion: z.number().int().positive(),
+    action: z.enum(['migrate', 'purge', 'erase']),
+    targetVersion: z.number().int().positive().nullish(),
   }),
 ]);
 
@@ -142,13 +147,21 @@ function normalise(raw: RawCommand): ParseResult {
     case 'timer-fired':
       return { ok: true, command: { ...base, type: 'timer-fired', timerId: raw.timerId as TimerId } };
     case 'admin':
-      return {
-        ok: true,
-        command: { ...base, type: 'admin', action: raw.action, targetVersion: raw.targetVersion },
-      };
+      return admin(base, raw);
     default:
       return unreachable(raw);
   }
+}
+
+function admin(base: CommandEnvelope, raw: Extract<RawCommand, { type: 'admin' }>): ParseResult {
+  if (raw.action !== 'migrate') return { ok: true, command: { ...base, type: 'admin', action: raw.action } };
+  if (raw.targetVersion === undefined || raw.targetVersion === null) {
+    return { ok: false, message: 'targetVersion: required for migrate' };
+  }
+  return {
+    ok: true,
+    command: { ...base, type: 'admin', action: 'migrate', targetVersion: raw.targetVersion },
+  };
 }
 
 function taskResult(base: CommandEnvelope, raw: Extract<RawCommand, { type: 'task-result' }>): ParseResult {

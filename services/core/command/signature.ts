@@ -23,7 +23,7 @@ function nameAndPayload(command: Command): [string, JsonValue] {
     case 'timer-fired':
       return [command.timerId, null];
     case 'admin':
-      return [command.action, command.targetVersion];
+      return [command.action, command.action === 'migrate' ? command.targetVersion : null];
     default:
       return unreachable(command);
   }

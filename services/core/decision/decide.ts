@@ -10,7 +10,9 @@ import { reason, type Reason } from '../reason';
 import { unreachable } from '../unreachable';
 import { decideCancel } from './cancel';
 import type { Step } from './decision';
+import { decideErase } from './erase';
 import { decideMigrate } from './migrate';
+import { decidePurge } from './purge';
 import { directOrigin, type DecideContext, type Origin } from './origin';
 import { rejection, unrecorded } from './receipt';
 import { decideSignal, validPayload } from './signal';
@@ -60,6 +62,10 @@ export function decideCommand(
 }
 
 function decideNew(ctx: DecideContext, command: Command): Step {
+  if (command.type === 'admin' && command.action === 'purge') {
+    // Purges are repeated by retention ticks and operators alike: a purged instance stays purged.
+    return unrecorded({ kind: 'ignored', note: `no instance ${command.correlationId} to purge` }, undefined);
+  }
   if (command.type !== 'start') {
     return unrecorded(rejected('unknown-instance', `no instance ${command.correlationId}`), undefined);
   }
@@ -106,11 +112,15 @@ function decideExisting(ctx: DecideContext, instance: Instance, origin: Origin):
     return refuse('stale', `sourceSeq ${command.sourceSeq} is not newer than ${instance.lastSourceSeq}`);
   }
   // A finished instance has no timers or tasks left, so late timers and results are dismissed as such below.
+  // Purge and erasure are meant for finished instances.
   const late = command.type === 'timer-fired' || command.type === 'task-result';
-  if (instance.status !== 'running' && !late)
+  const housekeeping = command.type === 'admin' && command.action !== 'migrate';
+  if (instance.status !== 'running' && !late && !housekeeping)
     return refuse('finished', `${instance.correlationId} is ${instance.status}`);
   const step = dispatch(ctx, instance, origin);
-  return step.decision.kind === 'applied' ? drainStash(ctx, step, command.commandId) : step;
+  return step.decision.kind === 'applied' && step.instance !== undefined
+    ? drainStash(ctx, step, command.commandId)
+    : step;
 }
 
 function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step {
@@ -125,7 +135,11 @@ function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step 
     case 'timer-fired':
       return decideTimerFired(ctx, instance, { ...origin, command });
     case 'admin':
-      return decideMigrate(ctx, instance, { ...origin, command });
+      return command.action === 'migrate'
+        ? decideMigrate(ctx, instance, { ...origin, command })
+        : command.action === 'purge'
+          ? decidePurge(ctx, instance, { ...origin, command })
+          : decideErase(ctx, instance, { ...origin, command });
     case 'start':
       return unrecorded(rejected('already-started', `${instance.correlationId} exists`), instance);
     default:

@@ -1,15 +1,19 @@
 // evolve: folds one log record into an instance. Pure data in, data out; it never calls definition code.
-import type { LogRecord, Transition } from '../log/log-record';
+import type { LogRecord, Purge, Transition } from '../log/log-record';
 import { ReplayError } from '../log/replay-error';
 import type { TaskId, TimerId } from '../ids';
 import { DEFAULT_DEDUPE_WINDOW, remember } from './dedupe-window';
 import type { CompletedStep, Instance, OpenTask, StashedCommand, Timer } from './instance';
 
-export function evolve(instance: Instance | undefined, record: LogRecord): Instance {
+/** Folds `record`; a purge record folds to undefined (the instance is forgotten). */
+export function evolve(instance: Instance | undefined, record: Exclude<LogRecord, Purge>): Instance;
+export function evolve(instance: Instance | undefined, record: LogRecord): Instance | undefined;
+export function evolve(instance: Instance | undefined, record: LogRecord): Instance | undefined {
   if (record.kind === 'transition') return applyTransition(instance, record);
   if (instance === undefined) {
     throw new ReplayError(`a ${record.kind} record for ${record.correlationId} needs an existing instance`);
   }
+  if (record.kind === 'purged') return undefined;
   const stash = withoutCommand(instance.stash, record.commandId);
   return {
     ...instance,

@@ -78,4 +78,11 @@ export interface Dismissal extends RecordBase {
   readonly note: string;
 }
 
-export type LogRecord = Transition | Rejection | Deferral | Stashing | Dismissal;
+/** An admin purge: the finished instance leaves the hot set. Its log stays; folding this record forgets it. */
+export interface Purge extends RecordBase {
+  readonly kind: 'purged';
+  /** The seq of the last transition of the purged instance. */
+  readonly seq: number;
+}
+
+export type LogRecord = Transition | Rejection | Deferral | Stashing | Dismissal | Purge;

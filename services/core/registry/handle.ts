@@ -33,7 +33,7 @@ function definitionFor(
   const name = instance?.workflow ?? command.workflow;
   if (!registry.has(name)) return reason('unknown-workflow', `no workflow ${name}`);
   const version = instance
-    ? command.type === 'admin'
+    ? command.type === 'admin' && command.action === 'migrate'
       ? command.targetVersion
       : instance.version
     : command.type === 'start'

@@ -23,6 +23,8 @@ export function outcomeOf(record: LogRecord): Outcome {
       return { kind: 'stashed' };
     case 'ignored':
       return { kind: 'ignored', note: record.note };
+    case 'purged':
+      return { kind: 'applied', seq: record.seq };
     default:
       return unreachable(record);
   }

@@ -25,6 +25,7 @@ export interface Position {
 
 export type ApplyResult =
   | { readonly kind: 'applied'; readonly instance: Instance; readonly outcome: CommandOutcome }
+  | { readonly kind: 'purged' }
   | { readonly kind: 'seen' };
 
 export class ReadModel {
@@ -57,20 +58,32 @@ export class ReadModel {
     const seen =
       (offset !== null && offset >= position.offset) ||
       (record.kind === 'transition' && before !== undefined && record.seq <= before.seq);
-    if (seen) return this.seen(record, before);
+    if (seen || (record.kind === 'purged' && before === undefined)) return this.seen(record, before);
+    if (record.kind === 'purged') return this.purge(keys, record);
     const instance = evolve(before, record);
     const args = [String(position.partition), String(position.offset), JSON.stringify(instance)];
     const written = await this.applyScript(keys.instance, keys.history, ...args, JSON.stringify(record));
     if (written === 0) return this.seen(record, before);
     const outcome = this.outcomeOf(record, instance.seq);
+    await this.announce(outcome);
+    return { kind: 'applied', instance, outcome };
+  }
+
+  /** A purged instance leaves the read model with its history; only the outcome of the purge stays. */
+  private async purge(keys: { instance: string; history: string }, record: LogRecord): Promise<ApplyResult> {
+    await this.redis.del(keys.instance, keys.history);
+    await this.announce(this.outcomeOf(record, record.kind === 'purged' ? record.seq : 0));
+    return { kind: 'purged' };
+  }
+
+  private async announce(outcome: CommandOutcome): Promise<void> {
     await this.redis.set(
-      this.keys.outcome(record.commandId),
+      this.keys.outcome(outcome.commandId),
       JSON.stringify(outcome),
       'EX',
       this.outcomeTtlSeconds,
     );
-    await this.redis.publish(this.keys.outcomes, record.commandId);
-    return { kind: 'applied', instance, outcome };
+    await this.redis.publish(this.keys.outcomes, outcome.commandId);
   }
 
   private async seen(record: LogRecord, before: Instance | undefined): Promise<ApplyResult> {

@@ -15,6 +15,7 @@ import {
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
 import { activeTracer } from '../../platform/tracing/tracing';
 import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
+import { auditOf } from './audit-entry';
 import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
 
@@ -43,8 +44,10 @@ export interface BatchDecision {
   readonly transitions: Message[];
   readonly tasks: Message[];
   readonly deadLetters: Message[];
-  /** Instances after the batch, only those it changed. */
-  readonly changes: Map<string, Instance>;
+  /** Audit records of the operator acts applied in the batch. */
+  readonly audits: Message[];
+  /** Instances after the batch, only those it changed; undefined for a purged one. */
+  readonly changes: Map<string, Instance | undefined>;
   readonly outcomes: CommandOutcome[];
   readonly applied: Transition[];
   /** One entry per command, in order; undefined for a dead letter. */
@@ -56,6 +59,7 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     transitions: [],
     tasks: [],
     deadLetters: [],
+    audits: [],
     changes: new Map(),
     outcomes: [],
     applied: [],
@@ -98,7 +102,8 @@ function decideOne(
   if (id !== undefined && inbound.key?.toString() !== id) {
     return { code: 'invalid-command', reason: `the record key must be the correlationId ${id}` };
   }
-  const before = id === undefined ? undefined : (out.changes.get(id) ?? context.lookup(id));
+  const before =
+    id === undefined ? undefined : out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
   const step = handle(context.registry, before, command, context.now, context.env);
   const decision = step.decision;
   if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {
@@ -122,8 +127,17 @@ function decideOne(
   }
   out.transitions.push(...transitions);
   out.tasks.push(...tasks);
-  if (step.records.length > 0 && step.instance !== undefined)
-    out.changes.set(step.instance.correlationId, step.instance);
+  const audit = auditOf({
+    command,
+    before,
+    step,
+    now: context.now,
+    position: { ...context.source, offset: Number(inbound.offset) },
+    sensitive:
+      before === undefined ? [] : (context.registry.get(before.workflow, before.version)?.sensitive ?? []),
+  });
+  if (audit !== undefined) out.audits.push({ key, value: context.encoder.audit(audit), headers });
+  if (step.records.length > 0 && id !== undefined) out.changes.set(id, step.instance);
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
   out.outcomes.push(decision.kind);
   out.decided.push({ command, before, step });

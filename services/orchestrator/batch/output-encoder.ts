@@ -1,5 +1,6 @@
 // Encodes what a batch produces into Avro envelope bytes, synchronously, so the batch decision stays a plain function.
 import type { LogRecord, TaskRequest } from '../../core';
+import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
 import type { DeadLetterEnvelope } from '../../platform/codec/dead-letter-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { toTaskEnvelope } from '../../platform/codec/task-envelope';
@@ -9,10 +10,12 @@ export interface OutputEncoder {
   record(record: LogRecord): Buffer;
   task(task: TaskRequest): Buffer;
   deadLetter(letter: DeadLetterEnvelope): Buffer;
+  audit(entry: AuditEnvelope): Buffer;
 }
 
 export const avroOutputEncoder = (codec: EnvelopeCodec): OutputEncoder => ({
   record: (record) => codec.encode('transition', toTransitionEnvelope(record)),
   task: (task) => codec.encode('task-request', toTaskEnvelope(task)),
   deadLetter: (letter) => codec.encode('dead-letter', letter),
+  audit: (entry) => codec.encode('audit', entry),
 });

@@ -165,6 +165,7 @@ export class PartitionProcessor {
       { topic: topics.transitions, messages: decision.transitions },
       { topic: topics.tasks, messages: decision.tasks },
       { topic: topics.dlq, messages: decision.deadLetters },
+      { topic: topics.audit, messages: decision.audits },
     ].filter((entry) => entry.messages.length > 0);
   }
 

@@ -27,14 +27,18 @@ export class PartitionState {
   /** Replay: folds one record read from the transitions partition at `offset`. */
   fold(record: LogRecord, offset: number): void {
     const next = evolve(this.instances.get(record.correlationId), record);
-    this.put(next);
+    if (next === undefined) this.forget(record.correlationId);
+    else this.put(next);
     this.clock.fold(record);
     this.offset = offset;
   }
 
-  /** After a commit: the batch's instances become the committed ones. */
-  commit(changes: ReadonlyMap<string, Instance>, lastOffset: number | null): void {
-    for (const instance of changes.values()) this.put(instance);
+  /** After a commit: the batch's instances become the committed ones; undefined means purged. */
+  commit(changes: ReadonlyMap<string, Instance | undefined>, lastOffset: number | null): void {
+    for (const [correlationId, instance] of changes) {
+      if (instance === undefined) this.forget(correlationId);
+      else this.put(instance);
+    }
     if (lastOffset !== null) this.offset = lastOffset;
   }
 
@@ -46,6 +50,11 @@ export class PartitionState {
       if (dueAt <= now && instance !== undefined) found.push(instance);
     }
     return found;
+  }
+
+  private forget(correlationId: string): void {
+    this.instances.delete(correlationId);
+    this.due.delete(correlationId);
   }
 
   private put(instance: Instance): void {

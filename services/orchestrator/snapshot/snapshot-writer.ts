@@ -57,12 +57,15 @@ export class SnapshotWriter {
     if (this.dirty.size === 0 || offset === null) return;
     const ids = [...this.dirty];
     this.dirty.clear();
-    const put = ids.flatMap((id) => {
+    const put: (readonly [string, string])[] = [];
+    const remove: string[] = [];
+    for (const id of ids) {
       const instance = this.state.get(id);
-      return instance === undefined ? [] : [[id, JSON.stringify(instance)] as const];
-    });
+      if (instance === undefined) remove.push(id);
+      else put.push([id, JSON.stringify(instance)]);
+    }
     try {
-      const written = await this.store.write(this.partition, { offset, put, remove: [] });
+      const written = await this.store.write(this.partition, { offset, put, remove });
       this.metrics.snapshotWrites.inc({ result: written ? 'ok' : 'stale' });
       if (written) this.written = offset;
     } catch (error) {

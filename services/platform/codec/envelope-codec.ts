@@ -36,7 +36,7 @@ export class EnvelopeCodec {
     private readonly registered: ReadonlyMap<EnvelopeKind, Registered>,
   ) {}
 
-  /** Registers the four envelopes under `<topic>-value`; fails if the registry refuses them. */
+  /** Registers every envelope under `<topic>-value`; fails if the registry refuses them. */
   static async connect(options: CodecOptions): Promise<EnvelopeCodec> {
     const registry = new SchemaRegistry({
       host: options.registryUrl,

@@ -3,13 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TopicNames } from '../kafka/topic-names';
 
-export type EnvelopeKind = 'command' | 'transition' | 'task-request' | 'dead-letter';
+export type EnvelopeKind = 'command' | 'transition' | 'task-request' | 'dead-letter' | 'audit';
 
 export const ENVELOPE_KINDS: readonly EnvelopeKind[] = [
   'command',
   'transition',
   'task-request',
   'dead-letter',
+  'audit',
 ];
 
 const TOPIC_OF: Record<EnvelopeKind, keyof TopicNames> = {
@@ -17,6 +18,7 @@ const TOPIC_OF: Record<EnvelopeKind, keyof TopicNames> = {
   transition: 'transitions',
   'task-request': 'tasks',
   'dead-letter': 'dlq',
+  audit: 'audit',
 };
 
 /** Confluent TopicNameStrategy: the value schema of topic T lives under the subject `T-value`. */

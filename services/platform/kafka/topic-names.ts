@@ -5,6 +5,10 @@ export interface TopicNames {
   readonly transitions: string;
   readonly tasks: string;
   readonly dlq: string;
+  /** Operator acts (admin commands and cancels) with actor and before → after. */
+  readonly audit: string;
+  /** Wrapped per-instance data keys, compacted; a tombstone erases an instance's sensitive fields. */
+  readonly keys: string;
 }
 
 export const topicNames = (prefix: string): TopicNames => ({
@@ -12,4 +16,6 @@ export const topicNames = (prefix: string): TopicNames => ({
   transitions: `${prefix}.transitions`,
   tasks: `${prefix}.tasks`,
   dlq: `${prefix}.dlq`,
+  audit: `${prefix}.audit`,
+  keys: `${prefix}.keys`,
 });

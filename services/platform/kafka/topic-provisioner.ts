@@ -1,33 +1,64 @@
-// Creates the deployment's topics if missing and checks those that exist; safe to run at every start.
-import type { Admin, ITopicConfig } from 'kafkajs';
+// Creates the deployment's topics if missing, checks their partition counts and applies the configured retention
+// to topics that already exist; safe to run at every start.
+import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
 import type { TopicNames } from './topic-names';
 import { TopicLayoutError } from './topic-layout-error';
+
+const DAY_MS = 86_400_000;
+
+/** Retention per topic in ms; -1 keeps records for ever. */
+export interface TopicRetention {
+  readonly commands: number;
+  readonly tasks: number;
+  readonly dlq: number;
+  readonly audit: number;
+}
+
+/** Commands and tasks are inputs already folded into the log; dead letters and the audit trail are kept. */
+export const DEFAULT_RETENTION: TopicRetention = {
+  commands: 7 * DAY_MS,
+  tasks: 7 * DAY_MS,
+  dlq: -1,
+  audit: -1,
+};
 
 export interface TopicLayout {
   readonly partitions: number;
   /** Retention of the transitions topic; -1 keeps it for ever. */
   readonly transitionsRetentionMs: number;
+  readonly retention?: Partial<TopicRetention>;
   readonly replicationFactor?: number;
 }
 
-/** Commands and transitions share the partition count: transitions partition i is processor i's changelog. */
+const deleting = (retentionMs: number) => [
+  { name: 'cleanup.policy', value: 'delete' },
+  { name: 'retention.ms', value: String(retentionMs) },
+];
+
+/**
+ * Commands, transitions and keys share the partition count: transitions partition i is processor i's changelog,
+ * and the keys of the instances of commands partition i land in keys partition i.
+ */
 function wanted(names: TopicNames, layout: TopicLayout): ITopicConfig[] {
   const replicationFactor = layout.replicationFactor ?? -1;
   const partitions = layout.partitions;
+  const retention = { ...DEFAULT_RETENTION, ...layout.retention };
   return [
-    { topic: names.commands, numPartitions: partitions, replicationFactor },
+    { topic: names.commands, numPartitions: partitions, configEntries: deleting(retention.commands) },
     {
       topic: names.transitions,
       numPartitions: partitions,
-      replicationFactor,
-      configEntries: [
-        { name: 'cleanup.policy', value: 'delete' },
-        { name: 'retention.ms', value: String(layout.transitionsRetentionMs) },
-      ],
+      configEntries: deleting(layout.transitionsRetentionMs),
     },
-    { topic: names.tasks, numPartitions: partitions, replicationFactor },
-    { topic: names.dlq, numPartitions: 1, replicationFactor },
-  ];
+    { topic: names.tasks, numPartitions: partitions, configEntries: deleting(retention.tasks) },
+    { topic: names.dlq, numPartitions: 1, configEntries: deleting(retention.dlq) },
+    { topic: names.audit, numPartitions: partitions, configEntries: deleting(retention.audit) },
+    {
+      topic: names.keys,
+      numPartitions: partitions,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
+  ].map((topic) => ({ ...topic, replicationFactor }));
 }
 
 export async function provisionTopics(admin: Admin, names: TopicNames, layout: TopicLayout): Promise<void> {
@@ -35,7 +66,38 @@ export async function provisionTopics(admin: Admin, names: TopicNames, layout: T
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.topic));
   if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
-  await checkPartitions(admin, [names.commands, names.transitions], layout.partitions);
+  await checkPartitions(admin, [names.commands, names.transitions, names.keys], layout.partitions);
+  await applyConfigs(
+    admin,
+    topics.filter((topic) => existing.has(topic.topic)),
+  );
+}
+
+/** Sets the wanted configuration of existing topics where it differs from what the broker reports. */
+async function applyConfigs(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
+  if (topics.length === 0) return;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((topic) => ({ type: ConfigResourceTypes.TOPIC, name: topic.topic })),
+  });
+  const current = new Map(
+    described.resources.map((resource) => [
+      resource.resourceName,
+      new Map(resource.configEntries.map((entry) => [entry.configName, entry.configValue])),
+    ]),
+  );
+  const stale = topics.filter((topic) =>
+    (topic.configEntries ?? []).some((entry) => current.get(topic.topic)?.get(entry.name) !== entry.value),
+  );
+  if (stale.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: stale.map((topic) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: topic.topic,
+      configEntries: [...(topic.configEntries ?? [])],
+    })),
+  });
 }
 
 async function checkPartitions(admin: Admin, topics: string[], partitions: number): Promise<void> {
@@ -44,7 +106,7 @@ async function checkPartitions(admin: Admin, topics: string[], partitions: numbe
     if (topic.partitions.length !== partitions) {
       throw new TopicLayoutError(
         topic.name,
-        `topic ${topic.name} has ${topic.partitions.length} partitions, statewright is configured for ${partitions}; commands and transitions must have the same count`,
+        `topic ${topic.name} has ${topic.partitions.length} partitions, statewright is configured for ${partitions}; commands, transitions and keys must have the same count`,
       );
     }
   }

@@ -59,3 +59,37 @@ test('an existing commands topic with another partition count is a typed error',
     topic: topics.commands,
   });
 });
+
+test('retention comes from the layout and a changed one is applied to existing topics; keys are compacted', async () => {
+  const topics = topicNames(testNamespace('topics-retention').prefix);
+  const configOf = async (topic: string) => {
+    const described = await admin.describeConfigs({
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'retention.ms'] },
+      ],
+      includeSynonyms: false,
+    });
+    return Object.fromEntries(
+      described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]),
+    );
+  };
+  await provisionTopics(admin, topics, { partitions: 2, transitionsRetentionMs: -1 });
+  expect(await configOf(topics.commands)).toEqual({
+    'cleanup.policy': 'delete',
+    'retention.ms': '604800000',
+  });
+  expect(await configOf(topics.audit)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '-1' });
+  expect((await configOf(topics.keys))['cleanup.policy']).toBe('compact');
+
+  await provisionTopics(admin, topics, {
+    partitions: 2,
+    transitionsRetentionMs: 172_800_000,
+    retention: { commands: 3_600_000, audit: 31_536_000_000 },
+  });
+  expect(await configOf(topics.commands)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '3600000' });
+  expect(await configOf(topics.transitions)).toEqual({
+    'cleanup.policy': 'delete',
+    'retention.ms': '172800000',
+  });
+  expect(await configOf(topics.audit)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '31536000000' });
+});

@@ -1,0 +1,81 @@
+// Purge and erasure: admin acts on finished (purge) or any (erase) instances, recorded in the instance's log.
+import { z } from 'zod';
+import { createRegistry, ERASED, eraseFields, setup, type Transition } from '../index';
+import { Driver } from '../../../test/unit/core/driver';
+
+const flow = setup({
+  types: {} as { context: { customer: { email: string; name: string }; card: string } },
+  input: z.object({ email: z.string(), card: z.string() }),
+  events: { finish: true },
+  tasks: {},
+});
+
+const signup = flow.define({
+  name: 'signup',
+  version: 1,
+  initial: 'open',
+  sensitive: ['customer.email', 'card', 'not.there'],
+  context: (input) => ({ customer: { email: input.email, name: 'Ada' }, card: input.card }),
+  states: {
+    open: { on: { finish: { target: 'done' } } },
+    done: { final: 'completed' },
+  },
+});
+
+const driver = () => new Driver(createRegistry([signup]), { workflow: 'signup' });
+const admin = (d: Driver, action: string) =>
+  d.send({ ...d.envelope({ actor: 'ops@example.com' }), type: 'admin', action });
+
+test('erasure blanks the sensitive fields in a transition and keeps state, status and everything else', () => {
+  const d = driver();
+  d.start({ email: 'ada@example.com', card: '4111' });
+  const step = admin(d, 'erase');
+  const t = step.records[0] as Transition;
+  expect(t).toMatchObject({
+    kind: 'transition',
+    event: 'erase',
+    from: 'open',
+    to: 'open',
+    actor: 'ops@example.com',
+  });
+  expect(d.instance).toMatchObject({
+    state: 'open',
+    status: 'running',
+    seq: 2,
+    context: { customer: { email: ERASED, name: 'Ada' }, card: ERASED },
+  });
+  d.signal('finish');
+  expect(d.instance?.status).toBe('completed');
+  admin(d, 'erase');
+  expect(d.instance?.seq).toBe(4);
+});
+
+test('purge is refused while running and forgets a finished instance; purging again is ignored', () => {
+  const d = driver();
+  d.start({ email: 'ada@example.com', card: '4111' });
+  expect(admin(d, 'purge').decision).toMatchObject({ kind: 'rejected', reason: { code: 'not-finished' } });
+  d.signal('finish');
+  const step = admin(d, 'purge');
+  expect(step.decision.kind).toBe('applied');
+  expect(step.records).toEqual([expect.objectContaining({ kind: 'purged', seq: 2 })]);
+  expect(d.instance).toBeUndefined();
+  expect(admin(d, 'purge').decision.kind).toBe('ignored');
+  d.start({ email: 'grace@example.com', card: '5500' });
+  expect(d.instance).toMatchObject({ seq: 1, status: 'running' });
+});
+
+test('migrate still needs its target version', () => {
+  const d = driver();
+  d.start({ email: 'ada@example.com', card: '4111' });
+  expect(admin(d, 'migrate').decision).toMatchObject({
+    kind: 'rejected',
+    reason: { code: 'invalid-command', message: 'targetVersion: required for migrate' },
+  });
+});
+
+test('eraseFields leaves absent paths and non-object parents alone and shares untouched parts', () => {
+  const value = { a: { b: 1, c: [1, 2] }, d: 'x' };
+  const erased = eraseFields(value, ['a.b', 'a.c.0', 'd.e', 'zz']);
+  expect(erased).toEqual({ a: { b: ERASED, c: [1, 2] }, d: 'x' });
+  expect(eraseFields(value, ['q'])).toBe(value);
+});

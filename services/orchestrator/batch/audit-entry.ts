@@ -1,0 +1,60 @@
+// Which applied commands are operator acts, and the audit record each leaves: admin commands (migrate, purge,
+// erase) and cancels, with a summary of the instance before and after.
+import { parseCommand, type Instance, type Step } from '../../core';
+import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
+
+export interface CommandPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface AuditInput {
+  /** The decoded command, as the core was given it. */
+  readonly command: unknown;
+  readonly before: Instance | undefined;
+  readonly step: Step;
+  readonly now: number;
+  readonly position: CommandPosition;
+  /** The sensitive paths an erasure blanked. */
+  readonly sensitive: readonly string[];
+}
+
+const summary = (instance: Instance | undefined) =>
+  instance === undefined
+    ? null
+    : { version: instance.version, state: instance.state, status: instance.status, seq: instance.seq };
+
+/** The audit record of an applied operator act; undefined for any other command or outcome. */
+export function auditOf(input: AuditInput): AuditEnvelope | undefined {
+  const { before, step, position } = input;
+  if (step.decision.kind !== 'applied' || before === undefined) return undefined;
+  const type = (input.command as { type?: unknown }).type;
+  if (type !== 'admin' && type !== 'cancel') return undefined;
+  const parsed = parseCommand(input.command);
+  if (!parsed.ok) return undefined;
+  const command = parsed.command;
+  if (command.type !== 'admin' && command.type !== 'cancel') return undefined;
+  const action = command.type === 'admin' ? command.action : 'cancel';
+  const after = summary(step.instance);
+  const detail =
+    command.type === 'admin' && command.action === 'erase'
+      ? { erased: input.sensitive }
+      : command.type === 'cancel'
+        ? { reason: command.reason }
+        : {};
+  return {
+    auditId: command.commandId,
+    at: input.now,
+    issuedAt: command.timestamp,
+    actor: command.actor,
+    action,
+    workflow: before.workflow,
+    target: before.correlationId,
+    before: JSON.stringify(summary(before)),
+    after: after === null ? null : JSON.stringify({ ...after, ...detail }),
+    commandTopic: position.topic,
+    commandPartition: position.partition,
+    commandOffset: position.offset,
+  };
+}
