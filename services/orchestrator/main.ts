@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   await provisionTopics(admin, topics, {
     partitions: config.partitions,
     transitionsRetentionMs: config.transitionsRetentionMs,
+    retention: config.topicRetention,
   });
   const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
   const redis = createRedis(config.redis);
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     timers: config.timers,
     maxRecordBytes: config.maxRecordBytes,
     restoreTimeoutMs: RESTORE_TIMEOUT_MS,
+    retention: config.hotRetention,
     env: EMPTY_ENVIRONMENT,
     metrics,
     logger,

@@ -13,6 +13,7 @@ import { SnapshotStore } from '../../services/platform/redis/snapshot-store';
 import { CommandPublisher } from '../../services/orchestrator/client/command-publisher';
 import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';
 import { endpoints, testNamespace, type TestNamespace } from './namespace';
+import { KEEP_FOREVER } from '../../services/orchestrator/retention/hot-retention';
 
 export class OrchestratorFixture {
   private readonly running = new Set<Orchestrator>();
@@ -78,6 +79,7 @@ export class OrchestratorFixture {
       registry,
       topics: this.topics,
       groupId: this.namespace.groupId,
+      retention: KEEP_FOREVER,
       partitions: this.partitions,
       snapshot: { intervalMs: 100, maxDirty: 1000 },
       timers: { tickMs: 100, republishMs: 2_000 },

@@ -48,6 +48,21 @@ export const signal = (id: string, event: string, payload: JsonValue = {}): Sign
   payload,
 });
 
+export const cancel = (id: string, actor = 'test'): Command => ({
+  ...envelope(id, 'order-saga'),
+  actor,
+  type: 'cancel',
+  reason: 'asked by the customer',
+});
+
+/** An operator's admin act on one instance (migrate needs `targetVersion`). */
+export const adminAct = (id: string, action: 'purge' | 'erase', actor = 'ops@example.com'): Command => ({
+  ...envelope(id, 'order-saga'),
+  actor,
+  type: 'admin',
+  action,
+});
+
 /** What a successful worker would answer; outputs carry the ids the saga assigns into its context. */
 export const OUTPUTS: Record<string, JsonValue> = {
   'reserve-inventory': { reservationId: 'r-1' },

@@ -1,7 +1,7 @@
 // PartitionProcessor: the single writer of one commands partition. It restores its state from the snapshot and
 // the transitions changelog, then turns each batch into one transaction: outputs, offsets, commit.
 import type { RecordMetadata, TopicMessages } from 'kafkajs';
-import { dueTimers, type TimerFiredCommand } from '../../core';
+import { dueTimers, type Command } from '../../core';
 import { TransactionalProducer } from '../../platform/kafka/transactional-producer';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
 import type { Snapshot } from '../../platform/redis/snapshot-store';
@@ -11,12 +11,17 @@ import { reportBatch } from '../batch/batch-report';
 import type { InboundCommand } from '../batch/inbound-command';
 import { avroOutputEncoder, type OutputEncoder } from '../batch/output-encoder';
 import { replayTransitions } from '../restore/transition-replay';
+import { retentionOf, retentionPurge } from '../retention/hot-retention';
 import { SnapshotWriter } from '../snapshot/snapshot-writer';
 import { PartitionState } from './partition-state';
 import { transactionalIdOf, type ProcessorDeps } from './processor-deps';
 
+/** Finished instances are checked against their retention at most this often. */
+const RETENTION_SWEEP_MS = 1_000;
+
 export class PartitionProcessor {
   private readonly encoder: OutputEncoder;
+  private sweptAt = 0;
 
   private constructor(
     private readonly deps: ProcessorDeps,
@@ -115,9 +120,16 @@ export class PartitionProcessor {
     return decision;
   }
 
-  /** Due timers of committed instances, as `timer-fired` commands. */
-  dueTimers(now: number): TimerFiredCommand[] {
-    return this.state.dueAt(now).flatMap((instance) => dueTimers(instance, now));
+  /** Due timers of committed instances as `timer-fired` commands, and purges of those past their retention. */
+  due(now: number): Command[] {
+    const timers: Command[] = this.state.dueAt(now).flatMap((instance) => dueTimers(instance, now));
+    const retention = this.deps.retention;
+    if (now - this.sweptAt < RETENTION_SWEEP_MS) return timers;
+    this.sweptAt = now;
+    const purges = this.state
+      .expired(now, (workflow) => retentionOf(retention, workflow))
+      .map((instance) => retentionPurge(instance, now));
+    return purges.length === 0 ? timers : timers.concat(purges);
   }
 
   /** Metrics and logs of a committed batch; a failure here must not make the batch look uncommitted. */

@@ -5,6 +5,8 @@ import { StateClock } from './state-clock';
 
 export class PartitionState {
   private readonly due = new Map<string, number>();
+  /** Finished instances and when they finished (their last update). */
+  private readonly finished = new Map<string, number>();
   /** When each instance entered its state; the processor advances it with the transitions it commits. */
   readonly clock = new StateClock();
 
@@ -52,9 +54,22 @@ export class PartitionState {
     return found;
   }
 
+  /** Finished instances whose retention (null: keep) has passed at `now`. */
+  expired(now: number, retentionOf: (workflow: string) => number | null): Instance[] {
+    const found: Instance[] = [];
+    for (const [correlationId, finishedAt] of this.finished) {
+      const instance = this.instances.get(correlationId);
+      if (instance === undefined) continue;
+      const keep = retentionOf(instance.workflow);
+      if (keep !== null && finishedAt + keep <= now) found.push(instance);
+    }
+    return found;
+  }
+
   private forget(correlationId: string): void {
     this.instances.delete(correlationId);
     this.due.delete(correlationId);
+    this.finished.delete(correlationId);
   }
 
   private put(instance: Instance): void {
@@ -66,5 +81,7 @@ export class PartitionState {
     const dueAt = nextDue(instance);
     if (dueAt === null) this.due.delete(instance.correlationId);
     else this.due.set(instance.correlationId, dueAt);
+    if (instance.status === 'running') this.finished.delete(instance.correlationId);
+    else this.finished.set(instance.correlationId, instance.updatedAt);
   }
 }

@@ -6,6 +6,7 @@ import type { TopicNames } from '../../platform/kafka/topic-names';
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
+import type { HotRetention } from '../retention/hot-retention';
 import type { SnapshotPolicy } from '../snapshot/snapshot-writer';
 
 export interface ProcessorDeps {
@@ -19,6 +20,8 @@ export interface ProcessorDeps {
   readonly snapshot: SnapshotPolicy;
   readonly maxRecordBytes: number;
   readonly restoreTimeoutMs: number;
+  /** How long finished instances stay in the hot set before a purge. */
+  readonly retention: HotRetention;
   /** The environment guards see; the orchestrator keeps it simple and passes the empty one. */
   readonly env: Environment;
   readonly metrics: OrchestratorMetrics;

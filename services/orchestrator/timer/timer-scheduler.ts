@@ -1,6 +1,7 @@
 // Durable timers: on every tick, due timers of owned instances become `timer-fired` commands on the commands
-// topic. A published timer is not published again until `republishMs` passed while it is still pending.
-import type { TimerFiredCommand } from '../../core';
+// topic, and finished instances past their retention become purges. A published command (by its deterministic
+// command id) is not published again until `republishMs` passed while it is still due.
+import type { Command } from '../../core';
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
 import type { CommandPublisher } from '../client/command-publisher';
@@ -11,7 +12,7 @@ export interface TimerPolicy {
 }
 
 export interface TimerSource {
-  dueTimers(now: number): TimerFiredCommand[];
+  due(now: number): Command[];
 }
 
 export class TimerScheduler {
@@ -41,17 +42,17 @@ export class TimerScheduler {
 
   /** Never rejects: a failed publish is logged and retried on the next tick. */
   async tick(now: number = Date.now()): Promise<void> {
-    const due = [...this.sources()].flatMap((source) => source.dueTimers(now));
-    const pending = new Set(due.map((command) => command.timerId as string));
-    for (const timerId of this.published.keys()) if (!pending.has(timerId)) this.published.delete(timerId);
+    const due = [...this.sources()].flatMap((source) => source.due(now));
+    const pending = new Set(due.map((command) => command.commandId as string));
+    for (const id of this.published.keys()) if (!pending.has(id)) this.published.delete(id);
     const fresh = due.filter((command) => {
-      const at = this.published.get(command.timerId);
+      const at = this.published.get(command.commandId);
       return at === undefined || now - at >= this.policy.republishMs;
     });
     if (fresh.length === 0) return;
     try {
       await this.publisher.publishAll(fresh);
-      for (const command of fresh) this.published.set(command.timerId, now);
+      for (const command of fresh) this.published.set(command.commandId, now);
       this.metrics.timersPublished.inc(fresh.length);
     } catch (error) {
       this.logger.error({ err: error, timers: fresh.length }, 'publishing due timers failed');

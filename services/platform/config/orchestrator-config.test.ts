@@ -43,3 +43,20 @@ test('every problem is reported at once, one per line, with its variable name', 
 test('SASL needs its username and password', () => {
   expect(() => loadConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
 });
+
+test('retention: topics in ms, finished instances per workflow with a fallback; bad entries are named', () => {
+  const config = loadConfig({
+    ...minimal,
+    STATEWRIGHT_COMMANDS_RETENTION_MS: '3600000',
+    STATEWRIGHT_HOT_RETENTION: '*=forever, order-saga=30d,bench-flow=90s',
+  });
+  expect(config.topicRetention).toEqual({ commands: 3_600_000, tasks: 604_800_000, dlq: -1, audit: -1 });
+  expect(config.hotRetention).toEqual({
+    byWorkflow: { 'order-saga': 2_592_000_000, 'bench-flow': 90_000 },
+    fallbackMs: null,
+  });
+  expect(loadConfig(minimal).hotRetention).toEqual({ byWorkflow: {}, fallbackMs: 604_800_000 });
+  expect(() => loadConfig({ ...minimal, STATEWRIGHT_HOT_RETENTION: 'order-saga=soon' })).toThrow(
+    /STATEWRIGHT_HOT_RETENTION: "order-saga=soon" is not <workflow or \*>=<duration or forever>/,
+  );
+});

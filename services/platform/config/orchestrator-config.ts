@@ -1,8 +1,45 @@
 // The orchestrator's configuration: one zod-validated object built from the environment, read once in main.ts.
 import { z } from 'zod';
+import type { HotRetention } from '../../orchestrator/retention/hot-retention';
+import type { TopicRetention } from '../kafka/topic-provisioner';
 import { connectionEnv, connectionsOf, logLevelEnv, parseEnv, type Connections } from './connection-settings';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const retentionMs = (fallback: number) => z.coerce.number().int().min(-1).default(fallback);
+
+const DAY_MS = 86_400_000;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS };
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+
+/** `forever`, or a whole number with a unit: `500ms`, `30s`, `15m`, `12h`, `7d`. */
+const duration = z
+  .string()
+  .trim()
+  .refine((text) => text === 'forever' || DURATION.test(text), 'a duration like 30s, 12h or 7d, or forever')
+  .transform((text): number | null => {
+    const match = DURATION.exec(text);
+    return match === null ? null : Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+  });
+
+/** `*=7d,order-saga=30d,bench-flow=1h`: how long finished instances stay in the hot set, per workflow. */
+const hotRetention = z
+  .string()
+  .default('*=7d')
+  .transform((text, ctx): HotRetention => {
+    const byWorkflow: Record<string, number | null> = {};
+    let fallbackMs: number | null = null;
+    for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const [name, value, extra] = entry.split('=');
+      const parsed = duration.safeParse(value ?? '');
+      if (!name || extra !== undefined || !parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not <workflow or *>=<duration or forever>` });
+        continue;
+      }
+      if (name.trim() === '*') fallbackMs = parsed.data;
+      else byWorkflow[name.trim()] = parsed.data;
+    }
+    return { byWorkflow, fallbackMs };
+  });
 
 /** Environment variable → parsed value; the variable names are the contract with operators. */
 const schema = z.object({
@@ -10,7 +47,12 @@ const schema = z.object({
   STATEWRIGHT_GROUP: z.string().min(1).default('statewright-orchestrator'),
   STATEWRIGHT_PARTITIONS: int(6),
   /** -1 keeps transitions for ever: the log is the source of truth, Redis only a cache of it. */
-  STATEWRIGHT_TRANSITIONS_RETENTION_MS: z.coerce.number().int().min(-1).default(-1),
+  STATEWRIGHT_TRANSITIONS_RETENTION_MS: retentionMs(-1),
+  STATEWRIGHT_COMMANDS_RETENTION_MS: retentionMs(7 * DAY_MS),
+  STATEWRIGHT_TASKS_RETENTION_MS: retentionMs(7 * DAY_MS),
+  STATEWRIGHT_DLQ_RETENTION_MS: retentionMs(-1),
+  STATEWRIGHT_AUDIT_RETENTION_MS: retentionMs(-1),
+  STATEWRIGHT_HOT_RETENTION: hotRetention,
   STATEWRIGHT_SNAPSHOT_INTERVAL_MS: int(500),
   STATEWRIGHT_SNAPSHOT_MAX_DIRTY: int(1000),
   STATEWRIGHT_TIMER_TICK_MS: int(200),
@@ -25,6 +67,8 @@ export interface OrchestratorConfig extends Connections {
   readonly groupId: string;
   readonly partitions: number;
   readonly transitionsRetentionMs: number;
+  readonly topicRetention: TopicRetention;
+  readonly hotRetention: HotRetention;
   readonly snapshot: { readonly intervalMs: number; readonly maxDirty: number };
   readonly timers: { readonly tickMs: number; readonly republishMs: number };
   readonly maxRecordBytes: number;
@@ -40,6 +84,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
     groupId: v.STATEWRIGHT_GROUP,
     partitions: v.STATEWRIGHT_PARTITIONS,
     transitionsRetentionMs: v.STATEWRIGHT_TRANSITIONS_RETENTION_MS,
+    topicRetention: {
+      commands: v.STATEWRIGHT_COMMANDS_RETENTION_MS,
+      tasks: v.STATEWRIGHT_TASKS_RETENTION_MS,
+      dlq: v.STATEWRIGHT_DLQ_RETENTION_MS,
+      audit: v.STATEWRIGHT_AUDIT_RETENTION_MS,
+    },
+    hotRetention: v.STATEWRIGHT_HOT_RETENTION,
     snapshot: { intervalMs: v.STATEWRIGHT_SNAPSHOT_INTERVAL_MS, maxDirty: v.STATEWRIGHT_SNAPSHOT_MAX_DIRTY },
     timers: { tickMs: v.STATEWRIGHT_TIMER_TICK_MS, republishMs: v.STATEWRIGHT_TIMER_REPUBLISH_MS },
     maxRecordBytes: v.STATEWRIGHT_MAX_RECORD_BYTES,
