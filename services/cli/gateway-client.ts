@@ -1,4 +1,5 @@
 // Talks to the gateway over HTTP: JSON in, JSON out; a refusal keeps the gateway's error code and message.
+// Credentials come from the environment: STATEWRIGHT_TOKEN (a bearer JWT) or STATEWRIGHT_API_KEY.
 import { CliError, unavailable } from './cli-error';
 import { EXIT } from './exit-codes';
 
@@ -7,8 +8,18 @@ export interface GatewayAnswer {
   readonly body: unknown;
 }
 
+/** The credential headers the environment provides; none when neither variable is set. */
+export function credentialHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (env.STATEWRIGHT_TOKEN) return { authorization: `Bearer ${env.STATEWRIGHT_TOKEN}` };
+  if (env.STATEWRIGHT_API_KEY) return { 'x-api-key': env.STATEWRIGHT_API_KEY };
+  return {};
+}
+
 export class GatewayClient {
-  constructor(private readonly base: string) {}
+  constructor(
+    private readonly base: string,
+    private readonly credentials: Readonly<Record<string, string>> = credentialHeaders(),
+  ) {}
 
   async get(path: string): Promise<GatewayAnswer> {
     return this.send('GET', path, undefined, {});
@@ -25,11 +36,12 @@ export class GatewayClient {
     headers: Readonly<Record<string, string>>,
   ): Promise<GatewayAnswer> {
     const url = `${this.base.replace(/\/$/, '')}${path}`;
+    const all = { ...this.credentials, ...headers };
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        headers: body === undefined ? all : { ...all, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

@@ -8,6 +8,8 @@ import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger, type Logger } from '../platform/logging/logger';
 import { GatewayMetrics } from '../platform/metrics/gateway-metrics';
 import { createRedis } from '../platform/redis/redis-client';
+import { auditHandlers } from './audit/audit-handlers';
+import { AuditTrail } from './audit/audit-trail';
 import { AccessControl } from './auth/access-control';
 import { loadAuthenticator } from './auth/load-authenticator';
 import { commandHandlers } from './commands/command-handlers';
@@ -75,6 +77,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     });
     closers.push(() => projection.stop());
     await projection.start();
+    const auditTrail = new AuditTrail({
+      kafka,
+      codec,
+      topic: topics.audit,
+      groupPrefix: config.projectionGroup,
+      logger,
+    });
+    closers.push(() => auditTrail.stop());
+    await auditTrail.start();
     const idempotency = new IdempotencyStore(redis, keys, config.idempotencyTtlSeconds);
     const clock = deps.clock ?? Date.now;
     const submission = { registry, idempotency, publisher, readModel, waiter, clock, metrics };
@@ -82,6 +93,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       handlers: {
         ...commandHandlers(submission),
         ...instanceHandlers(registry, readModel),
+        ...auditHandlers(auditTrail),
         ...healthHandlers({ redis, publisher, projection }),
         ...metricsHandlers(metrics),
       },

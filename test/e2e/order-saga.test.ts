@@ -213,3 +213,43 @@ test('statewright replay of a recording of the log reproduces every state', asyn
   for (const id of Object.keys(expected)) expect(stdout).toMatch(new RegExp(`OK.*${id}|${id}.*OK`));
   expect(stdout).not.toMatch(/MISMATCH/);
 });
+
+test('operator acts over HTTP are audited once each, with actor and before → after; GET /audit and statewright audit list them', async () => {
+  const id = 'e2e-cancelled';
+  const act = async (action: 'erase' | 'purge') => {
+    const response = await fetch(`${gateway}/instances/${id}/${action}?wait=10000`, {
+      method: 'POST',
+      headers: { 'idempotency-key': `k-${action}`, 'x-actor': 'ops@example.com' },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const erased = await act('erase');
+  expect(erased).toMatchObject({ status: 200, body: { outcome: { kind: 'applied' } } });
+  const view = (await (await fetch(`${gateway}/instances/${id}`)).json()) as {
+    context: { customer: { email: string }; payment: { cardNumber: string } };
+  };
+  expect(view.context.customer.email).toBe('[erased]');
+  expect(view.context.payment.cardNumber).toBe('[erased]');
+  expect((await act('purge')).status).toBe(200);
+  expect(await instance(id)).toBeUndefined();
+
+  const listed = await eventually('three audit records', async () => {
+    const response = await fetch(`${gateway}/audit?instance=${id}`);
+    const body = (await response.json()) as { records: { action: string; actor: string }[] };
+    return response.status === 200 && body.records.length >= 3 ? body : undefined;
+  });
+  expect(listed.records.map((r) => r.action)).toEqual(['cancel', 'erase', 'purge']);
+  expect(listed.records.slice(1)).toEqual([
+    expect.objectContaining({
+      actor: 'ops@example.com',
+      before: expect.objectContaining({ status: 'cancelled' }),
+    }),
+    expect.objectContaining({ actor: 'ops@example.com', after: null }),
+  ]);
+  const byActor = (await (await fetch(`${gateway}/audit?actor=ops@example.com`)).json()) as {
+    records: unknown[];
+  };
+  expect(byActor.records).toHaveLength(2);
+  const { stdout } = await statewright(['audit', '--gateway', gateway, '--instance', id]);
+  expect((JSON.parse(stdout) as { records: unknown[] }).records).toEqual(listed.records);
+});

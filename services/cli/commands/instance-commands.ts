@@ -1,6 +1,8 @@
-// start, signal, cancel, get, history: requests to the gateway, answers printed as JSON.
+// start, signal, cancel, get, history, and the admin acts purge, erase, migrate and audit: requests to the
+// gateway, answers printed as JSON.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { usageError } from '../cli-error';
 import { GatewayClient } from '../gateway-client';
 import { jsonArgument } from '../json-argument';
 
@@ -14,6 +16,18 @@ const print = (body: unknown) => process.stdout.write(`${JSON.stringify(body, nu
 const keyOf = (key: string | undefined) => ({ 'idempotency-key': key ?? randomUUID() });
 const waitOf = (wait: string | undefined) => (wait === undefined ? '' : `?wait=${encodeURIComponent(wait)}`);
 const segment = encodeURIComponent;
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw usageError(`expected a positive integer, got "${text}"`);
+  return value;
+}
+
+function instant(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (Number.isNaN(value)) throw usageError(`expected an ISO 8601 time or epoch ms, got "${text}"`);
+  return value;
+}
 
 export function addInstanceCommands(program: Command): void {
   const withGateway = (command: Command) =>
@@ -68,6 +82,48 @@ export function addInstanceCommands(program: Command): void {
         print((await new GatewayClient(options.gateway).post(path, body, keyOf(options.key))).body);
       },
     );
+
+  for (const [action, description] of [
+    ['purge', 'remove a finished instance from the hot set; its log stays (admin, audited)'],
+    ['erase', "erase an instance's sensitive fields by deleting its data key (admin, audited)"],
+  ] as const) {
+    withGateway(program.command(`${action} <id>`))
+      .description(description)
+      .option('--key <idempotencyKey>', 'Idempotency-Key (a new UUID when absent)')
+      .option('--wait <ms>', 'wait up to this long for the outcome')
+      .action(async (id: string, options: GatewayOptions & { key?: string; wait?: string }) => {
+        const path = `/instances/${segment(id)}/${action}${waitOf(options.wait)}`;
+        print((await new GatewayClient(options.gateway).post(path, undefined, keyOf(options.key))).body);
+      });
+  }
+
+  withGateway(program.command('migrate <id>'))
+    .description("move an instance to another version through that version's migration (admin, audited)")
+    .requiredOption('--to <version>', 'the target version', positiveInteger)
+    .option('--key <idempotencyKey>', 'Idempotency-Key (a new UUID when absent)')
+    .option('--wait <ms>', 'wait up to this long for the outcome')
+    .action(async (id: string, options: GatewayOptions & { to: number; key?: string; wait?: string }) => {
+      const path = `/instances/${segment(id)}/migrate${waitOf(options.wait)}`;
+      const body = { targetVersion: options.to };
+      print((await new GatewayClient(options.gateway).post(path, body, keyOf(options.key))).body);
+    });
+
+  withGateway(program.command('audit'))
+    .description('audit records of operator acts, oldest first (admin)')
+    .option('--instance <id>', 'only acts on this instance')
+    .option('--actor <actor>', 'only acts by this actor')
+    .option('--since <time>', 'only acts at or after this time (ISO 8601 or epoch ms)', instant)
+    .option('--until <time>', 'only acts before this time (ISO 8601 or epoch ms)', instant)
+    .option('--limit <n>', 'at most this many records', positiveInteger)
+    .action(async (options: GatewayOptions & Record<string, string | number | undefined>) => {
+      const query = new URLSearchParams();
+      for (const name of ['instance', 'actor', 'since', 'until', 'limit']) {
+        const value = options[name];
+        if (value !== undefined) query.set(name, String(value));
+      }
+      const suffix = query.size === 0 ? '' : `?${query.toString()}`;
+      print((await new GatewayClient(options.gateway).get(`/audit${suffix}`)).body);
+    });
 
   withGateway(program.command('get <id>'))
     .description("an instance's state, status, context (redacted), timers and open tasks")

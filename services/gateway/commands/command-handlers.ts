@@ -8,8 +8,8 @@ import type { Routes } from '../http/route-table';
 import { requestFingerprint } from './request-fingerprint';
 import { submit, type Submission, type SubmissionDeps } from './submission';
 
-type CommandRoutes = Pick<Handlers, 'start' | 'signal' | 'cancel'>;
-type CommandInput = RouteInput<Routes['start'] | Routes['signal'] | Routes['cancel']>;
+type CommandRoutes = Pick<Handlers, 'start' | 'signal' | 'cancel' | 'purge' | 'erase' | 'migrate'>;
+type CommandInput = RouteInput<Routes[keyof CommandRoutes]>;
 
 export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
   return {
@@ -35,6 +35,29 @@ export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
       const { id } = input.params;
       const workflow = await workflowOf(deps, id, () => undefined);
       const body = { type: 'cancel' as const, reason: input.body?.reason ?? '' };
+      return submit(deps, submission(input, 'POST', id, workflow, body));
+    },
+    purge: async (input) => {
+      const { id } = input.params;
+      const workflow = await workflowOf(deps, id, () => undefined);
+      return submit(deps, submission(input, 'POST', id, workflow, { type: 'admin', action: 'purge' }));
+    },
+    erase: async (input) => {
+      const { id } = input.params;
+      const workflow = await workflowOf(deps, id, () => undefined);
+      return submit(deps, submission(input, 'POST', id, workflow, { type: 'admin', action: 'erase' }));
+    },
+    migrate: async (input) => {
+      const { id } = input.params;
+      const { targetVersion } = input.body;
+      const workflow = await workflowOf(deps, id, (definition) => {
+        if (deps.registry.get(definition.name, targetVersion) === undefined) {
+          throw new ApiError(404, 'unknown-version', `no version ${targetVersion} of ${definition.name}`, {
+            known: deps.registry.versions(definition.name),
+          });
+        }
+      });
+      const body = { type: 'admin' as const, action: 'migrate' as const, targetVersion };
       return submit(deps, submission(input, 'POST', id, workflow, body));
     },
   };

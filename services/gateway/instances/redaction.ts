@@ -1,6 +1,7 @@
 // Hides personal data before it leaves the gateway. A definition names sensitive dotted paths into its context;
 // task inputs and payloads have no declared shape, so there every property named like a path's last segment goes.
-import type { JsonValue } from '../../core';
+// A field already erased stays visibly erased: readers must be able to tell erasure from redaction.
+import { ERASED, type JsonValue } from '../../core';
 
 export const REDACTED = '[redacted]';
 
@@ -26,7 +27,7 @@ function redactPath(value: JsonValue, segments: readonly string[]): JsonValue {
   if (Array.isArray(value)) return value.map((item) => redactPath(item, segments));
   if (!(head in value)) return value;
   const inner = value[head] as JsonValue;
-  return { ...value, [head]: rest.length === 0 ? REDACTED : redactPath(inner, rest) };
+  return { ...value, [head]: rest.length === 0 ? hidden(inner) : redactPath(inner, rest) };
 }
 
 function redactLeaves(value: JsonValue, leaves: ReadonlySet<string>): JsonValue {
@@ -34,7 +35,9 @@ function redactLeaves(value: JsonValue, leaves: ReadonlySet<string>): JsonValue 
   if (Array.isArray(value)) return value.map((item) => redactLeaves(item, leaves));
   const copy: Record<string, JsonValue> = {};
   for (const [key, inner] of Object.entries(value)) {
-    copy[key] = leaves.has(key) ? REDACTED : redactLeaves(inner, leaves);
+    copy[key] = leaves.has(key) ? hidden(inner) : redactLeaves(inner, leaves);
   }
   return copy;
 }
+
+const hidden = (value: JsonValue): JsonValue => (value === ERASED ? ERASED : REDACTED);
