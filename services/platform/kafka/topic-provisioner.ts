@@ -1,6 +1,7 @@
 // Creates the deployment's topics if missing, checks their partition counts and applies the configured retention
 // to topics that already exist; safe to run at every start.
 import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
+import { KEYS_TOPIC_CONFIG_ENTRIES } from '../crypto/keys-topic';
 import type { TopicNames } from './topic-names';
 import { TopicLayoutError } from './topic-layout-error';
 
@@ -56,7 +57,7 @@ function wanted(names: TopicNames, layout: TopicLayout): ITopicConfig[] {
     {
       topic: names.keys,
       numPartitions: partitions,
-      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      configEntries: [...KEYS_TOPIC_CONFIG_ENTRIES],
     },
   ].map((topic) => ({ ...topic, replicationFactor }));
 }
