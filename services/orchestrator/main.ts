@@ -13,6 +13,7 @@ import { createRedis } from '../platform/redis/redis-client';
 import { SnapshotStore } from '../platform/redis/snapshot-store';
 import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
+import { orchestratorCrypto } from './crypto/orchestrator-crypto';
 import { Orchestrator } from './orchestrator';
 import { defaultRegistry } from './workflows';
 
@@ -51,6 +52,15 @@ async function main(): Promise<void> {
     maxRecordBytes: config.maxRecordBytes,
     restoreTimeoutMs: RESTORE_TIMEOUT_MS,
     retention: config.hotRetention,
+    crypto: await orchestratorCrypto({
+      settings: config.crypto,
+      registry,
+      keysTopic: topics.keys,
+      redis,
+      redisPrefix: config.redisPrefix,
+      topicPrefix: config.topicPrefix,
+      logger,
+    }),
     env: EMPTY_ENVIRONMENT,
     metrics,
     logger,

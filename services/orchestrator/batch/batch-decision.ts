@@ -15,6 +15,7 @@ import {
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
 import { activeTracer } from '../../platform/tracing/tracing';
 import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
+import { KEY_REQUEST } from '../../platform/codec/key-request';
 import { auditOf } from './audit-entry';
 import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
@@ -104,6 +105,14 @@ function decideOne(
   }
   const before =
     id === undefined ? undefined : out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
+  if (command.type === KEY_REQUEST) {
+    // Served by the processor's key handling, in this batch's transaction; nothing for the core to decide.
+    const note = 'data key request';
+    const step: Step = { decision: { kind: 'ignored', note }, records: [], tasks: [], instance: before };
+    out.outcomes.push('ignored');
+    out.decided.push({ command, before, step });
+    return undefined;
+  }
   const step = handle(context.registry, before, command, context.now, context.env);
   const decision = step.decision;
   if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {

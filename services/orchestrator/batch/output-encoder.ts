@@ -19,3 +19,13 @@ export const avroOutputEncoder = (codec: EnvelopeCodec): OutputEncoder => ({
   deadLetter: (letter) => codec.encode('dead-letter', letter),
   audit: (entry) => codec.encode('audit', entry),
 });
+
+/** Passes records and task requests through `seal` (encryption of sensitive leaves) before encoding them. */
+export const sealingEncoder = (
+  encoder: OutputEncoder,
+  seal: <T extends LogRecord | TaskRequest>(value: T) => T,
+): OutputEncoder => ({
+  ...encoder,
+  record: (record) => encoder.record(seal(record)),
+  task: (task) => encoder.task(seal(task)),
+});

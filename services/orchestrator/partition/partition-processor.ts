@@ -1,7 +1,7 @@
 // PartitionProcessor: the single writer of one commands partition. It restores its state from the snapshot and
 // the transitions changelog, then turns each batch into one transaction: outputs, offsets, commit.
-import type { RecordMetadata, TopicMessages } from 'kafkajs';
-import { dueTimers, type Command } from '../../core';
+import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
+import { dueTimers, type Command, type Instance, type LogRecord } from '../../core';
 import { TransactionalProducer } from '../../platform/kafka/transactional-producer';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
 import type { Snapshot } from '../../platform/redis/snapshot-store';
@@ -9,7 +9,8 @@ import type { PartitionView } from '../../platform/metrics/instance-gauges';
 import { decideBatch, type BatchDecision } from '../batch/batch-decision';
 import { reportBatch } from '../batch/batch-report';
 import type { InboundCommand } from '../batch/inbound-command';
-import { avroOutputEncoder, type OutputEncoder } from '../batch/output-encoder';
+import { avroOutputEncoder, sealingEncoder, type OutputEncoder } from '../batch/output-encoder';
+import { PartitionCrypto } from '../crypto/partition-crypto';
 import { replayTransitions } from '../restore/transition-replay';
 import { retentionOf, retentionPurge } from '../retention/hot-retention';
 import { SnapshotWriter } from '../snapshot/snapshot-writer';
@@ -29,6 +30,7 @@ export class PartitionProcessor {
     private readonly producer: TransactionalProducer,
     readonly state: PartitionState,
     private readonly snapshots: SnapshotWriter,
+    private readonly crypto: PartitionCrypto | undefined,
   ) {
     this.encoder = avroOutputEncoder(deps.codec);
   }
@@ -42,16 +44,27 @@ export class PartitionProcessor {
     const started = Date.now();
     const producer = new TransactionalProducer(deps.kafka, transactionalIdOf(deps, partition), deps.logger);
     await producer.connect();
+    const crypto = deps.crypto === undefined ? undefined : new PartitionCrypto(deps.crypto, partition);
     try {
-      const snapshot = await loadSnapshot(deps, partition);
+      const groupPrefix = deps.groupId;
+      const timeoutMs = deps.restoreTimeoutMs;
+      await crypto?.restore(deps.kafka, deps.admin, { groupPrefix, timeoutMs, heartbeat });
+      const snapshot = await loadSnapshot(deps, partition, crypto);
       const state = new PartitionState(snapshot.instances, snapshot.offset);
+      // What replay changed is not in the snapshot yet: it is written with the next snapshot.
+      const replayedIds = new Set<string>();
+      const fold = (record: LogRecord, offset: number) => {
+        replayedIds.add(record.correlationId);
+        state.fold(record, offset);
+      };
       const replayed = await replayTransitions(deps.kafka, deps.admin, deps.codec, {
         topic: deps.topics.transitions,
         partition,
         after: snapshot.offset,
-        groupPrefix: deps.groupId,
-        timeoutMs: deps.restoreTimeoutMs,
-        apply: (record, offset) => state.fold(record, offset),
+        groupPrefix,
+        timeoutMs,
+        apply:
+          crypto === undefined ? fold : async (record, offset) => fold(await crypto.open(record), offset),
         heartbeat,
       });
       const seconds = (Date.now() - started) / 1000;
@@ -75,9 +88,12 @@ export class PartitionProcessor {
         deps.metrics,
         deps.logger,
         snapshot.offset,
+        crypto === undefined ? undefined : (instance) => crypto.sealForSnapshot(instance),
       );
-      return new PartitionProcessor(deps, partition, producer, state, writer);
+      await writer.committed(replayedIds);
+      return new PartitionProcessor(deps, partition, producer, state, writer, crypto);
     } catch (error) {
+      crypto?.release();
       await producer.disconnect();
       throw error;
     }
@@ -89,7 +105,12 @@ export class PartitionProcessor {
     lastOffset: string,
     now: number,
   ): Promise<BatchDecision> {
-    const { deps, partition } = this;
+    const { deps, partition, crypto } = this;
+    const keys = crypto === undefined ? undefined : await crypto.prepare(commands);
+    const encoder =
+      keys === undefined || crypto === undefined
+        ? this.encoder
+        : sealingEncoder(this.encoder, (value) => crypto.seal(value, keys.keyOf(value.correlationId)));
     const decision = decideBatch(
       {
         registry: deps.registry,
@@ -97,14 +118,14 @@ export class PartitionProcessor {
         now,
         source: { topic: deps.topics.commands, partition },
         lookup: (id) => this.state.get(id),
-        encoder: this.encoder,
+        encoder,
         maxRecordBytes: deps.maxRecordBytes,
       },
-      commands,
+      keys?.commands ?? commands,
     );
     const started = Date.now();
     const metadata = await this.producer.commit({
-      topicMessages: this.topicMessages(decision),
+      topicMessages: this.topicMessages(decision, keys?.messages ?? []),
       offsets: {
         consumerGroupId: deps.groupId,
         topic: deps.topics.commands,
@@ -115,7 +136,8 @@ export class PartitionProcessor {
     const committedAt = Date.now();
     deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
     this.state.commit(decision.changes, this.lastTransitionOffset(metadata, decision.transitions.length));
-    this.report(commands, decision, committedAt);
+    await keys?.committed();
+    this.report(keys?.commands ?? commands, decision, committedAt);
     await this.snapshots.committed(decision.changes.keys());
     return decision;
   }
@@ -162,18 +184,21 @@ export class PartitionProcessor {
     try {
       await this.snapshots.close();
     } finally {
+      this.crypto?.release();
       await this.producer.disconnect();
     }
   }
 
   /** After a failed transaction: forget this processor without writing a snapshot of uncertain state. */
   async discard(): Promise<void> {
+    this.crypto?.release();
     await this.producer.disconnect();
   }
 
-  private topicMessages(decision: BatchDecision): TopicMessages[] {
+  private topicMessages(decision: BatchDecision, keys: Message[]): TopicMessages[] {
     const { topics } = this.deps;
     return [
+      { topic: topics.keys, messages: keys },
       { topic: topics.transitions, messages: decision.transitions },
       { topic: topics.tasks, messages: decision.tasks },
       { topic: topics.dlq, messages: decision.deadLetters },
@@ -201,9 +226,17 @@ export class PartitionProcessor {
 }
 
 /** Redis is a cache: an unreadable or unreachable snapshot costs a full replay, never the partition. */
-async function loadSnapshot(deps: ProcessorDeps, partition: number): Promise<Snapshot> {
+async function loadSnapshot(
+  deps: ProcessorDeps,
+  partition: number,
+  crypto: PartitionCrypto | undefined,
+): Promise<Snapshot> {
   try {
-    return await deps.store.load(partition);
+    const snapshot = await deps.store.load(partition);
+    if (crypto === undefined) return snapshot;
+    const opened = new Map<string, Instance>();
+    for (const [id, instance] of snapshot.instances) opened.set(id, await crypto.open(instance));
+    return { instances: opened, offset: snapshot.offset };
   } catch (error) {
     const level = error instanceof SnapshotError ? 'warn' : 'error';
     deps.logger[level]({ err: error, partition }, 'snapshot unreadable: replaying the whole changelog');

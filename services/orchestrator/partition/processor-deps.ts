@@ -6,6 +6,7 @@ import type { TopicNames } from '../../platform/kafka/topic-names';
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
+import type { OrchestratorCrypto } from '../crypto/partition-crypto';
 import type { HotRetention } from '../retention/hot-retention';
 import type { SnapshotPolicy } from '../snapshot/snapshot-writer';
 
@@ -20,6 +21,8 @@ export interface ProcessorDeps {
   readonly snapshot: SnapshotPolicy;
   readonly maxRecordBytes: number;
   readonly restoreTimeoutMs: number;
+  /** Per-instance data keys for sensitive fields; absent when no KEK is configured. */
+  readonly crypto?: OrchestratorCrypto;
   /** How long finished instances stay in the hot set before a purge. */
   readonly retention: HotRetention;
   /** The environment guards see; the orchestrator keeps it simple and passes the empty one. */

@@ -1,31 +1,46 @@
-// Reads one transitions partition from an offset to its end, for restore. kafkajs cannot assign() without a group,
+// Reads one partition (the transitions changelog, or the keys topic) from an offset to its end, for restore.
+// kafkajs cannot assign() without a group,
 // so a consumer with a unique, never-committing group subscribes, seeks the partition and pauses the others.
 // The end is fixed before reading: after InitProducerId no transaction of this partition's only writer is open,
 // so the end offset is stable; progress counts control records too (kafkajs reports them in batch events).
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { LogRecord } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { fromTransitionEnvelope, type TransitionEnvelope } from '../../platform/codec/transition-envelope';
 import { RestoreError } from './restore-error';
 
-export interface ReplayRequest {
+export interface ReplayRequest<T = LogRecord> {
   readonly topic: string;
   readonly partition: number;
   /** Offset of the last record already reflected; null replays the whole partition. */
   readonly after: number | null;
   readonly groupPrefix: string;
   readonly timeoutMs: number;
-  readonly apply: (record: LogRecord, offset: number) => void;
+  /** Applied in offset order; a rejection stops the replay. */
+  readonly apply: (record: T, offset: number) => void | Promise<void>;
   /** Keeps the caller's own consumer session alive during a long replay. */
   readonly heartbeat: () => Promise<void>;
 }
 
-export async function replayTransitions(
+type Decode<T> = (message: KafkaMessage) => Promise<T>;
+
+export function replayTransitions(
   kafka: Kafka,
   admin: Admin,
   codec: EnvelopeCodec,
   request: ReplayRequest,
+): Promise<number> {
+  const decode = async (message: KafkaMessage) =>
+    fromTransitionEnvelope((await codec.decode('transition', message.value)) as TransitionEnvelope);
+  return replayPartition(kafka, admin, decode, request);
+}
+
+export async function replayPartition<T>(
+  kafka: Kafka,
+  admin: Admin,
+  decode: Decode<T>,
+  request: ReplayRequest<T>,
 ): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(request.topic);
   const bounds = offsets.find((entry) => entry.partition === request.partition);
@@ -36,7 +51,7 @@ export async function replayTransitions(
     throw new RestoreError(
       'changelog-truncated',
       false,
-      `transitions ${request.topic}/${request.partition} start at ${low}, the snapshot needs ${start}: retention removed records`,
+      `${request.topic}/${request.partition} starts at ${low}, the snapshot needs ${start}: retention removed records`,
     );
   }
   if (start >= end) return 0;
@@ -46,16 +61,16 @@ export async function replayTransitions(
     allowAutoTopicCreation: false,
   });
   try {
-    return await readRange(consumer, codec, request, start, end);
+    return await readRange(consumer, decode, request, start, end);
   } finally {
     await consumer.disconnect();
   }
 }
 
-async function readRange(
+async function readRange<T>(
   consumer: Consumer,
-  codec: EnvelopeCodec,
-  request: ReplayRequest,
+  decode: Decode<T>,
+  request: ReplayRequest<T>,
   start: number,
   end: number,
 ): Promise<number> {
@@ -83,8 +98,7 @@ async function readRange(
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         if (offset < next || offset >= end) continue;
-        const envelope = (await codec.decode('transition', message.value)) as TransitionEnvelope;
-        request.apply(fromTransitionEnvelope(envelope), offset);
+        await request.apply(await decode(message), offset);
         next = offset + 1;
         applied += 1;
       }
@@ -100,7 +114,7 @@ async function readRange(
   return applied;
 }
 
-async function withTimeout(done: Promise<void>, ms: number, request: ReplayRequest): Promise<void> {
+async function withTimeout<T>(done: Promise<void>, ms: number, request: ReplayRequest<T>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

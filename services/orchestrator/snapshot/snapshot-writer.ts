@@ -2,6 +2,7 @@
 // at most every `intervalMs` or as soon as `maxDirty` instances wait, with the transitions offset they reflect.
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { Instance } from '../../core';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import type { PartitionState } from '../partition/partition-state';
 
@@ -24,6 +25,8 @@ export class SnapshotWriter {
     private readonly logger: Logger,
     /** The transitions offset the snapshot in Redis reflects (the one loaded at restore, then each write). */
     private written: number | null = null,
+    /** How an instance is stored: its sensitive fields encrypted, when keys are in use. */
+    private readonly seal: (instance: Instance) => Promise<Instance> = async (instance) => instance,
   ) {}
 
   get writtenOffset(): number | null {
@@ -51,6 +54,14 @@ export class SnapshotWriter {
     await this.flush();
   }
 
+  /** Redis lost the snapshot this writer added to: write every instance again, as a first snapshot. */
+  private rewriteAll(): void {
+    this.logger.warn({ partition: this.partition }, 'snapshot missing from Redis: writing it in full');
+    this.written = null;
+    for (const id of this.state.instances.keys()) this.dirty.add(id);
+    this.writing = this.writing.then(() => this.writeDirty());
+  }
+
   /** The payload is taken synchronously from committed state, so instances and offset agree. */
   private async writeDirty(): Promise<void> {
     const offset = this.state.lastOffset;
@@ -59,15 +70,17 @@ export class SnapshotWriter {
     this.dirty.clear();
     const put: (readonly [string, string])[] = [];
     const remove: string[] = [];
-    for (const id of ids) {
-      const instance = this.state.get(id);
-      if (instance === undefined) remove.push(id);
-      else put.push([id, JSON.stringify(instance)]);
-    }
+    const taken = ids.map((id) => [id, this.state.get(id)] as const);
     try {
-      const written = await this.store.write(this.partition, { offset, put, remove });
-      this.metrics.snapshotWrites.inc({ result: written ? 'ok' : 'stale' });
-      if (written) this.written = offset;
+      for (const [id, instance] of taken) {
+        if (instance === undefined) remove.push(id);
+        else put.push([id, JSON.stringify(await this.seal(instance))]);
+      }
+      const incremental = this.written !== null;
+      const result = await this.store.write(this.partition, { offset, put, remove, incremental });
+      this.metrics.snapshotWrites.inc({ result: result === 'written' ? 'ok' : result });
+      if (result === 'written') this.written = offset;
+      if (result === 'lost') this.rewriteAll();
     } catch (error) {
       for (const id of ids) this.dirty.add(id);
       this.metrics.snapshotWrites.inc({ result: 'error' });

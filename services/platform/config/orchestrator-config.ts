@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HotRetention } from '../../orchestrator/retention/hot-retention';
 import type { TopicRetention } from '../kafka/topic-provisioner';
 import { connectionEnv, connectionsOf, logLevelEnv, parseEnv, type Connections } from './connection-settings';
+import { cryptoEnv, cryptoSettingsOf, type CryptoSettings } from './crypto-settings';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const retentionMs = (fallback: number) => z.coerce.number().int().min(-1).default(fallback);
@@ -28,7 +29,10 @@ const hotRetention = z
   .transform((text, ctx): HotRetention => {
     const byWorkflow: Record<string, number | null> = {};
     let fallbackMs: number | null = null;
-    for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const [name, value, extra] = entry.split('=');
       const parsed = duration.safeParse(value ?? '');
       if (!name || extra !== undefined || !parsed.success) {
@@ -44,6 +48,7 @@ const hotRetention = z
 /** Environment variable → parsed value; the variable names are the contract with operators. */
 const schema = z.object({
   ...connectionEnv,
+  ...cryptoEnv,
   STATEWRIGHT_GROUP: z.string().min(1).default('statewright-orchestrator'),
   STATEWRIGHT_PARTITIONS: int(6),
   /** -1 keeps transitions for ever: the log is the source of truth, Redis only a cache of it. */
@@ -69,6 +74,7 @@ export interface OrchestratorConfig extends Connections {
   readonly transitionsRetentionMs: number;
   readonly topicRetention: TopicRetention;
   readonly hotRetention: HotRetention;
+  readonly crypto: CryptoSettings;
   readonly snapshot: { readonly intervalMs: number; readonly maxDirty: number };
   readonly timers: { readonly tickMs: number; readonly republishMs: number };
   readonly maxRecordBytes: number;
@@ -91,6 +97,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
       audit: v.STATEWRIGHT_AUDIT_RETENTION_MS,
     },
     hotRetention: v.STATEWRIGHT_HOT_RETENTION,
+    crypto: cryptoSettingsOf(v),
     snapshot: { intervalMs: v.STATEWRIGHT_SNAPSHOT_INTERVAL_MS, maxDirty: v.STATEWRIGHT_SNAPSHOT_MAX_DIRTY },
     timers: { tickMs: v.STATEWRIGHT_TIMER_TICK_MS, republishMs: v.STATEWRIGHT_TIMER_REPUBLISH_MS },
     maxRecordBytes: v.STATEWRIGHT_MAX_RECORD_BYTES,

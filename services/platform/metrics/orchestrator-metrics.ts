@@ -84,7 +84,7 @@ export class OrchestratorMetrics {
   });
   readonly snapshotWrites = new Counter({
     name: 'statewright_snapshot_writes_total',
-    help: 'Snapshot writes to Redis by result (ok, stale, error)',
+    help: 'Snapshot writes to Redis by result (ok, stale, lost, error)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
@@ -99,7 +99,7 @@ export class OrchestratorMetrics {
     collectDefaultMetrics({ register: this.registry });
     for (const outcome of COMMAND_OUTCOMES) this.commandOutcomes.inc({ outcome }, 0);
     for (const fenced of ['true', 'false']) this.aborts.inc({ fenced }, 0);
-    for (const result of ['ok', 'stale', 'error']) this.snapshotWrites.inc({ result }, 0);
+    for (const result of ['ok', 'stale', 'lost', 'error']) this.snapshotWrites.inc({ result }, 0);
   }
 
   /** Registers the gauges read at scrape time from the partitions this process owns. */

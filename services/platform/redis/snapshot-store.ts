@@ -1,18 +1,23 @@
 // SnapshotStore: per partition, a Redis hash of instances (field = correlationId) and a meta hash with the
-// transitions offset the instances reflect. Writes are atomic and never move the offset backwards.
+// transitions offset the instances reflect. Writes are atomic and never move the offset backwards, and a writer
+// that finds its earlier snapshot gone (Redis lost its data) is told so rather than writing a partial one.
 import type { Redis } from 'ioredis';
 import type { Instance } from '../../core';
 import { SnapshotError } from './snapshot-error';
 import { snapshotKeys, type SnapshotKeys } from './snapshot-keys';
 
-/** KEYS: instances, meta. ARGV: offset, number of puts, puts as field/value pairs, then fields to delete. */
+/**
+ * KEYS: instances, meta. ARGV: offset, whether a snapshot must already exist ('1'/'0'), number of puts, puts as
+ * field/value pairs, then fields to delete. Returns 1 written, 0 stale, -1 lost (expected snapshot missing).
+ */
 const SAVE_SCRIPT = `
 local current = redis.call('HGET', KEYS[2], 'offset')
 local offset = tonumber(ARGV[1])
+if not current and ARGV[2] == '1' then return -1 end
 if current and tonumber(current) > offset then return 0 end
-local puts = tonumber(ARGV[2])
-for i = 0, puts - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
-for i = 3 + 2 * puts, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+local puts = tonumber(ARGV[3])
+for i = 0, puts - 1 do redis.call('HSET', KEYS[1], ARGV[4 + 2 * i], ARGV[5 + 2 * i]) end
+for i = 4 + 2 * puts, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
 redis.call('HSET', KEYS[2], 'offset', ARGV[1])
 return 1
 `;
@@ -20,6 +25,8 @@ return 1
 export interface SnapshotWrite {
   /** Offset of the last transitions record the written instances reflect. */
   readonly offset: number;
+  /** The write adds to a snapshot this writer made before: if that one is gone, nothing is written. */
+  readonly incremental?: boolean;
   readonly put: readonly (readonly [string, string])[];
   readonly remove: readonly string[];
 }
@@ -52,13 +59,17 @@ export class SnapshotStore {
     return snapshotKeys(this.redisPrefix, this.topicPrefix, partition);
   }
 
-  /** Returns false when the stored snapshot is already at a later offset (a stale writer); nothing is changed then. */
-  async write(partition: number, write: SnapshotWrite): Promise<boolean> {
+  /**
+   * `written`; `stale` when the stored snapshot is already at a later offset (another writer); `lost` when an
+   * incremental write finds no snapshot to add to. Nothing is changed unless `written`.
+   */
+  async write(partition: number, write: SnapshotWrite): Promise<'written' | 'stale' | 'lost'> {
     const keys = this.keys(partition);
-    const args = [String(write.offset), String(write.put.length)];
+    const args = [String(write.offset), write.incremental === true ? '1' : '0', String(write.put.length)];
     for (const [field, value] of write.put) args.push(field, value);
     args.push(...write.remove);
-    return (await this.save(keys.instances, keys.meta, ...args)) === 1;
+    const result = await this.save(keys.instances, keys.meta, ...args);
+    return result === 1 ? 'written' : result === -1 ? 'lost' : 'stale';
   }
 
   /** Scans the hash; a write landing during the scan is detected by the offset moving, and the scan is redone. */

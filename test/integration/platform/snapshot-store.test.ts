@@ -20,14 +20,14 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await Promise.all([0, 1, 2].map((p) => store.clear(p)));
+  await Promise.all([0, 1, 2, 3].map((p) => store.clear(p)));
   redis.disconnect();
 });
 
 test('instances and their offset are written together, keyed with a per-partition hash tag', async () => {
   expect(await store.load(0)).toEqual({ instances: new Map(), offset: null });
   expect(await store.write(0, { offset: 5, put: put(instance('a', 1), instance('b', 2)), remove: [] })).toBe(
-    true,
+    'written',
   );
   const loaded = await store.load(0);
   expect(loaded.offset).toBe(5);
@@ -42,12 +42,12 @@ test('instances and their offset are written together, keyed with a per-partitio
 test('a write with an older offset is refused and changes nothing', async () => {
   await store.write(1, { offset: 10, put: put(instance('a', 3)), remove: [] });
   expect(await store.write(1, { offset: 9, put: put(instance('a', 2), instance('z', 1)), remove: [] })).toBe(
-    false,
+    'stale',
   );
   const loaded = await store.load(1);
   expect(loaded.offset).toBe(10);
   expect([...loaded.instances.values()]).toEqual([instance('a', 3)]);
-  expect(await store.write(1, { offset: 11, put: [], remove: ['a'] })).toBe(true);
+  expect(await store.write(1, { offset: 11, put: [], remove: ['a'] })).toBe('written');
   expect((await store.load(1)).instances.size).toBe(0);
 });
 
@@ -57,4 +57,17 @@ test('a hash larger than one scan page loads completely', async () => {
   const loaded = await store.load(2);
   expect(loaded.instances.size).toBe(2_500);
   expect(loaded.instances.get('i-2499')).toEqual(instance('i-2499', 2_500));
+});
+
+test('an incremental write to a snapshot Redis lost is refused as lost, so no partial snapshot appears', async () => {
+  await store.write(3, { offset: 7, put: put(instance('a', 1), instance('b', 1)), remove: [] });
+  await store.clear(3);
+  expect(await store.write(3, { offset: 8, put: put(instance('a', 2)), remove: [], incremental: true })).toBe(
+    'lost',
+  );
+  expect(await store.load(3)).toEqual({ instances: new Map(), offset: null });
+  expect(await store.write(3, { offset: 8, put: put(instance('a', 2), instance('b', 1)), remove: [] })).toBe(
+    'written',
+  );
+  await store.clear(3);
 });
