@@ -32,7 +32,7 @@ const banned = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.stack/', '.run/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', '.tools/', '.stack/', '.stack-secure/', '.run/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,11 +1,36 @@
 #!/usr/bin/env bash
 # The local stack without Docker: Apache Kafka (KRaft, one combined node), Apicurio Registry
 # (Confluent-compatible API) and Redis, each a process on 127.0.0.1 with its data, log and pid
-# file under $STACK_DIR. Usage: stack.sh deps | up | down | status | env | logs
+# file under $STACK_DIR. Usage: stack.sh deps | up | down | status | env | logs | acls
+#
+# SECURE=1 (`make up SECURE=1`, `make down SECURE=1`, ...) runs the secure stack beside the plain one,
+# under .stack-secure/ on ports 19192 (Kafka), 19193 (controller), 18181/18182 (registry), 16479 (Redis):
+# Kafka on TLS + SASL/SCRAM-SHA-512 with ACLs, Redis on TLS + AUTH, certificates made by openssl at the
+# first start (.stack-secure/tls/ca.crt is the CA clients trust); the registry stays plain HTTP on
+# 127.0.0.1. The principals orchestrator, worker, gateway and admin (super user) get generated
+# passwords; each principal's settings, credentials included, are in .stack-secure/clients/<name>.env
+# (mode 600; `set -a; . .stack-secure/clients/orchestrator.env; set +a`), and `env` prints no secret.
+# `acls` applies the ACLs (secure/acl-plan.sh) for the deployment that STATEWRIGHT_PREFIX,
+# STATEWRIGHT_GROUP, WORKER_GROUP and STATEWRIGHT_PROJECTION_GROUP name (the services' defaults when
+# unset); `up` applies them too.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+secure=${SECURE:-0}
+case "$secure" in
+  0 | false | '') secure= ;;
+  1 | true) secure=1 ;;
+  *) echo "[stack] SECURE must be 1 or 0, not $secure" >&2; exit 2 ;;
+esac
+if [ -n "$secure" ]; then
+  STACK_DIR=${STACK_DIR:-$root/.stack-secure}
+  KAFKA_PORT=${KAFKA_PORT:-19192}
+  KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19193}
+  REGISTRY_PORT=${REGISTRY_PORT:-18181}
+  REGISTRY_MANAGEMENT_PORT=${REGISTRY_MANAGEMENT_PORT:-18182}
+  REDIS_PORT=${REDIS_PORT:-16479}
+fi
 STACK_DIR=${STACK_DIR:-$root/.stack}
 KAFKA_PORT=${KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
@@ -46,6 +71,7 @@ require_tools() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v kcat >/dev/null || missing+=(kcat)
   command -v curl >/dev/null || missing+=(curl)
+  [ -z "$secure" ] || command -v openssl >/dev/null || missing+=(openssl)
   if ((${#missing[@]})); then
     [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})"
     say "installing ${missing[*]} from Debian"
@@ -218,6 +244,9 @@ cmd_status() {
   return $down
 }
 
+# shellcheck source=secure/secure-mode.sh
+[ -z "$secure" ] || . "$here/secure/secure-mode.sh"
+
 case "${1:-}" in
   deps) require_tools; mkdir -p "$STACK_DIR"; fetch_artifacts ;;
   up) cmd_up ;;
@@ -225,5 +254,6 @@ case "${1:-}" in
   status) cmd_status ;;
   env) print_env ;;
   logs) tail -n "${2:-40}" "$STACK_DIR"/*/*.log ;;
-  *) echo "usage: $0 deps | up | down | status | env | logs [lines]" >&2; exit 2 ;;
+  acls) [ -n "$secure" ] || die "acls is for the secure stack: SECURE=1 $0 acls"; cmd_acls ;;
+  *) echo "usage: [SECURE=1] $0 deps | up | down | status | env | logs [lines] | acls" >&2; exit 2 ;;
 esac

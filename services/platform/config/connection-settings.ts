@@ -21,6 +21,7 @@ export const connectionEnv = {
   SCHEMA_REGISTRY_URL: z.url(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   REDIS_TLS: flag,
+  REDIS_TLS_CA_FILE: optional,
   REDIS_PASSWORD: optional,
   STATEWRIGHT_PREFIX: z
     .string()
@@ -53,6 +54,8 @@ export interface KafkaSettings {
 export interface RedisSettings {
   readonly url: string;
   readonly tls: boolean;
+  /** PEM file of the CA that signed the server's certificate; the system's CAs when unset. */
+  readonly tlsCaFile: string | undefined;
   readonly password: string | undefined;
 }
 
@@ -91,6 +94,7 @@ export function connectionsOf(v: ConnectionEnv, clientId: string): Connections {
     redis: {
       url: v.REDIS_URL,
       tls: v.REDIS_TLS || v.REDIS_URL.startsWith('rediss://'),
+      tlsCaFile: v.REDIS_TLS_CA_FILE,
       password: v.REDIS_PASSWORD,
     },
     topicPrefix: v.STATEWRIGHT_PREFIX,
