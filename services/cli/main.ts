@@ -6,6 +6,7 @@ import { exampleRegistry } from '../gateway/workflows/example-registry';
 import { CliError } from './cli-error';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
+import { addKeysCommands } from './commands/keys-commands';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
@@ -20,6 +21,7 @@ function program(): Command {
   addStackCommands(root);
   addInstanceCommands(root);
   addLogCommands(root);
+  addKeysCommands(root);
   addDiagramCommand(root, exampleRegistry());
   for (const command of root.commands) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return root;

@@ -9,7 +9,7 @@ import { replay } from '../transitions/replay';
 import { formatLine, parseLines, type RecordedLine } from '../transitions/transitions-file';
 import { TransitionsSource, type SourceOptions } from '../transitions/transitions-source';
 
-interface KafkaOptions {
+export interface KafkaOptions {
   readonly brokers: string;
   readonly registry: string;
   readonly prefix: string;
@@ -21,7 +21,7 @@ const sourceOf = (options: KafkaOptions): SourceOptions => ({
   prefix: options.prefix,
 });
 
-function withKafka(command: Command): Command {
+export function withKafka(command: Command): Command {
   return command
     .option(
       '--brokers <list>',

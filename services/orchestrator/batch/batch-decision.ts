@@ -15,7 +15,7 @@ import {
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
 import { activeTracer } from '../../platform/tracing/tracing';
 import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
-import { KEY_REQUEST } from '../../platform/codec/key-request';
+import { isKeyCommand } from '../../platform/codec/key-request';
 import { auditOf } from './audit-entry';
 import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
@@ -105,9 +105,9 @@ function decideOne(
   }
   const before =
     id === undefined ? undefined : out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
-  if (command.type === KEY_REQUEST) {
+  if (isKeyCommand(command.type)) {
     // Served by the processor's key handling, in this batch's transaction; nothing for the core to decide.
-    const note = 'data key request';
+    const note = `data key command ${String(command.type)}`;
     const step: Step = { decision: { kind: 'ignored', note }, records: [], tasks: [], instance: before };
     out.outcomes.push('ignored');
     out.decided.push({ command, before, step });

@@ -11,11 +11,12 @@ import {
   type LogRecord,
   type TaskRequest,
 } from '../../core';
-import { KEY_REQUEST } from '../../platform/codec/key-request';
+import { KEY_REQUEST, KEY_REWRAP } from '../../platform/codec/key-request';
 import {
   containsEncrypted,
   decodeKeysMessage,
   FieldDecryptError,
+  keyMessage,
   type DataKeys,
   type DataKeyRecord,
   type ResolvedKey,
@@ -42,6 +43,7 @@ export interface BatchKeys {
 }
 
 type Created = { readonly record: DataKeyRecord; readonly dataKey: Buffer };
+type Rewrapped = { readonly record: DataKeyRecord };
 
 export class PartitionCrypto {
   constructor(
@@ -74,6 +76,7 @@ export class PartitionCrypto {
     const { keys, owned } = this.crypto;
     const created = new Map<string, Created>();
     const erasing = new Set<string>();
+    const rewrapped = new Map<string, Rewrapped>();
     const messages: Message[] = [];
     const resolved = new Map<string, ResolvedKey>();
     const resolve = async (correlationId: string): Promise<ResolvedKey> => {
@@ -101,6 +104,14 @@ export class PartitionCrypto {
           messages.push(fresh.message);
         }
       }
+      if (type === KEY_REWRAP && !erasing.has(correlationId) && !rewrapped.has(correlationId)) {
+        const current = owned.lookup(correlationId);
+        if (current?.kind === 'key' && current.kekId !== keys.currentKekId) {
+          const record = await keys.rewrap(correlationId, current);
+          rewrapped.set(correlationId, { record });
+          messages.push(keyMessage(correlationId, record));
+        }
+      }
       if (type === 'admin' && command.action === 'erase' && !erasing.has(correlationId)) {
         const current = owned.lookup(correlationId);
         if (current?.kind === 'key' || created.has(correlationId)) {
@@ -122,6 +133,11 @@ export class PartitionCrypto {
         for (const [correlationId, { record, dataKey }] of created) {
           owned.set(this.partition, correlationId, { kind: 'key', ...record });
           await keys.remember(correlationId, record, dataKey);
+        }
+        for (const [correlationId, { record }] of rewrapped) {
+          if (erasing.has(correlationId)) continue;
+          owned.set(this.partition, correlationId, { kind: 'key', ...record });
+          await keys.forget(correlationId);
         }
         for (const correlationId of erasing) {
           owned.set(this.partition, correlationId, { kind: 'erased' });

@@ -1,14 +1,14 @@
 // Crypto-shredding at the orchestrator against the real stack: a key request creates one data key per instance,
 // the sensitive fields of every transition, task and snapshot are ciphertext, and erasure tombstones the key so
 // that nothing written before or after reveals them — also after a restart that rebuilt state from the log alone.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
 import { createRegistry, ERASED, type LogRecord, type Transition } from '../../../services/core';
 import { orderSaga } from '../../../examples/order-saga/definition';
 import { toCommandEnvelope } from '../../../services/platform/codec/command-envelope';
-import { keyRequestEnvelope } from '../../../services/platform/codec/key-request';
+import { keyRequestEnvelope, keyRewrapEnvelope } from '../../../services/platform/codec/key-request';
 import {
   fromTransitionEnvelope,
   type TransitionEnvelope,
@@ -47,11 +47,11 @@ let dataKeys: DataKeys;
 let orchestrator: Orchestrator | undefined;
 
 /** A fresh crypto runtime per orchestrator start, as a new process would have. */
-async function restart(): Promise<void> {
+async function restart(kek = kekFile): Promise<void> {
   if (orchestrator) await fixture.stopOrchestrator(orchestrator);
   orchestrator = undefined;
   const crypto = (await orchestratorCrypto({
-    settings: { kekFile },
+    settings: { kekFile: kek },
     registry,
     keysTopic: fixture.topics.keys,
     redis: fixture.redis,
@@ -197,4 +197,46 @@ test('erasure tombstones the key: no plaintext anywhere before or after, also on
   );
   expect(leaks(await rawTopics())).toEqual([]);
   expect(leaks(await redisValues())).toEqual([]);
+});
+
+test('KEK rotation rewraps live keys through the orchestrator, skips erased ones and leaves the log alone', async () => {
+  const oldLine = readFileSync(kekFile, 'utf8').trim();
+  const rotated = path.join(directory, 'kek-rotated');
+  writeFileSync(rotated, `${generateKekLine('kek-2')}\n${oldLine}\n`, { mode: 0o600 });
+  await restart(rotated);
+  const before = await dataKeys.resolve('er-keep');
+  const logSize = transitions.values().length;
+  for (const id of ['er-keep', 'er-gone']) {
+    await publishRaw(
+      id,
+      fixture.codec.encode('command', keyRewrapEnvelope(id, 'statewright.keys', 'ops', Date.now())),
+    );
+  }
+  const entry = await keysTail.waitFor(
+    'er-keep rewrapped',
+    (k) => k.correlationId === 'er-keep' && k.entry.kind === 'key' && k.entry.kekId === 'kek-2',
+  );
+  expect(entry.entry.kind).toBe('key');
+  const note = signal('er-gone', 'customer-note', { note: 'after the rewrap' });
+  await fixture.publisher.publish(note);
+  await transitions.waitFor('a command after the rewraps', (r) => r.commandId === note.commandId);
+  expect(
+    keysTail
+      .values()
+      .filter((k) => k.correlationId === 'er-gone')
+      .map((k) => k.entry.kind),
+  ).toEqual(['key', 'erased']);
+  const reader = new DataKeys({
+    kek: await FileKeyEncryptionKey.load(rotated),
+    table,
+    logger: fixture.logger,
+    redisPrefix: fixture.namespace.redisPrefix,
+    topicPrefix: fixture.namespace.prefix,
+  });
+  await eventually('the table to hold the rewrapped key', () => {
+    const known = table.lookup('er-keep');
+    return known?.kind === 'key' && known.kekId === 'kek-2' ? true : undefined;
+  });
+  expect(await reader.resolve('er-keep')).toEqual(before);
+  expect(transitions.values().length).toBe(logSize + 1);
 });

@@ -1,0 +1,99 @@
+// keys status and keys rotate: the data keys in <prefix>.keys by KEK id, and rotation to the current KEK.
+// Rotation publishes one key-rewrap command per live key; the orchestrator owning its partition rewraps it with
+// the first KEK of its file (skipping keys already on it, and erased ones), so the log is never touched.
+import { Kafka, logLevel } from 'kafkajs';
+import type { Command } from 'commander';
+import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import { keyRewrapEnvelope } from '../../platform/codec/key-request';
+import { KeyTable } from '../../platform/crypto';
+import { topicNames } from '../../platform/kafka/topic-names';
+import { createLogger } from '../../platform/logging/logger';
+import { unavailable } from '../cli-error';
+import { withKafka, type KafkaOptions } from './log-commands';
+
+const KEYS_WORKFLOW = 'statewright.keys';
+const SEND_CHUNK = 500;
+
+interface KeysSummary {
+  readonly byKek: Record<string, number>;
+  readonly erased: number;
+  readonly live: string[];
+}
+
+async function readKeys(kafka: Kafka, prefix: string): Promise<KeysSummary> {
+  const table = await KeyTable.start({
+    kafka,
+    topic: topicNames(prefix).keys,
+    logger: createLogger('silent', 'statewright-cli'),
+    groupIdPrefix: 'statewright-cli-keys',
+  });
+  try {
+    await table.ready();
+    const byKek: Record<string, number> = {};
+    const live: string[] = [];
+    let erased = 0;
+    for (const [correlationId, entry] of table.entries()) {
+      if (entry.kind === 'erased') {
+        erased += 1;
+        continue;
+      }
+      byKek[entry.kekId] = (byKek[entry.kekId] ?? 0) + 1;
+      live.push(correlationId);
+    }
+    return { byKek, erased, live };
+  } finally {
+    await table.stop();
+  }
+}
+
+const kafkaOf = (options: KafkaOptions) =>
+  new Kafka({
+    clientId: 'statewright-cli',
+    brokers: options.brokers.split(',').map((broker) => broker.trim()),
+    logLevel: logLevel.NOTHING,
+  });
+
+export function addKeysCommands(program: Command): void {
+  const keys = program.command('keys').description('per-instance data keys (crypto-shredding)');
+
+  withKafka(keys.command('status'))
+    .description('count the data keys by the KEK that wraps them, and the erased ones')
+    .action(async (options: KafkaOptions) => {
+      const summary = await readKeys(kafkaOf(options), options.prefix);
+      const { live, ...counts } = summary;
+      process.stdout.write(`${JSON.stringify({ ...counts, live: live.length }, null, 2)}\n`);
+    });
+
+  withKafka(keys.command('rotate'))
+    .description('ask the orchestrators to rewrap every live data key with their current (first) KEK')
+    .option('--actor <actor>', 'who asks', process.env.USER ?? 'cli')
+    .action(async (options: KafkaOptions & { actor: string }) => {
+      const kafka = kafkaOf(options);
+      const { live } = await readKeys(kafka, options.prefix);
+      const topics = topicNames(options.prefix);
+      const codec = await EnvelopeCodec.connect({ registryUrl: options.registry, topics }).catch(
+        (error: unknown) => {
+          throw unavailable(`the schema registry at ${options.registry} did not answer: ${String(error)}`);
+        },
+      );
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        const now = Date.now();
+        for (let start = 0; start < live.length; start += SEND_CHUNK) {
+          const messages = live.slice(start, start + SEND_CHUNK).map((correlationId) => ({
+            key: correlationId,
+            value: codec.encode(
+              'command',
+              keyRewrapEnvelope(correlationId, KEYS_WORKFLOW, options.actor, now),
+            ),
+          }));
+          await producer.send({ topic: topics.commands, messages });
+          process.stderr.write(`asked for ${Math.min(start + SEND_CHUNK, live.length)}/${live.length}\n`);
+        }
+      } finally {
+        await producer.disconnect();
+      }
+      process.stdout.write(`${JSON.stringify({ requested: live.length })}\n`);
+    });
+}
