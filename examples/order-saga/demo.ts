@@ -2,19 +2,23 @@
 // the gateway, sends a handful of orders through the gateway (most complete, one is compensated, one
 // times out, one is cancelled), prints every transition as it is committed, then says where things
 // are. Ctrl-C stops everything it started; with RUN_ONCE=1 it stops by itself once every order is done.
+// Sensitive fields are encrypted with a KEK kept in .run/kek (made on first run) unless STATEWRIGHT_KEK_FILE
+// names another.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import type { TransitionEnvelope } from '../../services/platform/codec/transition-envelope';
+import { generateKekLine } from '../../services/platform/crypto';
 import { topicNames } from '../../services/platform/kafka/topic-names';
 import type { OrderInput } from './definition';
 
 const FINAL = new Set(['completed', 'failed', 'cancelled', 'compensated', 'timed_out']);
 const dist = path.resolve(__dirname, '..', '..');
-const logDir = path.resolve(dist, '..', '.run', 'logs');
+const runDir = path.resolve(dist, '..', '.run');
+const logDir = path.join(runDir, 'logs');
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
 const gateway = `http://127.0.0.1:${gatewayPort}`;
 const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
@@ -22,6 +26,16 @@ const shippingTimeoutMs = Number(process.env.STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_
 const prefix = process.env.STATEWRIGHT_PREFIX ?? 'statewright';
 
 const children: ChildProcess[] = [];
+
+/** A key-encryption key for this checkout's demo runs, made once and kept (mode 600). */
+function demoKekFile(): string {
+  const file = path.join(runDir, 'kek');
+  if (!existsSync(file)) {
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(file, `${generateKekLine('demo-1')}\n`, { mode: 0o600 });
+  }
+  return file;
+}
 
 function startService(name: string, script: string, env: NodeJS.ProcessEnv): void {
   mkdirSync(logDir, { recursive: true });
@@ -112,6 +126,7 @@ async function main(): Promise<void> {
     { id: `order-${run}-5`, input: order(`order-${run}-5`, 'SKU-5', 'Main Street 5'), expect: 'cancelled' },
   ];
   const env = {
+    STATEWRIGHT_KEK_FILE: process.env.STATEWRIGHT_KEK_FILE ?? demoKekFile(),
     STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: String(shippingTimeoutMs),
     METRICS_PORT: String(metricsPort),
     GATEWAY_PORT: String(gatewayPort),
