@@ -1,8 +1,10 @@
-// Starts a gateway: connects the codec, Kafka producer, Redis, the transitions projection and the outcome waiter,
-// and builds the HTTP app on them. The handle closes everything it started, in reverse order.
+// Starts a gateway: connects the codec, Kafka producer, Redis, the transitions projection, the outcome waiter and,
+// with a KEK file, the keys table, and builds the HTTP app on them. The handle closes everything it started, in
+// reverse order.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../core';
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
+import { startCryptoRuntime } from '../platform/crypto/crypto-runtime';
 import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger, type Logger } from '../platform/logging/logger';
@@ -16,6 +18,7 @@ import { commandHandlers } from './commands/command-handlers';
 import { CommandPublisher } from './commands/command-publisher';
 import { IdempotencyStore } from './commands/idempotency-store';
 import type { GatewayConfig } from './config/gateway-config';
+import { gatewayEncryption } from './encryption/gateway-encryption';
 import { buildApp } from './http/app';
 import { metricsHandlers, observeRequests } from './http-metrics';
 import { healthHandlers } from './http/health-handlers';
@@ -86,13 +89,26 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     });
     closers.push(() => auditTrail.stop());
     await auditTrail.start();
+    const crypto = await startCryptoRuntime({
+      settings: config.crypto,
+      kafka,
+      redis,
+      keysTopic: topics.keys,
+      redisPrefix: config.redisPrefix,
+      topicPrefix: config.topicPrefix,
+      groupIdPrefix: config.projectionGroup,
+      registry,
+      logger,
+    });
+    if (crypto !== undefined) closers.push(() => crypto.stop());
     const idempotency = new IdempotencyStore(redis, keys, config.idempotencyTtlSeconds);
     const clock = deps.clock ?? Date.now;
-    const submission = { registry, idempotency, publisher, readModel, waiter, clock, metrics };
+    const encryption = gatewayEncryption(crypto, publisher, clock);
+    const submission = { registry, idempotency, publisher, readModel, waiter, clock, metrics, encryption };
     const app = buildApp({
       handlers: {
         ...commandHandlers(submission),
-        ...instanceHandlers(registry, readModel),
+        ...instanceHandlers(registry, readModel, encryption.erasure),
         ...auditHandlers(auditTrail),
         ...healthHandlers({ redis, publisher, projection }),
         ...metricsHandlers(metrics),

@@ -11,6 +11,7 @@ import { createRedis } from '../platform/redis/redis-client';
 import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { createWorker } from './worker';
+import { startWorkerCrypto } from './worker-crypto';
 import { loadWorkerConfig } from './worker-config';
 
 async function main(): Promise<void> {
@@ -25,11 +26,21 @@ async function main(): Promise<void> {
     payment: { ...DEFAULT_ORDER_WORKER_SETTINGS.payment, flakyPercent: config.orderFlakyPercent },
   };
   const handlers = { ...orderSagaHandlers(redis, config.redisPrefix, settings), ...benchFlowHandlers() };
+  const kafka = createKafka(config.kafka, logger);
+  const keys = await startWorkerCrypto({
+    settings: config.crypto,
+    kafka,
+    redis,
+    topicPrefix: config.topicPrefix,
+    redisPrefix: config.redisPrefix,
+    groupId: config.groupId,
+    logger,
+  });
   const metrics = new WorkerMetrics(Object.keys(handlers));
   const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
   logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
   const worker = createWorker({
-    kafka: createKafka(config.kafka, logger),
+    kafka,
     codec,
     redis,
     topics,
@@ -43,11 +54,18 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     resultTtlSeconds: config.resultTtlSeconds,
     metrics,
+    keys,
   });
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'stopping');
+    // The keys stop after the worker: a handler still waiting for a key would otherwise fail its attempt.
     const stopped = await Promise.allSettled([worker.stop()]);
-    const closed = await Promise.allSettled([redis.quit(), metricsServer.close(), tracing.shutdown()]);
+    const closed = await Promise.allSettled([
+      keys?.stop(),
+      redis.quit(),
+      metricsServer.close(),
+      tracing.shutdown(),
+    ]);
     const failed = [...stopped, ...closed].find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
   };

@@ -7,6 +7,7 @@ import {
   parseEnv,
   type Connections,
 } from '../platform/config/connection-settings';
+import { cryptoEnv, cryptoSettingsOf, type CryptoSettings } from '../platform/config/crypto-settings';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -22,6 +23,7 @@ const schema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   ORDER_FLAKY_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
   ...logLevelEnv,
+  ...cryptoEnv,
 });
 
 export interface WorkerConfig extends Connections {
@@ -34,6 +36,8 @@ export interface WorkerConfig extends Connections {
   /** Port of the /metrics server; 0 picks a free one (logged). */
   readonly metricsPort: number;
   readonly orderFlakyPercent: number;
+  /** Without a KEK file the worker cannot decrypt task inputs; an encrypted one fails its attempt. */
+  readonly crypto: CryptoSettings;
 }
 
 /** Parses the environment; throws one ConfigError naming every problem. */
@@ -49,5 +53,6 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
     resultTtlSeconds: v.WORKER_RESULT_TTL_SECONDS,
     metricsPort: v.WORKER_METRICS_PORT,
     orderFlakyPercent: v.ORDER_FLAKY_PERCENT,
+    crypto: cryptoSettingsOf(v),
   };
 }

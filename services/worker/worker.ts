@@ -13,6 +13,7 @@ import { TaskDispatcher } from './delivery/task-dispatcher';
 import type { UnknownErrorPolicy } from './task/error-classification';
 import { ResultStore } from './task/result-store';
 import type { HandlerMap } from './task/task-handler';
+import type { TaskKeys } from './task/task-input';
 import { TaskRunner } from './task/task-runner';
 import { WorkerStartError } from './worker-start-error';
 
@@ -41,6 +42,14 @@ export interface WorkerOptions {
   readonly startTimeoutMs?: number;
   /** Where the worker's metrics go; a fresh registry when absent. */
   readonly metrics?: WorkerMetrics;
+  /**
+   * The data keys that decrypt task inputs (`startWorkerCrypto`); without them an encrypted input fails its
+   * attempt. Outputs are reported as the handler returns them, unencrypted: handlers should not echo sensitive
+   * input fields back.
+   */
+  readonly keys?: TaskKeys;
+  /** How long an attempt waits for an instance's data key the keys table has not read yet. */
+  readonly keyWaitMs?: number;
 }
 
 export interface Worker {
@@ -59,6 +68,7 @@ const DEFAULTS = {
   unknownErrors: 'retryable',
   fromBeginning: true,
   startTimeoutMs: 30_000,
+  keyWaitMs: 5_000,
 } as const;
 
 const HEARTBEAT_MS = 3_000;
@@ -83,6 +93,7 @@ function runnerOf(options: WorkerOptions, logger: Logger, metrics: WorkerMetrics
     handlerTimeoutMs: options.handlerTimeoutMs ?? DEFAULTS.handlerTimeoutMs,
     unknownErrors: options.unknownErrors ?? DEFAULTS.unknownErrors,
     metrics,
+    inputs: { keys: options.keys, keyWaitMs: options.keyWaitMs ?? DEFAULTS.keyWaitMs },
   });
 }
 

@@ -2,7 +2,7 @@
 // idempotent producer (acks from all in-sync replicas; broker-side deduplication of producer retries).
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Command } from '../../core';
-import { toCommandEnvelope } from '../../platform/codec/command-envelope';
+import { toCommandEnvelope, type CommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { PublishError } from './publish-error';
 
@@ -40,16 +40,24 @@ export class CommandPublisher {
   }
 
   /** Resolves once the broker acknowledged the command; throws PublishError otherwise. */
-  async publish(command: Command, headers: Readonly<Record<string, string>> = {}): Promise<void> {
-    const value = this.codec.encode('command', toCommandEnvelope(command));
+  publish(command: Command, headers: Readonly<Record<string, string>> = {}): Promise<void> {
+    return this.publishEnvelope(toCommandEnvelope(command), headers);
+  }
+
+  /** An envelope that is no core command (a key request); acknowledged or PublishError, like `publish`. */
+  async publishEnvelope(
+    envelope: CommandEnvelope,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
+    const value = this.codec.encode('command', envelope);
     try {
       await this.producer.send({
         topic: this.topic,
         acks: -1,
-        messages: [{ key: command.correlationId, value, headers: { ...headers } }],
+        messages: [{ key: envelope.correlationId, value, headers: { ...headers } }],
       });
     } catch (error) {
-      throw new PublishError(command.commandId, error);
+      throw new PublishError(envelope.commandId, error);
     }
   }
 

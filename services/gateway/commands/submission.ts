@@ -1,5 +1,6 @@
-// One command request under an Idempotency-Key: claim the key, publish once, then answer from what is known —
-// 202 with the commandId, or 200 with the outcome when the projection has seen it (within `wait`).
+// One command request under an Idempotency-Key: claim the key, seal (encrypt its sensitive fields) and publish
+// once, then answer from what is known — 202 with the commandId, or 200 with the outcome when the projection has
+// seen it (within `wait`). The key stands for the plaintext request, so a retry matches however it was sealed.
 import {
   correlationId as toCorrelationId,
   commandId as toCommandId,
@@ -8,6 +9,7 @@ import {
   type Registry,
 } from '../../core';
 import type { GatewayMetrics } from '../../platform/metrics/gateway-metrics';
+import type { GatewayEncryption } from '../encryption/gateway-encryption';
 import { ApiError } from '../http/api-error';
 import type { Reply } from '../http/register-routes';
 import { instanceView } from '../instances/instance-view';
@@ -27,6 +29,7 @@ export interface SubmissionDeps {
   readonly waiter: OutcomeWaiter;
   readonly clock: () => number;
   readonly metrics: GatewayMetrics;
+  readonly encryption: GatewayEncryption;
 }
 
 export interface Submission {
@@ -37,7 +40,7 @@ export interface Submission {
   readonly actor: string;
   readonly waitMs: number;
   readonly traceparent: string | undefined;
-  /** The type-specific part of the command. */
+  /** The type-specific part of the command, in plaintext: it is sealed only once the key is claimed. */
   readonly body: DistributiveOmit<Command, keyof CommandEnvelope>;
 }
 
@@ -87,9 +90,9 @@ async function publish(
     sourceSeq: null,
   } as Command;
   try {
-    await publishTraced(command, submission.traceparent, (headers) =>
-      deps.publisher.publish(command, headers),
-    );
+    // Sealing may wait for a new instance's key; a refusal gives the claim back like a failed publish.
+    const sealed = await deps.encryption.sealer.seal(command);
+    await publishTraced(sealed, submission.traceparent, (headers) => deps.publisher.publish(sealed, headers));
   } catch (error) {
     await deps.idempotency.release(submission.key, submission.fingerprint);
     throw error;
@@ -109,7 +112,11 @@ async function answer(
   const view =
     instance === undefined
       ? null
-      : instanceView(instance, sensitivityOf(deps.registry, instance.workflow, instance.version));
+      : instanceView(
+          instance,
+          sensitivityOf(deps.registry, instance.workflow, instance.version),
+          deps.encryption.erasure(record.correlationId),
+        );
   return { status: 200, body: { status: 'resolved', ...ids, outcome: outcome.outcome, instance: view } };
 }
 

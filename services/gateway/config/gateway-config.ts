@@ -8,6 +8,7 @@ import {
   parseEnv,
   type Connections,
 } from '../../platform/config/connection-settings';
+import { cryptoEnv, cryptoSettingsOf, type CryptoSettings } from '../../platform/config/crypto-settings';
 import { authEnvSchema, authSettingsOf, type AuthSettings } from './auth-config';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -23,6 +24,7 @@ const schema = z.object({
   GATEWAY_OUTCOME_TTL_S: positive(86_400),
   ...logLevelEnv,
   ...authEnvSchema.shape,
+  ...cryptoEnv,
 });
 
 export interface GatewayConfig extends Connections {
@@ -32,6 +34,8 @@ export interface GatewayConfig extends Connections {
   readonly idempotencyTtlSeconds: number;
   readonly outcomeTtlSeconds: number;
   readonly auth: AuthSettings;
+  /** Without a KEK file sensitive fields are published in plaintext and cannot be erased. */
+  readonly crypto: CryptoSettings;
 }
 
 /** Parses the environment; throws one ConfigError naming every problem. */
@@ -46,5 +50,6 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
     idempotencyTtlSeconds: v.GATEWAY_IDEMPOTENCY_TTL_S,
     outcomeTtlSeconds: v.GATEWAY_OUTCOME_TTL_S,
     auth,
+    crypto: cryptoSettingsOf(v),
   };
 }

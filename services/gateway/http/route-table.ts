@@ -73,11 +73,16 @@ const commandResponses = {
   400: { description: 'Invalid request', schema: errorBody },
   404: { description: 'Unknown workflow, version or instance', schema: errorBody },
   409: {
-    description: 'Idempotency-Key reused with a different request, or still in progress',
+    description:
+      "Idempotency-Key reused with a different request, or still in progress; or the instance's data key was erased (`erased`)",
     schema: errorBody,
   },
   413: { description: 'Body too large', schema: errorBody },
-  503: { description: 'Kafka or Redis unavailable; retry with the same Idempotency-Key', schema: errorBody },
+  503: {
+    description:
+      "Kafka, Redis or the instance's data key (`key-unavailable`) unavailable; retry with the same Idempotency-Key",
+    schema: errorBody,
+  },
 };
 
 export interface Response {

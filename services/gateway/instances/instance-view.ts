@@ -1,6 +1,8 @@
-// What GET /instances/:id and /history answer: the instance and its records with personal data redacted.
+// What GET /instances/:id and /history answer: the instance and its records with personal data redacted. `shown`
+// first turns the tokens of an erased instance into `[erased]`, which redaction leaves visible.
 import type { Instance, JsonValue, LogRecord, Timer } from '../../core';
 import { unreachable } from '../../core/unreachable';
+import type { Shown } from '../encryption/erasure-view';
 import { redactContext, redactLoose, type Sensitivity } from './redaction';
 
 export interface TimerView {
@@ -26,7 +28,7 @@ export interface InstanceView {
   readonly updatedAt: number;
 }
 
-export function instanceView(instance: Instance, sensitivity: Sensitivity): InstanceView {
+export function instanceView(instance: Instance, sensitivity: Sensitivity, shown: Shown): InstanceView {
   return {
     correlationId: instance.correlationId,
     workflow: instance.workflow,
@@ -34,9 +36,11 @@ export function instanceView(instance: Instance, sensitivity: Sensitivity): Inst
     state: instance.state,
     status: instance.status,
     seq: instance.seq,
-    context: redactContext(instance.context, sensitivity),
+    context: redactContext(shown(instance.context), sensitivity),
     timers: instance.timers.map(timerView),
-    openTasks: instance.openTasks.map((task) => redactLoose(task as unknown as JsonValue, sensitivity)),
+    openTasks: instance.openTasks.map((task) =>
+      redactLoose(shown(task as unknown as JsonValue), sensitivity),
+    ),
     stashed: instance.stash.length,
     createdAt: instance.createdAt,
     updatedAt: instance.updatedAt,
@@ -44,9 +48,9 @@ export function instanceView(instance: Instance, sensitivity: Sensitivity): Inst
 }
 
 /** A record as JSON: the context by the definition's paths, task inputs and payloads by leaf name. */
-export function recordView(record: LogRecord, sensitivity: Sensitivity): JsonValue {
+export function recordView(record: LogRecord, sensitivity: Sensitivity, shown: Shown): JsonValue {
   if (sensitivity.kind === 'everything') return summaryOf(record);
-  const { context, ...rest } = record as unknown as Record<string, JsonValue>;
+  const { context, ...rest } = shown(record as unknown as JsonValue) as Record<string, JsonValue>;
   const redacted = redactLoose(rest, sensitivity) as Record<string, JsonValue>;
   return context === undefined ? redacted : { ...redacted, context: redactContext(context, sensitivity) };
 }

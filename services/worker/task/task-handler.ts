@@ -20,7 +20,12 @@ export interface TaskContext {
 }
 
 export interface TaskHandler<I = unknown> {
+  /** Checks the input after its encrypted fields were decrypted (`[erased]` where the instance's key is gone). */
   readonly input: z.ZodType<I>;
+  /**
+   * Performs the effect. What it returns is kept in Redis and reported as it is, not encrypted: return ids and
+   * outcomes, not the sensitive fields of the input.
+   */
   readonly handle: (input: I, ctx: TaskContext) => Promise<JsonValue>;
 }
 

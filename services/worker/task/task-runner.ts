@@ -9,6 +9,7 @@ import { FatalTaskError, RetryableTaskError } from './task-error';
 import type { AnyTaskHandler, TaskContext } from './task-handler';
 import { isFinal, type TaskResult } from './task-result';
 import type { DeliveredTask } from './delivered-task';
+import { taskInput, type TaskInputOptions } from './task-input';
 import { WorkerStoppingError } from './worker-stopping-error';
 
 export interface TaskRunnerOptions {
@@ -17,6 +18,8 @@ export interface TaskRunnerOptions {
   readonly handlerTimeoutMs: number;
   readonly unknownErrors: UnknownErrorPolicy;
   readonly metrics: WorkerMetrics;
+  /** How encrypted inputs are decrypted before the handler sees them. */
+  readonly inputs: TaskInputOptions;
 }
 
 export interface RunReport {
@@ -60,7 +63,7 @@ export class TaskRunner {
     const signal = AbortSignal.any([timeout, this.stopping.signal]);
     const ctx: TaskContext = { ...task.context, signal };
     try {
-      const input = parseInput(handler, task.input);
+      const input = await taskInput(task, handler, this.options.inputs);
       const output = await untilAborted(
         handler.handle(input as never, ctx),
         signal,
@@ -80,20 +83,6 @@ export class TaskRunner {
       return result;
     }
   }
-}
-
-function parseInput(handler: AnyTaskHandler, text: string): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FatalTaskError(`task input is not JSON: ${String(error)}`, 'invalid-input');
-  }
-  const parsed = handler.input.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new FatalTaskError(`invalid task input: ${where}${issue?.message ?? 'rejected'}`, 'invalid-input');
 }
 
 /**

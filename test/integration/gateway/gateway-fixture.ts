@@ -33,7 +33,12 @@ export interface GatewayFixture {
   stop(): Promise<void>;
 }
 
-export async function startFixture(label: string, partitions = 2): Promise<GatewayFixture> {
+/** `env` adds to (or overrides) the gateway's environment, e.g. STATEWRIGHT_KEK_FILE. */
+export async function startFixture(
+  label: string,
+  partitions = 2,
+  env: Readonly<Record<string, string>> = {},
+): Promise<GatewayFixture> {
   const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
   const ns = testNamespace(label);
   const topics = topicNames(ns.prefix);
@@ -51,6 +56,7 @@ export async function startFixture(label: string, partitions = 2): Promise<Gatew
     GATEWAY_BODY_LIMIT_BYTES: '65536',
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const gateway = await startGateway(config, { logger: createLogger('silent') });
   const base = await gateway.listen();

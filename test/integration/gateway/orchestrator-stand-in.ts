@@ -1,10 +1,12 @@
 // Plays the orchestrator's part for gateway tests: consumes commands, decides them with the pure core's `handle`
-// and produces the resulting log records to the transitions topic. No transactions, no tasks: just enough to
-// give commands outcomes.
+// and produces the resulting log records to the transitions topic. No transactions, no tasks, no decryption (key
+// commands are left to the test; encrypted fields are folded as the tokens they are): just enough to give
+// commands outcomes.
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { EMPTY_ENVIRONMENT, handle, type Instance } from '../../../services/core';
 import { fromCommandEnvelope, type CommandEnvelope } from '../../../services/platform/codec/command-envelope';
+import { isKeyCommand } from '../../../services/platform/codec/key-request';
 import { exampleRegistry } from '../../../services/gateway/workflows/example-registry';
 import type { GatewayFixture } from './gateway-fixture';
 
@@ -23,6 +25,7 @@ export async function startOrchestratorStandIn(fixture: GatewayFixture): Promise
   await consumer.run({
     eachMessage: async ({ message }) => {
       const envelope = (await fixture.codec.decode('command', message.value)) as CommandEnvelope;
+      if (isKeyCommand(envelope.type)) return;
       const shape = fromCommandEnvelope(envelope);
       if (!shape.ok) throw new Error(shape.message);
       const before = instances.get(envelope.correlationId);
