@@ -77,5 +77,6 @@ run: up build ## the local stack, the orchestrator, workers and gateway, and the
 bench: up build ## benchmarks against the local stack; figures printed, bench/results/*.json written
 	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/main.js
 
-clean: down ## stop the stack and remove build output and stack data
-	rm -rf dist .stack test-results
+clean: down ## stop the stacks and remove build output, stack data and the demo's KEK
+	SECURE=1 $(STACK) down
+	rm -rf dist .stack .stack-secure .run test-results
