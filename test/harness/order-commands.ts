@@ -56,7 +56,11 @@ export const cancel = (id: string, actor = 'test'): Command => ({
 });
 
 /** An operator's admin act on one instance (migrate needs `targetVersion`). */
-export const adminAct = (id: string, action: 'purge' | 'erase', actor = 'ops@example.com'): Command => ({
+export const adminAct = (
+  id: string,
+  action: 'retry' | 'purge' | 'erase',
+  actor = 'ops@example.com',
+): Command => ({
   ...envelope(id, 'order-saga'),
   actor,
   type: 'admin',
@@ -80,3 +84,9 @@ export const succeeded = (task: TaskEnvelope): TaskResultCommand => ({
 });
 
 export type { Command };
+
+/** A retryable failure of the task's attempt, as a worker would report it. */
+export const failedRetryably = (task: TaskEnvelope): TaskResultCommand => ({
+  ...succeeded(task),
+  outcome: { kind: 'retryable', error: { message: 'service unavailable', code: 'unavailable' } },
+});

@@ -84,6 +84,7 @@ export function addInstanceCommands(program: Command): void {
     );
 
   for (const [action, description] of [
+    ['retry', 'start the next attempt of a task waiting out its retry backoff now (admin, audited)'],
     ['purge', 'remove a finished instance from the hot set; its log stays (admin, audited)'],
     ['erase', "erase an instance's sensitive fields by deleting its data key (admin, audited)"],
   ] as const) {

@@ -52,11 +52,13 @@ export interface TimerFiredCommand extends CommandEnvelope {
   readonly timerId: TimerId;
 }
 /**
- * An operator's act on one instance: `migrate` it to another version, `purge` a finished instance from the
- * hot set (its log stays), or `erase` its sensitive fields (crypto-shredding of its data key).
+ * An operator's act on one instance: `migrate` it to another version, `retry` a task waiting out its backoff
+ * now, `purge` a finished instance from the hot set (its log stays), or `erase` its sensitive fields
+ * (crypto-shredding of its data key).
  */
 export type AdminAction =
   | { readonly action: 'migrate'; readonly targetVersion: number }
+  | { readonly action: 'retry' }
   | { readonly action: 'purge' }
   | { readonly action: 'erase' };
 
@@ -104,7 +106,7 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({
     ...envelope,
     type: z.literal('admin'),
-    action: z.enum(['migrate', 'purge', 'erase']),
+    action: z.enum(['migrate', 'retry', 'purge', 'erase']),
     targetVersion: z.number().int().positive().nullish(),
   }),
 ]);

@@ -1,6 +1,6 @@
 // decide: one command against one instance, answered with a decision, the records to log and the tasks to run.
 // Pure and total: any input, however malformed, yields a Step; nothing here throws.
-import { parseCommand, type Command } from '../command/command';
+import { parseCommand, type AdminCommand, type Command } from '../command/command';
 import { signatureOf } from '../command/signature';
 import type { Environment } from '../environment';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
@@ -19,7 +19,7 @@ import { decideSignal, validPayload } from './signal';
 import { drainStash } from './stash-drain';
 import { decideStart } from './start';
 import { decideTaskResult } from './task-result';
-import { decideTimerFired } from './timer-fired';
+import { decideRetryNow, decideTimerFired } from './timer-fired';
 
 /**
  * Decides a decoded (still unvalidated) command. `definition` is the instance's version, or for a new instance
@@ -135,15 +135,30 @@ function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step 
     case 'timer-fired':
       return decideTimerFired(ctx, instance, { ...origin, command });
     case 'admin':
-      return command.action === 'migrate'
-        ? decideMigrate(ctx, instance, { ...origin, command })
-        : command.action === 'purge'
-          ? decidePurge(ctx, instance, { ...origin, command })
-          : decideErase(ctx, instance, { ...origin, command });
+      return decideAdmin(ctx, instance, { ...origin, command });
     case 'start':
       return unrecorded(rejected('already-started', `${instance.correlationId} exists`), instance);
     default:
       return unreachable(command);
+  }
+}
+
+function decideAdmin(
+  ctx: DecideContext,
+  instance: Instance,
+  origin: Origin & { command: AdminCommand },
+): Step {
+  switch (origin.command.action) {
+    case 'migrate':
+      return decideMigrate(ctx, instance, origin);
+    case 'retry':
+      return decideRetryNow(ctx, instance, origin);
+    case 'purge':
+      return decidePurge(ctx, instance, origin);
+    case 'erase':
+      return decideErase(ctx, instance, origin);
+    default:
+      return unreachable(origin.command);
   }
 }
 

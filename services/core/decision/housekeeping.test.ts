@@ -1,7 +1,17 @@
-// Purge and erasure: admin acts on finished (purge) or any (erase) instances, recorded in the instance's log.
+// Admin acts on one instance: purge (finished only), erase, and an operator's retry, recorded in its log.
 import { z } from 'zod';
 import { createRegistry, ERASED, eraseFields, setup, type Transition } from '../index';
 import { Driver } from '../../../test/unit/core/driver';
+import { orderSaga } from '../../../examples/order-saga/definition';
+
+const ORDER = {
+  orderId: 'o-1',
+  customer: { id: 'c-1', email: 'ada@example.com' },
+  items: [{ sku: 'book', quantity: 1 }],
+  amount: 10,
+  payment: { cardNumber: '4111111111111111' },
+  address: '1 Main St',
+};
 
 const flow = setup({
   types: {} as { context: { customer: { email: string; name: string }; card: string } },
@@ -78,4 +88,17 @@ test('eraseFields leaves absent paths and non-object parents alone and shares un
   const erased = eraseFields(value, ['a.b', 'a.c.0', 'd.e', 'zz']);
   expect(erased).toEqual({ a: { b: ERASED, c: [1, 2] }, d: 'x' });
   expect(eraseFields(value, ['q'])).toBe(value);
+});
+
+test("an operator's retry starts the next attempt of a task waiting out its backoff, once", () => {
+  const d = new Driver(createRegistry([orderSaga()]), { workflow: 'order-saga' });
+  d.start(ORDER);
+  expect(admin(d, 'retry').decision).toMatchObject({ kind: 'rejected', reason: { code: 'not-accepted' } });
+  d.fail('validate-order', 'retryable');
+  expect(d.instance?.timers.map((t) => t.kind)).toEqual(['retry']);
+  const step = admin(d, 'retry');
+  expect(step.records[0]).toMatchObject({ kind: 'transition', event: 'retry', actor: 'ops@example.com' });
+  expect(step.tasks).toEqual([expect.objectContaining({ type: 'validate-order', attempt: 2 })]);
+  expect(d.instance?.timers).toEqual([]);
+  expect(admin(d, 'retry').decision.kind).toBe('rejected');
 });

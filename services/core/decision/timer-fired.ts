@@ -7,7 +7,8 @@ import type { Step } from './decision';
 import { commit, draftOf, requestRun, replaceTask } from './draft';
 import { moveTo, stateOf } from './motion';
 import type { DecideContext, Origin } from './origin';
-import { dismissal } from './receipt';
+import { reason } from '../reason';
+import { dismissal, rejection } from './receipt';
 import { decideSignal } from './signal';
 
 export function decideTimerFired(
@@ -48,6 +49,20 @@ function timeout(
     moveTo(draft, after.target);
   }
   return commit(draft, origin, 'timeout');
+}
+
+/**
+ * An operator's retry: the task waiting longest for its backoff starts its next attempt now, exactly as if its
+ * retry timer had fired. Refused when no task is waiting.
+ */
+export function decideRetryNow(ctx: DecideContext, instance: Instance, origin: Origin): Step {
+  const waiting = instance.timers
+    .filter((t): t is Timer & { kind: 'retry' } => t.kind === 'retry')
+    .sort((a, b) => a.dueAt - b.dueAt)[0];
+  if (waiting === undefined) {
+    return rejection(instance, origin, reason('not-accepted', 'no task is waiting for a retry'), ctx.now);
+  }
+  return retry(ctx, instance, origin, waiting);
 }
 
 function retry(

@@ -8,7 +8,7 @@ import type { Routes } from '../http/route-table';
 import { requestFingerprint } from './request-fingerprint';
 import { submit, type Submission, type SubmissionDeps } from './submission';
 
-type CommandRoutes = Pick<Handlers, 'start' | 'signal' | 'cancel' | 'purge' | 'erase' | 'migrate'>;
+type CommandRoutes = Pick<Handlers, 'start' | 'signal' | 'cancel' | 'retry' | 'purge' | 'erase' | 'migrate'>;
 type CommandInput = RouteInput<Routes[keyof CommandRoutes]>;
 
 export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
@@ -37,16 +37,9 @@ export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
       const body = { type: 'cancel' as const, reason: input.body?.reason ?? '' };
       return submit(deps, submission(input, 'POST', id, workflow, body));
     },
-    purge: async (input) => {
-      const { id } = input.params;
-      const workflow = await workflowOf(deps, id, () => undefined);
-      return submit(deps, submission(input, 'POST', id, workflow, { type: 'admin', action: 'purge' }));
-    },
-    erase: async (input) => {
-      const { id } = input.params;
-      const workflow = await workflowOf(deps, id, () => undefined);
-      return submit(deps, submission(input, 'POST', id, workflow, { type: 'admin', action: 'erase' }));
-    },
+    retry: (input) => adminAct(deps, input, 'retry'),
+    purge: (input) => adminAct(deps, input, 'purge'),
+    erase: (input) => adminAct(deps, input, 'erase'),
     migrate: async (input) => {
       const { id } = input.params;
       const { targetVersion } = input.body;
@@ -61,6 +54,16 @@ export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
       return submit(deps, submission(input, 'POST', id, workflow, body));
     },
   };
+}
+
+async function adminAct(
+  deps: SubmissionDeps,
+  input: RouteInput<Routes['retry' | 'purge' | 'erase']>,
+  action: 'retry' | 'purge' | 'erase',
+) {
+  const { id } = input.params;
+  const workflow = await workflowOf(deps, id, () => undefined);
+  return submit(deps, submission(input, 'POST', id, workflow, { type: 'admin', action }));
 }
 
 function submission(

@@ -175,6 +175,17 @@ export const ROUTES = {
     headers: commandHeaders,
     responses: commandResponses,
   }),
+  retry: spec({
+    method: 'POST',
+    path: '/instances/{id}/retry',
+    summary: 'Start the next attempt of a task waiting out its retry backoff now (audited)',
+    permission: 'admin:*',
+    scope: { instanceParam: 'id' },
+    params: z.object({ id: name }),
+    query: waitQuery,
+    headers: commandHeaders,
+    responses: commandResponses,
+  }),
   migrate: spec({
     method: 'POST',
     path: '/instances/{id}/migrate',

@@ -16,7 +16,8 @@ import type { Orchestrator } from '../../../services/orchestrator/orchestrator';
 import { RETENTION_ACTOR } from '../../../services/orchestrator/retention/hot-retention';
 import { eventually } from '../../harness/eventually';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
-import { adminAct, cancel, startOrder } from '../../harness/order-commands';
+import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
+import { adminAct, cancel, failedRetryably, startOrder } from '../../harness/order-commands';
 import { TopicTail } from '../../harness/topic-tail';
 
 const registry = createRegistry([orderSaga()]);
@@ -26,6 +27,7 @@ jest.setTimeout(60_000);
 let fixture: OrchestratorFixture;
 let transitions: TopicTail<LogRecord>;
 let audit: TopicTail<AuditEntry>;
+let tasks: TopicTail<TaskEnvelope>;
 let orchestrator: Orchestrator | undefined;
 
 const recordsOf = (id: string) => transitions.values().filter((r) => r.correlationId === id);
@@ -54,11 +56,16 @@ beforeAll(async () => {
   audit = await TopicTail.start(fixture.kafka, fixture.topics.audit, async (m: KafkaMessage) =>
     fromAuditEnvelope((await fixture.codec.decode('audit', m.value)) as AuditEnvelope),
   );
+  tasks = await TopicTail.start(
+    fixture.kafka,
+    fixture.topics.tasks,
+    async (m: KafkaMessage) => (await fixture.codec.decode('task-request', m.value)) as TaskEnvelope,
+  );
   await restart();
 });
 
 afterAll(async () => {
-  await Promise.allSettled([transitions?.stop(), audit?.stop()]);
+  await Promise.allSettled([transitions?.stop(), audit?.stop(), tasks?.stop()]);
   await fixture?.close();
 });
 
@@ -97,6 +104,25 @@ test('cancel, erase and purge each leave one audit record with actor and before 
     );
     expect(entry.commandTopic).toBe(fixture.topics.commands);
   }
+});
+
+test("an operator's retry runs a task waiting out its backoff now, audited with the attempt before and after", async () => {
+  const id = 'gov-retry';
+  await fixture.publisher.publish(startOrder(id));
+  const first = await tasks.waitFor('the first validation', (t) => t.correlationId === id);
+  await fixture.publisher.publish(failedRetryably(first));
+  await transitions.waitFor(
+    'the failed attempt',
+    (r) => r.correlationId === id && r.kind === 'transition' && r.event === 'task-result',
+  );
+  await fixture.publisher.publish(adminAct(id, 'retry'));
+  const second = await tasks.waitFor('the second attempt', (t) => t.correlationId === id && t.attempt === 2);
+  expect(second.type).toBe('validate-order');
+  const retried = await eventually('the retry audit record', () =>
+    auditOf(id).find((a) => a.action === 'retry'),
+  );
+  expect(retried).toMatchObject({ actor: 'ops@example.com', before: { seq: 2 }, after: { seq: 3 } });
+  expect(recordsOf(id).find((r) => r.commandId === retried.auditId)).toMatchObject({ event: 'retry' });
 });
 
 test('a refused act leaves no audit record, and a purged instance stays purged after a restore', async () => {
