@@ -1,0 +1,214 @@
+// An in-memory table of a compacted topic (the keys topic, the workflow settings topic): read from the beginning
+// (read_committed, with a throwaway group that commits nothing), ready once it reaches the end offsets taken
+// at start, then following. The last value per record key wins; `decode` says what a tombstone means.
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '../logging/logger';
+
+/** The table could not start: the broker or the topic may come back, and a new start can succeed. */
+export class TopicTableError extends Error {
+  readonly code = 'topic-table-unavailable';
+  readonly retriable = true;
+
+  constructor(
+    readonly topic: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TopicTableError';
+  }
+}
+
+export interface TopicTableOptions<T> {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly logger: Logger;
+  /** The throwaway group's id is this plus a random suffix. */
+  readonly groupIdPrefix?: string;
+  /** How long a fetch waits for new records; also bounds how long `stop` takes. */
+  readonly maxWaitTimeInMs?: number;
+  /** The record's key and value; a throw marks it invalid, and it is skipped (the previous value stays). */
+  readonly decode: (message: KafkaMessage) => { readonly key: string; readonly value: T };
+  /** What the table holds, for log lines: `keys`, `settings`. */
+  readonly what: string;
+}
+
+type Waiter<T> = (entry: T | undefined) => void;
+
+export class TopicTable<T> {
+  private readonly table = new Map<string, T>();
+  /** Last offset applied per partition: a re-read from the beginning (after a rebalance) changes nothing. */
+  private readonly applied = new Map<number, number>();
+  private readonly waiters = new Map<string, Set<Waiter<T>>>();
+  private readonly readiness: Promise<void>;
+  private settle!: { resolve: () => void; reject: (error: Error) => void };
+  private caughtUp = false;
+  private stopped = false;
+
+  private constructor(
+    private readonly options: TopicTableOptions<T>,
+    private readonly consumer: Consumer,
+    /** The throwaway group, deleted again by `stop`. */
+    readonly groupId: string,
+    private readonly pending: Set<number>,
+    private readonly ends: ReadonlyMap<number, number>,
+  ) {
+    this.readiness = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Callers that never await ready() must not see an unhandled rejection; those that do still get it.
+    this.readiness.catch(() => undefined);
+  }
+
+  /** Starts reading; throws TopicTableError when the topic's offsets cannot be read or the consumer cannot join. */
+  static async start<T>(options: TopicTableOptions<T>): Promise<TopicTable<T>> {
+    const ends = await endOffsets(options.kafka, options.topic);
+    const pending = new Set(
+      [...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition),
+    );
+    const groupId = `${options.groupIdPrefix ?? `statewright-${options.what}`}-${randomUUID()}`;
+    const consumer = options.kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
+    });
+    const highs = new Map([...ends].map(([partition, end]) => [partition, end.high]));
+    const table = new TopicTable<T>(options, consumer, groupId, pending, highs);
+    await table.run();
+    return table;
+  }
+
+  /** Resolves once everything the topic held at start has been read; rejects if the consumer fails before that. */
+  ready(): Promise<void> {
+    return this.readiness;
+  }
+
+  get isReady(): boolean {
+    return this.caughtUp;
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  lookup(key: string): T | undefined {
+    return this.table.get(key);
+  }
+
+  entries(): IterableIterator<[string, T]> {
+    return this.table.entries();
+  }
+
+  /** The value as soon as one is known, or undefined after `timeoutMs` (or when the table stops). */
+  waitFor(correlationId: string, timeoutMs: number): Promise<T | undefined> {
+    const known = this.table.get(correlationId);
+    if (known !== undefined || this.stopped) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(correlationId) ?? new Set<Waiter<T>>();
+      const done: Waiter<T> = (entry) => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.waiters.delete(correlationId);
+        resolve(entry);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      waiters.add(done);
+      this.waiters.set(correlationId, waiters);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const waiters of [...this.waiters.values()]) for (const done of [...waiters]) done(undefined);
+    this.settle.reject(
+      new TopicTableError(this.options.topic, `the table of ${this.options.topic} was stopped`),
+    );
+    await this.consumer.disconnect();
+    await this.deleteGroup();
+  }
+
+  private async run(): Promise<void> {
+    const { topic, logger } = this.options;
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      // lastOffset covers transaction markers and aborted records, so a log ending in a marker is reached too.
+      if (payload.topic === topic) this.reached(payload.partition, Number(payload.lastOffset));
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      logger.error({ err: payload.error, topic, restart: payload.restart }, 'topic table consumer crashed');
+      if (!payload.restart)
+        this.settle.reject(new TopicTableError(topic, `reading ${topic} failed`, { cause: payload.error }));
+    });
+    try {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topic, fromBeginning: true });
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) this.apply(batch.partition, message);
+        },
+      });
+    } catch (error) {
+      await this.consumer.disconnect();
+      throw new TopicTableError(topic, `could not start reading ${topic}`, { cause: error });
+    }
+    this.checkCaughtUp();
+  }
+
+  private apply(partition: number, message: KafkaMessage): void {
+    const offset = Number(message.offset);
+    if (offset <= (this.applied.get(partition) ?? -1)) return;
+    this.applied.set(partition, offset);
+    let decoded: { readonly key: string; readonly value: T };
+    try {
+      decoded = this.options.decode(message);
+    } catch (error) {
+      // The previous value stays: skipping cannot, for example, turn an erasure back into a key.
+      this.options.logger.warn(
+        { err: error, topic: this.options.topic, partition, offset },
+        `skipped an invalid ${this.options.what} record`,
+      );
+      return;
+    }
+    this.table.set(decoded.key, decoded.value);
+    for (const done of [...(this.waiters.get(decoded.key) ?? [])]) done(decoded.value);
+  }
+
+  private reached(partition: number, lastOffset: number): void {
+    if (lastOffset + 1 >= (this.ends.get(partition) ?? 0)) this.pending.delete(partition);
+    this.checkCaughtUp();
+  }
+
+  private checkCaughtUp(): void {
+    if (this.caughtUp || this.pending.size > 0) return;
+    this.caughtUp = true;
+    const { topic, what } = this.options;
+    this.options.logger.info({ topic, [what]: this.table.size }, `${what} table caught up`);
+    this.settle.resolve();
+  }
+
+  /** Best effort: a group that never committed may already be gone, and an empty group expires by itself. */
+  private async deleteGroup(): Promise<void> {
+    const admin = this.options.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.groupId]);
+    } catch (error) {
+      this.options.logger.debug({ err: error, groupId: this.groupId }, 'topic table group not deleted');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, { low: number; high: number }>> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
+  } catch (error) {
+    throw new TopicTableError(topic, `could not read the end offsets of ${topic}`, { cause: error });
+  } finally {
+    await admin.disconnect();
+  }
+}
