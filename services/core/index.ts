@@ -20,11 +20,12 @@ export type {
   TimerFiredCommand,
   AdminCommand,
   AdminAction,
+  WorkflowSettingsCommand,
   TaskOutcome,
   TaskError,
   ParseResult,
 } from './command/command';
-export { parseCommand, correlationIdOf } from './command/command';
+export { parseCommand, correlationIdOf, settingsKey } from './command/command';
 export { signatureOf } from './command/signature';
 
 export type { GuardVerdict } from './definition/guard-verdict';
@@ -78,7 +79,9 @@ export type { Decision, Step, TaskRequest } from './decision/decision';
 export { decide } from './decision/decide';
 
 export type { Registry, RolloutRule } from './registry/registry';
-export { createRegistry, chooseVersion } from './registry/registry';
+export { createRegistry, chooseVersion, checkRollout } from './registry/registry';
+export type { WorkflowSettings, SettingsChange } from './registry/workflow-settings';
+export { changeSettings, withSettings, DEPLOYED } from './registry/workflow-settings';
 export { handle } from './registry/handle';
 
 export { toMermaid } from './render/mermaid';

@@ -107,7 +107,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     const submission = { registry, idempotency, publisher, readModel, waiter, clock, metrics, encryption };
     const app = buildApp({
       handlers: {
-        ...commandHandlers(submission),
+        ...commandHandlers(submission, (id) => auditTrail.workflowOf(id)),
         ...instanceHandlers(registry, readModel, encryption.erasure),
         ...auditHandlers(auditTrail),
         ...healthHandlers({ redis, publisher, projection }),

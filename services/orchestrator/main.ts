@@ -15,6 +15,7 @@ import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { orchestratorCrypto } from './crypto/orchestrator-crypto';
 import { Orchestrator } from './orchestrator';
+import { SettingsView } from './settings/settings-view';
 import { defaultRegistry } from './workflows';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
@@ -22,8 +23,8 @@ const RESTORE_TIMEOUT_MS = 10 * 60_000;
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const tracing = startTracing(loadTracingConfig(process.env, 'statewright-orchestrator'));
-  const registry = defaultRegistry(config);
-  const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(registry));
+  const deployed = defaultRegistry(config);
+  const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(deployed));
   const topics = topicNames(config.topicPrefix);
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     retention: config.topicRetention,
   });
   const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
+  const settings = await SettingsView.start(kafka, topics.settings, config.groupId, logger);
+  const registry = settings.registry(deployed);
   const redis = createRedis(config.redis);
   const metrics = new OrchestratorMetrics();
   const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     maxRecordBytes: config.maxRecordBytes,
     restoreTimeoutMs: RESTORE_TIMEOUT_MS,
     retention: config.hotRetention,
+    settings,
     crypto: await orchestratorCrypto({
       settings: config.crypto,
       registry,
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     try {
       await orchestrator.stop();
+      await settings.stop();
       await admin.disconnect();
       redis.disconnect();
       await metricsServer.close();

@@ -253,3 +253,23 @@ test('operator acts over HTTP are audited once each, with actor and before → a
   const { stdout } = await statewright(['audit', '--gateway', gateway, '--instance', id]);
   expect((JSON.parse(stdout) as { records: unknown[] }).records).toEqual(listed.records);
 });
+
+test('an admin pins the version new orders start on with statewright settings; the change is audited', async () => {
+  const { stdout } = await statewright(['settings', 'order-saga', '--pin', '1', '--gateway', gateway]);
+  expect(JSON.parse(stdout)).toMatchObject({ status: 'accepted', correlationId: 'workflow:order-saga' });
+  const listed = await eventually('the settings audit record', async () => {
+    const response = await fetch(`${gateway}/audit?instance=${encodeURIComponent('workflow:order-saga')}`);
+    const body = (await response.json()) as { records: Record<string, unknown>[] };
+    return body.records.length > 0 ? body.records : undefined;
+  });
+  expect(listed).toEqual([
+    expect.objectContaining({
+      action: 'settings',
+      after: { rollout: { kind: 'pinned', version: 1 }, dedupe: null, revision: 1 },
+    }),
+  ]);
+  const usage = await statewright(['settings', 'order-saga', '--latest', '--pin', '1']).catch(
+    (error: { code: number; stderr: string }) => error,
+  );
+  expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('give one of') });
+});

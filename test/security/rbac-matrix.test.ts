@@ -75,6 +75,8 @@ const BODIES: Readonly<Record<string, unknown>> = {
   start: { input: ORDER_INPUT },
   signal: { address: '2 High St' },
   cancel: { reason: 'matrix' },
+  migrate: { targetVersion: 1 },
+  settings: { rollout: { kind: 'latest' } },
 };
 
 let kit: CredentialKit;

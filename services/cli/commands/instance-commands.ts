@@ -109,6 +109,26 @@ export function addInstanceCommands(program: Command): void {
       print((await new GatewayClient(options.gateway).post(path, body, keyOf(options.key))).body);
     });
 
+  withGateway(program.command('settings <workflow>'))
+    .description(
+      "change a workflow's run-time settings: the version new instances start on, and their dedupe window (admin, audited)",
+    )
+    .option('--latest', 'new instances start on the latest version')
+    .option('--pin <version>', 'new instances start on this version (activates it)', positiveInteger)
+    .option('--canary <version>', 'a share of new instances start on this version', positiveInteger)
+    .option('--stable <version>', 'with --canary: the version the others start on', positiveInteger)
+    .option('--percent <p>', 'with --canary: the share, 0 to 100', Number)
+    .option('--reset-rollout', 'back to the rollout rule the orchestrator was deployed with')
+    .option('--dedupe-count <n>', 'new instances remember this many command ids', positiveInteger)
+    .option('--dedupe-age <ms>', 'for this long (with --dedupe-count)', Number)
+    .option('--reset-dedupe', "back to the definitions' dedupe window")
+    .option('--key <idempotencyKey>', 'Idempotency-Key (a new UUID when absent)')
+    .action(async (workflow: string, options: GatewayOptions & SettingsOptions) => {
+      const path = `/workflows/${segment(workflow)}/settings`;
+      const body = settingsBody(options);
+      print((await new GatewayClient(options.gateway).post(path, body, keyOf(options.key))).body);
+    });
+
   withGateway(program.command('audit'))
     .description('audit records of operator acts, oldest first (admin)')
     .option('--instance <id>', 'only acts on this instance')
@@ -137,4 +157,49 @@ export function addInstanceCommands(program: Command): void {
     .action(async (id: string, options: GatewayOptions) => {
       print((await new GatewayClient(options.gateway).get(`/instances/${segment(id)}/history`)).body);
     });
+}
+
+interface SettingsOptions {
+  readonly latest?: boolean;
+  readonly pin?: number;
+  readonly canary?: number;
+  readonly stable?: number;
+  readonly percent?: number;
+  readonly resetRollout?: boolean;
+  readonly dedupeCount?: number;
+  readonly dedupeAge?: number;
+  readonly resetDedupe?: boolean;
+  readonly key?: string;
+}
+
+/** The settings request of the options: one rollout choice at most, and a window given whole. */
+function settingsBody(options: SettingsOptions): Record<string, unknown> {
+  const rollouts = [
+    options.latest ? { kind: 'latest' } : undefined,
+    options.pin === undefined ? undefined : { kind: 'pinned', version: options.pin },
+    options.canary === undefined
+      ? undefined
+      : { kind: 'canary', canary: options.canary, stable: options.stable, percent: options.percent },
+    options.resetRollout ? null : undefined,
+  ].filter((rule) => rule !== undefined);
+  if (rollouts.length > 1) throw usageError('give one of --latest, --pin, --canary and --reset-rollout');
+  const canary = rollouts[0] as { kind?: string; stable?: number; percent?: number } | null | undefined;
+  if (canary?.kind === 'canary' && (canary.stable === undefined || canary.percent === undefined)) {
+    throw usageError('--canary needs --stable and --percent');
+  }
+  const windows = [
+    options.dedupeCount === undefined
+      ? undefined
+      : { count: options.dedupeCount, ageMs: options.dedupeAge ?? Number.NaN },
+    options.resetDedupe ? null : undefined,
+  ].filter((window) => window !== undefined);
+  if (windows.length > 1) throw usageError('give --dedupe-count or --reset-dedupe, not both');
+  if (windows[0] !== undefined && windows[0] !== null && Number.isNaN(windows[0].ageMs)) {
+    throw usageError('--dedupe-count needs --dedupe-age');
+  }
+  if (rollouts.length === 0 && windows.length === 0) throw usageError('nothing to change');
+  return {
+    ...(rollouts.length === 0 ? {} : { rollout: rollouts[0] }),
+    ...(windows.length === 0 ? {} : { dedupe: windows[0] }),
+  };
 }

@@ -1,6 +1,8 @@
 // Commands: the only input of the core. They arrive as unknown JSON and leave `parseCommand` typed or not at all.
 import { z } from 'zod';
 import type { CommandId, CorrelationId, RunId, TaskId, TimerId } from '../ids';
+import type { DedupeWindow } from '../instance/instance';
+import type { RolloutRule } from '../registry/registry';
 import { toJson, type JsonValue } from '../json/json-value';
 import { unreachable } from '../unreachable';
 
@@ -64,8 +66,29 @@ export type AdminAction =
 
 export type AdminCommand = CommandEnvelope & { readonly type: 'admin' } & AdminAction;
 
+/**
+ * An admin's change of a workflow's run-time settings (see registry/workflow-settings). Its correlation id is
+ * `workflow:<name>`; the orchestrator applies it, not the per-instance decision.
+ */
+export interface WorkflowSettingsCommand extends CommandEnvelope {
+  readonly type: 'workflow-settings';
+  /** Undefined leaves the rule as it is; null returns to the deployed rule. */
+  readonly rollout: RolloutRule | null | undefined;
+  /** Undefined leaves the window as it is; null returns to the definitions' window. */
+  readonly dedupe: DedupeWindow | null | undefined;
+}
+
 export type Command =
-  StartCommand | SignalCommand | CancelCommand | TaskResultCommand | TimerFiredCommand | AdminCommand;
+  | StartCommand
+  | SignalCommand
+  | CancelCommand
+  | TaskResultCommand
+  | TimerFiredCommand
+  | AdminCommand
+  | WorkflowSettingsCommand;
+
+/** The correlation id of a workflow's settings commands: they are ordered like one instance's. */
+export const settingsKey = (workflow: string): string => `workflow:${workflow}`;
 
 export type CommandType = Command['type'];
 
@@ -81,6 +104,22 @@ const envelope = {
   sourceSeq: seqNumber,
 };
 const taskError = z.object({ message: z.string(), code: z.string().nullish() });
+const version = z.number().int().positive();
+const rolloutRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('latest') }).strict(),
+  z.object({ kind: z.literal('pinned'), version }).strict(),
+  z
+    .object({
+      kind: z.literal('canary'),
+      stable: version,
+      canary: version,
+      percent: z.number().min(0).max(100),
+    })
+    .strict(),
+]);
+const dedupeWindow = z
+  .object({ count: z.number().int().min(1).max(100_000), ageMs: z.number().int().min(0) })
+  .strict();
 
 const commandSchema = z.discriminatedUnion('type', [
   z.object({
@@ -108,6 +147,12 @@ const commandSchema = z.discriminatedUnion('type', [
     type: z.literal('admin'),
     action: z.enum(['migrate', 'retry', 'purge', 'erase']),
     targetVersion: z.number().int().positive().nullish(),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('workflow-settings'),
+    rollout: rolloutRule.nullable().optional(),
+    dedupe: dedupeWindow.nullable().optional(),
   }),
 ]);
 
@@ -150,6 +195,11 @@ function normalise(raw: RawCommand): ParseResult {
       return { ok: true, command: { ...base, type: 'timer-fired', timerId: raw.timerId as TimerId } };
     case 'admin':
       return admin(base, raw);
+    case 'workflow-settings':
+      return {
+        ok: true,
+        command: { ...base, type: 'workflow-settings', rollout: raw.rollout, dedupe: raw.dedupe },
+      };
     default:
       return unreachable(raw);
   }

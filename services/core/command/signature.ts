@@ -22,6 +22,14 @@ function nameAndPayload(command: Command): [string, JsonValue] {
       return [command.taskId, { runId: command.runId, outcome: outcomeJson(command) }];
     case 'timer-fired':
       return [command.timerId, null];
+    case 'workflow-settings':
+      return [
+        command.type,
+        {
+          rollout: command.rollout === undefined ? 'unchanged' : (command.rollout as JsonValue),
+          dedupe: command.dedupe === undefined ? 'unchanged' : (command.dedupe as JsonValue),
+        },
+      ];
     case 'admin':
       return [command.action, command.action === 'migrate' ? command.targetVersion : null];
     default:

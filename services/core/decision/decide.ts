@@ -66,6 +66,13 @@ function decideNew(ctx: DecideContext, command: Command): Step {
     // Purges are repeated by retention ticks and operators alike: a purged instance stays purged.
     return unrecorded({ kind: 'ignored', note: `no instance ${command.correlationId} to purge` }, undefined);
   }
+  if (command.type === 'admin' && command.action === 'erase') {
+    // A purged instance's log still holds its encrypted fields: erasing it deletes its data key all the same.
+    return unrecorded({ kind: 'applied', transitions: [], tasks: [] }, undefined);
+  }
+  if (command.type === 'workflow-settings') {
+    return unrecorded(rejected('invalid-command', SETTINGS_ELSEWHERE), undefined);
+  }
   if (command.type !== 'start') {
     return unrecorded(rejected('unknown-instance', `no instance ${command.correlationId}`), undefined);
   }
@@ -138,6 +145,8 @@ function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step 
       return decideAdmin(ctx, instance, { ...origin, command });
     case 'start':
       return unrecorded(rejected('already-started', `${instance.correlationId} exists`), instance);
+    case 'workflow-settings':
+      return unrecorded(rejected('invalid-command', SETTINGS_ELSEWHERE), instance);
     default:
       return unreachable(command);
   }
@@ -182,6 +191,8 @@ export function guarded(
     return rejection(instance, origin, why, now, { remember: false });
   }
 }
+
+const SETTINGS_ELSEWHERE = 'workflow settings are applied by the orchestrator, not decided for an instance';
 
 const rejected = (code: Reason['code'], message: string) => ({
   kind: 'rejected' as const,

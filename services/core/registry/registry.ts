@@ -32,7 +32,7 @@ export function createRegistry(
     byName.set(definition.name, versions.set(definition.version, definition));
   }
   const rules = new Map(Object.entries(rollout));
-  for (const [name, rule] of rules) checkRule(name, rule, byName.get(name));
+  for (const [name, rule] of rules) checkRule(name, rule, byName.get(name)?.keys());
   const latest = (name: string) => {
     const versions = byName.get(name);
     return versions ? versions.get(Math.max(...versions.keys())) : undefined;
@@ -64,12 +64,14 @@ export function chooseVersion(rule: RolloutRule, correlationId: string): number 
   }
 }
 
-function checkRule(
-  name: string,
-  rule: RolloutRule,
-  versions: Map<number, WorkflowDefinition> | undefined,
-): void {
-  if (versions === undefined) throw new DefinitionError(`rollout for unknown workflow ${name}`);
+/** Throws DefinitionError when `rule` names a version `registry` does not hold, or a share outside 0..100. */
+export function checkRollout(name: string, rule: RolloutRule, registry: Registry): void {
+  checkRule(name, rule, registry.has(name) ? registry.versions(name).values() : undefined);
+}
+
+function checkRule(name: string, rule: RolloutRule, known: Iterable<number> | undefined): void {
+  if (known === undefined) throw new DefinitionError(`rollout for unknown workflow ${name}`);
+  const versions = new Set(known);
   const need =
     rule.kind === 'pinned' ? [rule.version] : rule.kind === 'canary' ? [rule.stable, rule.canary] : [];
   for (const version of need) {

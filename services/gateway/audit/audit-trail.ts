@@ -78,6 +78,11 @@ export class AuditTrail {
     return { records: matching.slice(0, query.limit), truncated: matching.length > query.limit };
   }
 
+  /** The workflow of an instance the trail has seen acted on (one purged from the read model, say). */
+  workflowOf(correlationId: string): string | undefined {
+    return this.entries.findLast((entry) => entry.target === correlationId)?.workflow;
+  }
+
   /** Stops reading and deletes the throwaway group (best effort: an empty group also expires on its own). */
   async stop(): Promise<void> {
     const consumer = this.consumer;

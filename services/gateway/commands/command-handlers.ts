@@ -1,17 +1,25 @@
-// The start, signal and cancel routes: check what the gateway can check (workflow, input, event, payload) and
-// hand the command to `submit`. Signals and cancels need the instance's workflow, read from the read model.
+// The command routes (start, signal, cancel, the admin acts and workflow settings): check what the gateway can
+// check (workflow, input, event, payload) and hand the command to `submit`. Commands about an instance need its
+// workflow, read from the read model.
 import { randomUUID } from 'node:crypto';
-import type { Registry, WorkflowDefinition } from '../../core';
+import { settingsKey, type Registry, type WorkflowDefinition } from '../../core';
 import { ApiError } from '../http/api-error';
 import type { Handlers, RouteInput } from '../http/register-routes';
 import type { Routes } from '../http/route-table';
 import { requestFingerprint } from './request-fingerprint';
 import { submit, type Submission, type SubmissionDeps } from './submission';
 
-type CommandRoutes = Pick<Handlers, 'start' | 'signal' | 'cancel' | 'retry' | 'purge' | 'erase' | 'migrate'>;
+type CommandRoutes = Pick<
+  Handlers,
+  'start' | 'signal' | 'cancel' | 'retry' | 'purge' | 'erase' | 'migrate' | 'settings'
+>;
 type CommandInput = RouteInput<Routes[keyof CommandRoutes]>;
 
-export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
+/** `formerWorkflow` names the workflow of an instance gone from the read model, for acts that still apply. */
+export function commandHandlers(
+  deps: SubmissionDeps,
+  formerWorkflow: (id: string) => string | undefined = () => undefined,
+): CommandRoutes {
   return {
     start: async (input) => {
       const { name } = input.params;
@@ -19,7 +27,7 @@ export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
       const definition = startDefinition(deps.registry, name, correlationId, input.body.version);
       checkPayload(definition.input, input.body.input, 'invalid-input', `input of ${name}`);
       const body = { type: 'start' as const, input: input.body.input, version: input.body.version ?? null };
-      return submit(deps, submission(input, 'POST', correlationId, name, body));
+      return submit(deps, submission(input, 'POST', correlationId, name, body, input.query.wait ?? 0));
     },
     signal: async (input) => {
       const { id, event } = input.params;
@@ -29,17 +37,39 @@ export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
         const schema = definition.events.get(event);
         if (schema) checkPayload(schema, payload, 'invalid-payload', `payload of ${event}`);
       });
-      return submit(deps, submission(input, 'POST', id, workflow, { type: 'signal', event, payload }));
+      return submit(
+        deps,
+        submission(input, 'POST', id, workflow, { type: 'signal', event, payload }, input.query.wait ?? 0),
+      );
     },
     cancel: async (input) => {
       const { id } = input.params;
       const workflow = await workflowOf(deps, id, () => undefined);
       const body = { type: 'cancel' as const, reason: input.body?.reason ?? '' };
-      return submit(deps, submission(input, 'POST', id, workflow, body));
+      return submit(deps, submission(input, 'POST', id, workflow, body, input.query.wait ?? 0));
+    },
+    settings: async (input) => {
+      const { name } = input.params;
+      if (!deps.registry.has(name)) {
+        throw new ApiError(404, 'unknown-workflow', `no workflow ${name}`, { known: deps.registry.names() });
+      }
+      const body = {
+        type: 'workflow-settings' as const,
+        rollout: input.body.rollout,
+        dedupe: input.body.dedupe,
+      };
+      return submit(deps, submission(input, 'POST', settingsKey(name), name, body, 0));
     },
     retry: (input) => adminAct(deps, input, 'retry'),
     purge: (input) => adminAct(deps, input, 'purge'),
-    erase: (input) => adminAct(deps, input, 'erase'),
+    erase: async (input) => {
+      // A purged instance's log still holds its encrypted fields: it can be erased all the same.
+      const { id } = input.params;
+      const former = (await deps.readModel.instance(id)) === undefined ? formerWorkflow(id) : undefined;
+      if (former === undefined) return adminAct(deps, input, 'erase');
+      const body = { type: 'admin' as const, action: 'erase' as const };
+      return submit(deps, submission(input, 'POST', id, former, body, input.query.wait ?? 0));
+    },
     migrate: async (input) => {
       const { id } = input.params;
       const { targetVersion } = input.body;
@@ -51,7 +81,7 @@ export function commandHandlers(deps: SubmissionDeps): CommandRoutes {
         }
       });
       const body = { type: 'admin' as const, action: 'migrate' as const, targetVersion };
-      return submit(deps, submission(input, 'POST', id, workflow, body));
+      return submit(deps, submission(input, 'POST', id, workflow, body, input.query.wait ?? 0));
     },
   };
 }
@@ -63,7 +93,10 @@ async function adminAct(
 ) {
   const { id } = input.params;
   const workflow = await workflowOf(deps, id, () => undefined);
-  return submit(deps, submission(input, 'POST', id, workflow, { type: 'admin', action }));
+  return submit(
+    deps,
+    submission(input, 'POST', id, workflow, { type: 'admin', action }, input.query.wait ?? 0),
+  );
 }
 
 function submission(
@@ -72,6 +105,7 @@ function submission(
   correlationId: string,
   workflow: string,
   body: Submission['body'],
+  waitMs: number,
 ): Submission {
   const key = input.headers['idempotency-key'];
   return {
@@ -80,7 +114,7 @@ function submission(
     correlationId,
     workflow,
     actor: input.actor,
-    waitMs: input.query.wait ?? 0,
+    waitMs,
     traceparent: input.headers.traceparent,
     body,
   };

@@ -32,6 +32,7 @@ export function sealingCommands(
         case 'task-result':
         case 'timer-fired':
         case 'admin':
+        case 'workflow-settings':
           return command;
         default:
           return unreachable(command);

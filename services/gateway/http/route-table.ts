@@ -200,6 +200,52 @@ export const ROUTES = {
       .strict(),
     responses: commandResponses,
   }),
+  settings: spec({
+    method: 'POST',
+    path: '/workflows/{name}/settings',
+    summary:
+      'Change the run-time settings of a workflow: the rollout rule (activate a version, canary share) and the dedupe window of new instances (audited)',
+    permission: 'admin:*',
+    scope: { workflowParam: 'name' },
+    params: z.object({ name }),
+    headers: commandHeaders,
+    body: z
+      .object({
+        rollout: z
+          .discriminatedUnion('kind', [
+            z.object({ kind: z.literal('latest') }).strict(),
+            z.object({ kind: z.literal('pinned'), version: z.number().int().positive() }).strict(),
+            z
+              .object({
+                kind: z.literal('canary'),
+                stable: z.number().int().positive(),
+                canary: z.number().int().positive(),
+                percent: z.number().min(0).max(100),
+              })
+              .strict(),
+          ])
+          .nullable()
+          .optional()
+          .describe('Absent: unchanged; null: back to the deployed rule'),
+        dedupe: z
+          .object({ count: z.number().int().min(1).max(100_000), ageMs: z.number().int().min(0) })
+          .strict()
+          .nullable()
+          .optional()
+          .describe("Absent: unchanged; null: back to the definitions' window"),
+      })
+      .strict(),
+    responses: {
+      202: {
+        description: 'Published; the orchestrator applies it and records it on the audit topic',
+        schema: accepted,
+      },
+      400: commandResponses[400],
+      404: commandResponses[404],
+      409: commandResponses[409],
+      503: commandResponses[503],
+    },
+  }),
   audit: spec({
     method: 'GET',
     path: '/audit',

@@ -28,13 +28,15 @@ const summary = (instance: Instance | undefined) =>
 /** The audit record of an applied operator act; undefined for any other command or outcome. */
 export function auditOf(input: AuditInput): AuditEnvelope | undefined {
   const { before, step, position } = input;
-  if (step.decision.kind !== 'applied' || before === undefined) return undefined;
+  if (step.decision.kind !== 'applied') return undefined;
   const type = (input.command as { type?: unknown }).type;
   if (type !== 'admin' && type !== 'cancel') return undefined;
   const parsed = parseCommand(input.command);
   if (!parsed.ok) return undefined;
   const command = parsed.command;
   if (command.type !== 'admin' && command.type !== 'cancel') return undefined;
+  // Only an erasure applies to an instance that is gone (purged): its data key is still deleted.
+  if (before === undefined && !(command.type === 'admin' && command.action === 'erase')) return undefined;
   const action = command.type === 'admin' ? command.action : 'cancel';
   const after = summary(step.instance);
   const detail =
@@ -49,8 +51,8 @@ export function auditOf(input: AuditInput): AuditEnvelope | undefined {
     issuedAt: command.timestamp,
     actor: command.actor,
     action,
-    workflow: before.workflow,
-    target: before.correlationId,
+    workflow: command.workflow,
+    target: command.correlationId,
     before: JSON.stringify(summary(before)),
     after: after === null ? null : JSON.stringify({ ...after, ...detail }),
     commandTopic: position.topic,

@@ -16,7 +16,9 @@ import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
 import { activeTracer } from '../../platform/tracing/tracing';
 import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
 import { isKeyCommand } from '../../platform/codec/key-request';
+import type { SettingsRecord } from '../../platform/codec/settings-record';
 import { auditOf } from './audit-entry';
+import { decideSettings, type SettingsSource } from './settings-decision';
 import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
 
@@ -30,6 +32,8 @@ export interface BatchContext {
   readonly lookup: (correlationId: string) => Instance | undefined;
   readonly encoder: OutputEncoder;
   readonly maxRecordBytes: number;
+  /** Workflow settings as committed; without it settings commands are dead letters. */
+  readonly settings?: SettingsSource;
 }
 
 export type CommandOutcome = Step['decision']['kind'] | 'dlq';
@@ -47,6 +51,9 @@ export interface BatchDecision {
   readonly deadLetters: Message[];
   /** Audit records of the operator acts applied in the batch. */
   readonly audits: Message[];
+  /** New workflow settings records, for the settings topic. */
+  readonly settings: Message[];
+  readonly settingsRecords: SettingsRecord[];
   /** Instances after the batch, only those it changed; undefined for a purged one. */
   readonly changes: Map<string, Instance | undefined>;
   readonly outcomes: CommandOutcome[];
@@ -61,6 +68,8 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     tasks: [],
     deadLetters: [],
     audits: [],
+    settings: [],
+    settingsRecords: [],
     changes: new Map(),
     outcomes: [],
     applied: [],
@@ -105,6 +114,7 @@ function decideOne(
   }
   const before =
     id === undefined ? undefined : out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
+  if (command.type === 'workflow-settings') return settingsCommand(context, out, inbound, command);
   if (isKeyCommand(command.type)) {
     // Served by the processor's key handling, in this batch's transaction; nothing for the core to decide.
     const note = `data key command ${String(command.type)}`;
@@ -150,6 +160,43 @@ function decideOne(
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
   out.outcomes.push(decision.kind);
   out.decided.push({ command, before, step });
+  return undefined;
+}
+
+function settingsCommand(
+  context: BatchContext,
+  out: BatchDecision,
+  inbound: InboundCommand,
+  command: Record<string, unknown>,
+): Letter | undefined {
+  if (context.settings === undefined) {
+    return { code: 'invalid-command', reason: 'this orchestrator does not apply workflow settings' };
+  }
+  const workflow = String(command.workflow);
+  const before =
+    out.settingsRecords.findLast((record) => record.workflow === workflow) ??
+    context.settings.record(workflow);
+  const outcome = decideSettings(command, before, {
+    registry: context.registry,
+    now: context.now,
+    position: { ...context.source, offset: Number(inbound.offset) },
+  });
+  if (outcome.kind === 'invalid') return { code: 'invalid-command', reason: outcome.reason };
+  if (outcome.kind === 'applied') {
+    out.settings.push(outcome.message);
+    out.settingsRecords.push(outcome.record);
+    out.audits.push({ key: inbound.key, value: context.encoder.audit(outcome.audit) });
+  }
+  const decision =
+    outcome.kind === 'applied'
+      ? { kind: 'applied' as const, transitions: [], tasks: [] }
+      : { kind: 'duplicate' as const, original: { kind: 'applied' as const, seq: 0 } };
+  out.outcomes.push(decision.kind);
+  out.decided.push({
+    command,
+    before: undefined,
+    step: { decision, records: [], tasks: [], instance: undefined },
+  });
   return undefined;
 }
 

@@ -120,6 +120,7 @@ export class PartitionProcessor {
         lookup: (id) => this.state.get(id),
         encoder,
         maxRecordBytes: deps.maxRecordBytes,
+        settings: deps.settings,
       },
       keys?.commands ?? commands,
     );
@@ -137,6 +138,7 @@ export class PartitionProcessor {
     deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
     this.state.commit(decision.changes, this.lastTransitionOffset(metadata, decision.transitions.length));
     await keys?.committed();
+    deps.settings?.committed(decision.settingsRecords);
     this.report(keys?.commands ?? commands, decision, committedAt);
     await this.snapshots.committed(decision.changes.keys());
     return decision;
@@ -203,6 +205,7 @@ export class PartitionProcessor {
       { topic: topics.tasks, messages: decision.tasks },
       { topic: topics.dlq, messages: decision.deadLetters },
       { topic: topics.audit, messages: decision.audits },
+      { topic: topics.settings, messages: decision.settings },
     ].filter((entry) => entry.messages.length > 0);
   }
 

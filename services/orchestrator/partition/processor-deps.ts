@@ -8,6 +8,7 @@ import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-me
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import type { OrchestratorCrypto } from '../crypto/partition-crypto';
 import type { HotRetention } from '../retention/hot-retention';
+import type { SettingsView } from '../settings/settings-view';
 import type { SnapshotPolicy } from '../snapshot/snapshot-writer';
 
 export interface ProcessorDeps {
@@ -21,6 +22,8 @@ export interface ProcessorDeps {
   readonly snapshot: SnapshotPolicy;
   readonly maxRecordBytes: number;
   readonly restoreTimeoutMs: number;
+  /** Run-time workflow settings; `registry` should be seen through them. Absent: settings commands are refused. */
+  readonly settings?: SettingsView;
   /** Per-instance data keys for sensitive fields; absent when no KEK is configured. */
   readonly crypto?: OrchestratorCrypto;
   /** How long finished instances stay in the hot set before a purge. */

@@ -9,6 +9,8 @@ export interface TopicNames {
   readonly audit: string;
   /** Wrapped per-instance data keys, compacted; a tombstone erases an instance's sensitive fields. */
   readonly keys: string;
+  /** Run-time workflow settings (rollout rule, dedupe window), compacted, keyed by workflow. */
+  readonly settings: string;
 }
 
 export const topicNames = (prefix: string): TopicNames => ({
@@ -18,4 +20,5 @@ export const topicNames = (prefix: string): TopicNames => ({
   dlq: `${prefix}.dlq`,
   audit: `${prefix}.audit`,
   keys: `${prefix}.keys`,
+  settings: `${prefix}.settings`,
 });

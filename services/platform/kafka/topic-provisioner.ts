@@ -59,6 +59,11 @@ function wanted(names: TopicNames, layout: TopicLayout): ITopicConfig[] {
       numPartitions: partitions,
       configEntries: [...KEYS_TOPIC_CONFIG_ENTRIES],
     },
+    {
+      topic: names.settings,
+      numPartitions: 1,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
   ].map((topic) => ({ ...topic, replicationFactor }));
 }
 

@@ -27,7 +27,7 @@ import type { OrchestratorCrypto } from '../../../services/orchestrator/crypto/p
 import type { Orchestrator } from '../../../services/orchestrator/orchestrator';
 import { eventually } from '../../harness/eventually';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
-import { adminAct, ORDER_INPUT, signal, startOrder } from '../../harness/order-commands';
+import { adminAct, cancel, ORDER_INPUT, signal, startOrder } from '../../harness/order-commands';
 import { readTopicToEnd } from '../../harness/topic-reader';
 import { TopicTail } from '../../harness/topic-tail';
 
@@ -197,6 +197,27 @@ test('erasure tombstones the key: no plaintext anywhere before or after, also on
   );
   expect(leaks(await rawTopics())).toEqual([]);
   expect(leaks(await redisValues())).toEqual([]);
+});
+
+test('an instance purged from the hot set can still be erased: its key is tombstoned', async () => {
+  await startEncrypted('er-purged');
+  await transitions.waitFor('er-purged started', (r) => r.correlationId === 'er-purged');
+  await fixture.publisher.publish(cancel('er-purged'));
+  await transitions.waitFor(
+    'er-purged cancelled',
+    (r) => r.correlationId === 'er-purged' && r.kind === 'transition' && r.status === 'cancelled',
+  );
+  await fixture.publisher.publish(adminAct('er-purged', 'purge'));
+  await transitions.waitFor(
+    'er-purged purged',
+    (r) => r.correlationId === 'er-purged' && r.kind === 'purged',
+  );
+  await fixture.publisher.publish(adminAct('er-purged', 'erase'));
+  await keysTail.waitFor(
+    'the tombstone',
+    (k) => k.correlationId === 'er-purged' && k.entry.kind === 'erased',
+  );
+  expect(await dataKeys.resolve('er-purged')).toBe('erased');
 });
 
 test('KEK rotation rewraps live keys through the orchestrator, skips erased ones and leaves the log alone', async () => {
