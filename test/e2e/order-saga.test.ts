@@ -4,13 +4,13 @@
 // committed transitions; `statewright replay` reproduces every state from a recording of the log.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually } from '../harness/eventually';
+import { freePort } from '../harness/free-port';
 import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet } from '../harness/process-fleet';
@@ -22,15 +22,6 @@ const redis = new Redis(redisUrl);
 const workdir = mkdtempSync(path.join(os.tmpdir(), 'statewright-e2e-'));
 let gateway = '';
 let fleet: ProcessFleet;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const order = (id: string, sku = 'SKU-1', address = 'Main Street 1') => ({
   orderId: id,

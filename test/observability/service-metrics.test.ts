@@ -1,10 +1,10 @@
 // The gateway's GET /metrics and the worker runner's metrics server, scraped from real processes after order
 // traffic over HTTP; the same processes export their spans over OTLP/HTTP to a collector in this test.
-import net from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually } from '../harness/eventually';
+import { freePort } from '../harness/free-port';
 import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet } from '../harness/process-fleet';
@@ -17,15 +17,6 @@ let fleet: ProcessFleet;
 let collector: OtlpCollector;
 let gateway = '';
 let workerMetrics = '';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const order = (orderId: string) => ({
   orderId,

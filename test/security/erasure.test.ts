@@ -5,7 +5,6 @@
 // data back; no credential, password or key appears in any log line.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +13,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { generateKekLine } from '../../services/platform/crypto';
 import { topicNames } from '../../services/platform/kafka/topic-names';
 import { eventually } from '../harness/eventually';
+import { freePort } from '../harness/free-port';
 import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet, type ServiceProcess } from '../harness/process-fleet';
@@ -48,15 +48,6 @@ const order = (id: string) => ({
 const ERASED_ID = 'sec-erased';
 const KEPT_ID = 'sec-kept';
 const plaintexts = [ERASED_ID, KEPT_ID].flatMap((id) => [customer(id).email, customer(id).card]);
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 async function call(method: string, url: string, body?: unknown, key?: string) {
   const response = await fetch(`${gateway}${url}`, {

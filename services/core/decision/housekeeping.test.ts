@@ -3,15 +3,7 @@ import { z } from 'zod';
 import { createRegistry, ERASED, eraseFields, setup, type Transition } from '../index';
 import { Driver } from '../../../test/unit/core/driver';
 import { orderSaga } from '../../../examples/order-saga/definition';
-
-const ORDER = {
-  orderId: 'o-1',
-  customer: { id: 'c-1', email: 'ada@example.com' },
-  items: [{ sku: 'book', quantity: 1 }],
-  amount: 10,
-  payment: { cardNumber: '4111111111111111' },
-  address: '1 Main St',
-};
+import { ORDER_INPUT as ORDER } from '../../../test/harness/order-commands';
 
 const flow = setup({
   types: {} as { context: { customer: { email: string; name: string }; card: string } },

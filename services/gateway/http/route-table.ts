@@ -107,6 +107,20 @@ export interface RouteSpec {
 
 const spec = <const S extends RouteSpec>(route: S): S => route;
 
+/** An admin's act on one instance: POST /instances/{id}/<action>, an idempotent command like cancel. */
+const adminAct = <const A extends string>(action: A, summary: string) =>
+  spec({
+    method: 'POST',
+    path: `/instances/{id}/${action}`,
+    summary,
+    permission: 'admin:*',
+    scope: { instanceParam: 'id' },
+    params: z.object({ id: name }),
+    query: waitQuery,
+    headers: commandHeaders,
+    responses: commandResponses,
+  });
+
 export const ROUTES = {
   start: spec({
     method: 'POST',
@@ -153,48 +167,11 @@ export const ROUTES = {
       .optional(),
     responses: commandResponses,
   }),
-  purge: spec({
-    method: 'POST',
-    path: '/instances/{id}/purge',
-    summary: 'Remove a finished instance from the hot set; its log stays (audited)',
-    permission: 'admin:*',
-    scope: { instanceParam: 'id' },
-    params: z.object({ id: name }),
-    query: waitQuery,
-    headers: commandHeaders,
-    responses: commandResponses,
-  }),
-  erase: spec({
-    method: 'POST',
-    path: '/instances/{id}/erase',
-    summary: "Erase an instance's sensitive fields by deleting its data key (audited)",
-    permission: 'admin:*',
-    scope: { instanceParam: 'id' },
-    params: z.object({ id: name }),
-    query: waitQuery,
-    headers: commandHeaders,
-    responses: commandResponses,
-  }),
-  retry: spec({
-    method: 'POST',
-    path: '/instances/{id}/retry',
-    summary: 'Start the next attempt of a task waiting out its retry backoff now (audited)',
-    permission: 'admin:*',
-    scope: { instanceParam: 'id' },
-    params: z.object({ id: name }),
-    query: waitQuery,
-    headers: commandHeaders,
-    responses: commandResponses,
-  }),
+  purge: adminAct('purge', 'Remove a finished instance from the hot set; its log stays (audited)'),
+  erase: adminAct('erase', "Erase an instance's sensitive fields by deleting its data key (audited)"),
+  retry: adminAct('retry', 'Start the next attempt of a task waiting out its retry backoff now (audited)'),
   migrate: spec({
-    method: 'POST',
-    path: '/instances/{id}/migrate',
-    summary: "Move an instance to another version through that version's migration (audited)",
-    permission: 'admin:*',
-    scope: { instanceParam: 'id' },
-    params: z.object({ id: name }),
-    query: waitQuery,
-    headers: commandHeaders,
+    ...adminAct('migrate', "Move an instance to another version through that version's migration (audited)"),
     body: z
       .object({ targetVersion: z.number({ error: 'targetVersion is required' }).int().positive() })
       .strict(),

@@ -1,4 +1,5 @@
 // Why key material or an encrypted field could not be used: each class has a stable code and says whether a retry can help.
+import { TopicTableError } from '../kafka/topic-table';
 
 /** The key-encryption key file is missing or malformed. Its messages never quote key material. */
 export class KekFileError extends Error {
@@ -64,18 +65,12 @@ export class KeysRecordError extends Error {
   }
 }
 
-/** The keys topic could not be read (missing topic, broker down, consumer crashed). */
-export class KeyTableError extends Error {
-  readonly code = 'key-table-unavailable';
-  /** The broker or the topic may come back; a restart of the table can succeed. */
-  readonly retriable = true;
+/** The keys topic could not be read (missing topic, broker down, consumer crashed); retriable. */
+export class KeyTableError extends TopicTableError {
+  override readonly code: string = 'key-table-unavailable';
 
-  constructor(
-    readonly topic: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(topic: string, message: string, options?: { cause?: unknown }) {
+    super(topic, message, options);
     this.name = 'KeyTableError';
   }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger';
 
 /** The table could not start: the broker or the topic may come back, and a new start can succeed. */
 export class TopicTableError extends Error {
-  readonly code = 'topic-table-unavailable';
+  readonly code: string = 'topic-table-unavailable';
   readonly retriable = true;
 
   constructor(
