@@ -166,6 +166,7 @@ start_registry() {
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
     -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=h2 \
+    -Dapicurio.datasource.url="jdbc:h2:file:$dir/data/registry" \
     -Dapicurio.rules.global.compatibility=BACKWARD \
     -Dapicurio.ccompat.use-canonical-hash=true \
     -Dquarkus.log.level=WARN \
