@@ -175,13 +175,16 @@ start_registry() {
   say "apicurio starting (pid $(pid_of apicurio))"
 }
 
-start_redis() {
-  if alive redis; then say "redis already running (pid $(pid_of redis))"; return; fi
+# Writes redis.conf (the caller's listener lines, then AOF persistence; private, it may hold a password) and
+# starts Redis daemonised, waiting for its pid file.
+launch_redis() { # listener lines
   local dir="$STACK_DIR/redis"
   mkdir -p "$dir/data"
-  cat >"$dir/redis.conf" <<EOF
-bind 127.0.0.1
-port $REDIS_PORT
+  (
+    umask 077
+    {
+      printf '%s\n' "$1"
+      cat <<EOF
 dir $dir/data
 appendonly yes
 appendfsync everysec
@@ -190,10 +193,18 @@ daemonize yes
 pidfile $dir/redis.pid
 logfile $dir/redis.log
 EOF
+    } >"$dir/redis.conf"
+  )
   redis-server "$dir/redis.conf" || die "redis-server failed to start; see $dir/redis.log"
   local deadline=$((SECONDS + 10))
   until [ -s "$dir/redis.pid" ] || ((SECONDS > deadline)); do sleep 0.1; done
   say "redis starting (pid $(pid_of redis))"
+}
+
+start_redis() {
+  if alive redis; then say "redis already running (pid $(pid_of redis))"; return; fi
+  launch_redis "bind 127.0.0.1
+port $REDIS_PORT"
 }
 
 stop_one() {

@@ -3,8 +3,18 @@
 import { Redis } from 'ioredis';
 import { logLevel, type Admin, type Kafka } from 'kafkajs';
 import { Kafka as KafkaClient } from 'kafkajs';
-import { EMPTY_ENVIRONMENT, type Registry } from '../../services/core';
+import { EMPTY_ENVIRONMENT, type LogRecord, type Registry } from '../../services/core';
+import {
+  fromAuditEnvelope,
+  type AuditEntry,
+  type AuditEnvelope,
+} from '../../services/platform/codec/audit-envelope';
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
+import type { EnvelopeKind } from '../../services/platform/codec/envelope-schemas';
+import {
+  fromTransitionEnvelope,
+  type TransitionEnvelope,
+} from '../../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
 import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
 import { createLogger, type Logger } from '../../services/platform/logging/logger';
@@ -14,6 +24,7 @@ import { CommandPublisher } from '../../services/orchestrator/client/command-pub
 import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';
 import { endpoints, testNamespace, type TestNamespace } from './namespace';
 import { KEEP_FOREVER } from '../../services/orchestrator/retention/hot-retention';
+import { TopicTail } from './topic-tail';
 
 export class OrchestratorFixture {
   private readonly running = new Set<Orchestrator>();
@@ -110,6 +121,23 @@ export class OrchestratorFixture {
   async stopOrchestrator(orchestrator: Orchestrator): Promise<void> {
     this.running.delete(orchestrator);
     await orchestrator.stop();
+  }
+
+  /** Follows `topic` from its beginning, each value decoded as the envelope `kind` (the caller stops it). */
+  tailEnvelopes<T>(topic: string, kind: EnvelopeKind): Promise<TopicTail<T>> {
+    return TopicTail.start(this.kafka, topic, async (m) => (await this.codec.decode(kind, m.value)) as T);
+  }
+
+  async tailTransitions(): Promise<TopicTail<LogRecord>> {
+    return TopicTail.start(this.kafka, this.topics.transitions, async (m) =>
+      fromTransitionEnvelope((await this.codec.decode('transition', m.value)) as TransitionEnvelope),
+    );
+  }
+
+  async tailAudit(): Promise<TopicTail<AuditEntry>> {
+    return TopicTail.start(this.kafka, this.topics.audit, async (m) =>
+      fromAuditEnvelope((await this.codec.decode('audit', m.value)) as AuditEnvelope),
+    );
   }
 
   /** Deletes this suite's Redis keys only (never FLUSHALL: the Redis is shared). */

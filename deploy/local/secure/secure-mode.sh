@@ -80,32 +80,14 @@ start_kafka() {
 
 start_redis() {
   if alive redis; then say "redis already running (pid $(pid_of redis))"; return; fi
-  local dir="$STACK_DIR/redis"
-  mkdir -p "$dir/data"
-  (
-    umask 077
-    cat >"$dir/redis.conf" <<EOF
-bind 127.0.0.1
+  launch_redis "bind 127.0.0.1
 port 0
 tls-port $REDIS_PORT
 tls-cert-file $tls_dir/redis.crt
 tls-key-file $tls_dir/redis.key
 tls-ca-cert-file $ca_cert
 tls-auth-clients no
-requirepass $(secret_of redis)
-dir $dir/data
-appendonly yes
-appendfsync everysec
-save ""
-daemonize yes
-pidfile $dir/redis.pid
-logfile $dir/redis.log
-EOF
-  )
-  redis-server "$dir/redis.conf" || die "redis-server failed to start; see $dir/redis.log"
-  local deadline=$((SECONDS + 10))
-  until [ -s "$dir/redis.pid" ] || ((SECONDS > deadline)); do sleep 0.1; done
-  say "redis starting (pid $(pid_of redis))"
+requirepass $(secret_of redis)"
 }
 
 apply_acls() {

@@ -4,15 +4,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { KafkaMessage } from 'kafkajs';
 import { createRegistry, ERASED, type LogRecord, type Transition } from '../../../services/core';
 import { orderSaga } from '../../../examples/order-saga/definition';
 import { toCommandEnvelope } from '../../../services/platform/codec/command-envelope';
 import { keyRequestEnvelope, keyRewrapEnvelope } from '../../../services/platform/codec/key-request';
-import {
-  fromTransitionEnvelope,
-  type TransitionEnvelope,
-} from '../../../services/platform/codec/transition-envelope';
 import {
   decodeKeysMessage,
   DataKeys,
@@ -127,9 +122,7 @@ beforeAll(async () => {
     redisPrefix: fixture.namespace.redisPrefix,
     topicPrefix: fixture.namespace.prefix,
   });
-  transitions = await TopicTail.start(fixture.kafka, fixture.topics.transitions, async (m: KafkaMessage) =>
-    fromTransitionEnvelope((await fixture.codec.decode('transition', m.value)) as TransitionEnvelope),
-  );
+  transitions = await fixture.tailTransitions();
   keysTail = await TopicTail.start(fixture.kafka, fixture.topics.keys, async (m) => decodeKeysMessage(m));
   await restart();
 });

@@ -1,17 +1,8 @@
 // Operator acts against the real stack: cancel, erase and purge each leave exactly one audit record, committed
 // with its effect; purge survives a restart; retention purges finished instances on its own, audited too.
-import type { KafkaMessage } from 'kafkajs';
 import { createRegistry, ERASED, type LogRecord, type Transition } from '../../../services/core';
 import { orderSaga } from '../../../examples/order-saga/definition';
-import {
-  fromAuditEnvelope,
-  type AuditEntry,
-  type AuditEnvelope,
-} from '../../../services/platform/codec/audit-envelope';
-import {
-  fromTransitionEnvelope,
-  type TransitionEnvelope,
-} from '../../../services/platform/codec/transition-envelope';
+import type { AuditEntry } from '../../../services/platform/codec/audit-envelope';
 import type { Orchestrator } from '../../../services/orchestrator/orchestrator';
 import { RETENTION_ACTOR } from '../../../services/orchestrator/retention/hot-retention';
 import { eventually } from '../../harness/eventually';
@@ -50,17 +41,9 @@ async function cancelled(id: string): Promise<void> {
 
 beforeAll(async () => {
   fixture = await OrchestratorFixture.create('orchestrator-governance');
-  transitions = await TopicTail.start(fixture.kafka, fixture.topics.transitions, async (m: KafkaMessage) =>
-    fromTransitionEnvelope((await fixture.codec.decode('transition', m.value)) as TransitionEnvelope),
-  );
-  audit = await TopicTail.start(fixture.kafka, fixture.topics.audit, async (m: KafkaMessage) =>
-    fromAuditEnvelope((await fixture.codec.decode('audit', m.value)) as AuditEnvelope),
-  );
-  tasks = await TopicTail.start(
-    fixture.kafka,
-    fixture.topics.tasks,
-    async (m: KafkaMessage) => (await fixture.codec.decode('task-request', m.value)) as TaskEnvelope,
-  );
+  transitions = await fixture.tailTransitions();
+  audit = await fixture.tailAudit();
+  tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   await restart();
 });
 

@@ -1,13 +1,8 @@
 // Restore against real Kafka, registry and Redis: a new processor continues from snapshot + changelog replay,
 // rebuilds from the log alone when Redis lost its keys, and fires a timer that fell due while nobody ran.
-import type { KafkaMessage } from 'kafkajs';
 import { createRegistry, type LogRecord, type Transition } from '../../../services/core';
 import { orderSaga } from '../../../examples/order-saga/definition';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
-import {
-  fromTransitionEnvelope,
-  type TransitionEnvelope,
-} from '../../../services/platform/codec/transition-envelope';
 import type { Orchestrator } from '../../../services/orchestrator/orchestrator';
 import { eventually } from '../../harness/eventually';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -50,14 +45,8 @@ async function restart(with_ = registry): Promise<void> {
 
 beforeAll(async () => {
   fixture = await OrchestratorFixture.create('orchestrator-restore');
-  const decode = async (m: KafkaMessage) =>
-    fromTransitionEnvelope((await fixture.codec.decode('transition', m.value)) as TransitionEnvelope);
-  transitions = await TopicTail.start(fixture.kafka, fixture.topics.transitions, decode);
-  tasks = await TopicTail.start(
-    fixture.kafka,
-    fixture.topics.tasks,
-    async (m) => (await fixture.codec.decode('task-request', m.value)) as TaskEnvelope,
-  );
+  transitions = await fixture.tailTransitions();
+  tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   orchestrator = await fixture.startOrchestrator(registry);
 });
 

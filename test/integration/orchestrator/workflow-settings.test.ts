@@ -1,7 +1,6 @@
 // Run-time workflow settings against the real stack: a settings command pins the version new instances start on
 // and their dedupe window, is recorded on the settings topic and audited in the same transaction; an invalid one
 // is a dead letter with no audit record; a reset returns to the deployed rule.
-import type { KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import {
   commandId,
@@ -13,16 +12,8 @@ import {
   type Transition,
 } from '../../../services/core';
 import { orderSaga } from '../../../examples/order-saga/definition';
-import {
-  fromAuditEnvelope,
-  type AuditEntry,
-  type AuditEnvelope,
-} from '../../../services/platform/codec/audit-envelope';
+import type { AuditEntry } from '../../../services/platform/codec/audit-envelope';
 import type { DeadLetterEnvelope } from '../../../services/platform/codec/dead-letter-envelope';
-import {
-  fromTransitionEnvelope,
-  type TransitionEnvelope,
-} from '../../../services/platform/codec/transition-envelope';
 import { SettingsView } from '../../../services/orchestrator/settings/settings-view';
 import { eventually } from '../../harness/eventually';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -61,17 +52,9 @@ const settingsAudit = () => audit.values().filter((a) => a.target === settingsKe
 
 beforeAll(async () => {
   fixture = await OrchestratorFixture.create('orchestrator-settings');
-  transitions = await TopicTail.start(fixture.kafka, fixture.topics.transitions, async (m: KafkaMessage) =>
-    fromTransitionEnvelope((await fixture.codec.decode('transition', m.value)) as TransitionEnvelope),
-  );
-  audit = await TopicTail.start(fixture.kafka, fixture.topics.audit, async (m: KafkaMessage) =>
-    fromAuditEnvelope((await fixture.codec.decode('audit', m.value)) as AuditEnvelope),
-  );
-  dlq = await TopicTail.start(
-    fixture.kafka,
-    fixture.topics.dlq,
-    async (m: KafkaMessage) => (await fixture.codec.decode('dead-letter', m.value)) as DeadLetterEnvelope,
-  );
+  transitions = await fixture.tailTransitions();
+  audit = await fixture.tailAudit();
+  dlq = await fixture.tailEnvelopes<DeadLetterEnvelope>(fixture.topics.dlq, 'dead-letter');
   settings = await SettingsView.start(
     fixture.kafka,
     fixture.topics.settings,
