@@ -3,6 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
 import { decodeCommands } from './batch/command-decoder';
+import { routeCommands, type RoutedBatch } from './batch/command-routing';
 import { CommandPublisher } from './client/command-publisher';
 import { ConsumerLag } from './consumer-lag';
 import { PartitionAssignment } from './partition-assignment';
@@ -96,10 +97,12 @@ export class Orchestrator {
     const { batch } = payload;
     if (!payload.isRunning() || payload.isStale() || this.stopped) return;
     let processor: PartitionProcessor;
+    let routed: RoutedBatch;
     let commands;
     try {
       processor = await this.assignment.processor(batch.partition, payload.heartbeat);
-      commands = await decodeCommands(this.options.codec, batch.messages);
+      routed = routeCommands(batch.messages, batch.partition, this.options.partitions);
+      commands = await decodeCommands(this.options.codec, routed.local);
     } catch (error) {
       this.options.logger.warn({ err: error, partition: batch.partition }, 'batch input not ready: retrying');
       this.rewind(batch);
@@ -108,7 +111,7 @@ export class Orchestrator {
     }
     await this.assignment.exclusive(batch.partition, async () => {
       try {
-        await processor.process(commands, batch.lastOffset(), Date.now());
+        await processor.process(commands, routed.forwarded, batch.lastOffset(), Date.now());
         payload.resolveOffset(batch.lastOffset());
       } catch (error) {
         await this.forget(batch, error);

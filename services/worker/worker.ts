@@ -1,6 +1,7 @@
 // The worker SDK's entry point: subscribes one consumer group to the tasks topic, runs the handlers of the task
 // types it knows, reports each result as a task-result command and commits a task only once its result is out.
-import { Partitioners, type Consumer, type Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { commandPartitioner } from '../platform/kafka/command-partition';
 import type { Redis } from 'ioredis';
 import type { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import type { TopicNames } from '../platform/kafka/topic-names';
@@ -106,11 +107,11 @@ export function createWorker(options: WorkerOptions): Worker {
     // Bounds how long stop() waits for an idle long poll to return.
     maxWaitTimeInMs: 1_000,
   });
-  // Java-compatible murmur2: a result lands on the commands partition of its correlation id, like every producer's.
+  // A result lands on the owner partition of its correlation id, like every statewright producer's command.
   const producer = options.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: commandPartitioner,
   });
   const metrics = options.metrics ?? new WorkerMetrics(Object.keys(options.handlers));
   const runner = runnerOf(options, logger, metrics);

@@ -7,6 +7,7 @@ import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { keyRewrapEnvelope } from '../../platform/codec/key-request';
 import { KeyTable } from '../../platform/crypto';
 import { topicNames } from '../../platform/kafka/topic-names';
+import { commandPartitioner } from '../../platform/kafka/command-partition';
 import { createLogger } from '../../platform/logging/logger';
 import { unavailable } from '../cli-error';
 import { withKafka, type KafkaOptions } from './log-commands';
@@ -76,7 +77,11 @@ export function addKeysCommands(program: Command): void {
           throw unavailable(`the schema registry at ${options.registry} did not answer: ${String(error)}`);
         },
       );
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: commandPartitioner,
+      });
       await producer.connect();
       try {
         const now = Date.now();

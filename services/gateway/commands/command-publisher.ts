@@ -1,9 +1,10 @@
 // Publishes commands as Avro Command envelopes to <prefix>.commands, keyed by correlationId, through an
 // idempotent producer (acks from all in-sync replicas; broker-side deduplication of producer retries).
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Command } from '../../core';
 import { toCommandEnvelope, type CommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import { commandPartitioner } from '../../platform/kafka/command-partition';
 import { PublishError } from './publish-error';
 
 export class CommandPublisher {
@@ -23,12 +24,12 @@ export class CommandPublisher {
   }
 
   static async connect(kafka: Kafka, codec: EnvelopeCodec, topic: string): Promise<CommandPublisher> {
-    // The Java client's murmur2 partitioning: any producer, in any language, puts a correlationId on one partition.
+    // Every command goes to the owner partition of its correlation id (see platform/kafka/command-partition).
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: commandPartitioner,
     });
     const publisher = new CommandPublisher(producer, codec, topic);
     await producer.connect();

@@ -1,9 +1,11 @@
-// Publishes commands to <prefix>.commands, keyed by correlationId: for timers, tests, benchmarks and the gateway.
+// Publishes commands to <prefix>.commands, keyed by correlationId, each on its owner partition: for timers, tests
+// and benchmarks.
 import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Command } from '../../core';
 import { toCommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TopicNames } from '../../platform/kafka/topic-names';
+import { commandPartitioner } from '../../platform/kafka/command-partition';
 
 export class CommandPublisher {
   private constructor(
@@ -18,6 +20,7 @@ export class CommandPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: commandPartitioner,
     });
     await producer.connect();
     return new CommandPublisher(producer, codec, topics.commands);

@@ -102,6 +102,7 @@ export class PartitionProcessor {
   /** Decides the batch and commits it in one transaction; state changes only once the commit succeeded. */
   async process(
     commands: readonly InboundCommand[],
+    forwarded: readonly Message[],
     lastOffset: string,
     now: number,
   ): Promise<BatchDecision> {
@@ -126,7 +127,7 @@ export class PartitionProcessor {
     );
     const started = Date.now();
     const metadata = await this.producer.commit({
-      topicMessages: this.topicMessages(decision, keys?.messages ?? []),
+      topicMessages: this.topicMessages(decision, keys?.messages ?? [], forwarded),
       offsets: {
         consumerGroupId: deps.groupId,
         topic: deps.topics.commands,
@@ -140,6 +141,7 @@ export class PartitionProcessor {
     await keys?.committed();
     deps.settings?.committed(decision.settingsRecords);
     this.report(keys?.commands ?? commands, decision, committedAt);
+    if (forwarded.length > 0) deps.metrics.forwarded.inc(forwarded.length);
     await this.snapshots.committed(decision.changes.keys());
     return decision;
   }
@@ -197,9 +199,14 @@ export class PartitionProcessor {
     await this.producer.disconnect();
   }
 
-  private topicMessages(decision: BatchDecision, keys: Message[]): TopicMessages[] {
+  private topicMessages(
+    decision: BatchDecision,
+    keys: Message[],
+    forwarded: readonly Message[],
+  ): TopicMessages[] {
     const { topics } = this.deps;
     return [
+      { topic: topics.commands, messages: [...forwarded] },
       { topic: topics.keys, messages: keys },
       { topic: topics.transitions, messages: decision.transitions },
       { topic: topics.tasks, messages: decision.tasks },

@@ -77,6 +77,11 @@ export class OrchestratorMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [this.registry],
   });
+  readonly forwarded = new Counter({
+    name: 'statewright_commands_forwarded_total',
+    help: 'Commands consumed on a partition that does not own their key, forwarded to their owner partition',
+    registers: [this.registry],
+  });
   readonly timersPublished = new Counter({
     name: 'statewright_timers_published_total',
     help: 'timer-fired commands published to the commands topic',

@@ -1,0 +1,43 @@
+// The owner partition of a command: murmur2 of its record key (the correlation id), as Kafka's Java client and
+// kafkajs' DefaultPartitioner compute it. Every statewright producer of commands writes to this partition; the
+// orchestrator forwards a command found anywhere else to it, so producers with other partitioners stay correct.
+import type { ICustomPartitioner } from 'kafkajs';
+
+const SEED = 0x9747b28c;
+const M = 0x5bd1e995;
+
+/** Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) as a signed 32-bit integer. */
+export function murmur2(data: Uint8Array): number {
+  const length = data.length;
+  let h = SEED ^ length;
+  const whole = length - (length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    let k = (data[i] as number) | ((data[i + 1] as number) << 8);
+    k |= ((data[i + 2] as number) << 16) | ((data[i + 3] as number) << 24);
+    k = Math.imul(k, M);
+    k ^= k >>> 24;
+    k = Math.imul(k, M);
+    h = Math.imul(h, M) ^ k;
+  }
+  const rest = length % 4;
+  if (rest === 3) h ^= (data[whole + 2] as number) << 16;
+  if (rest >= 2) h ^= (data[whole + 1] as number) << 8;
+  if (rest >= 1) h = Math.imul(h ^ (data[whole] as number), M);
+  h ^= h >>> 13;
+  h = Math.imul(h, M);
+  return h ^ (h >>> 15);
+}
+
+/** The partition, of `partitions`, that owns the instance with this correlation id (or record key). */
+export function commandPartition(key: string | Uint8Array, partitions: number): number {
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  return (murmur2(bytes) & 0x7fffffff) % partitions;
+}
+
+/** A kafkajs partitioner that puts every keyed record on its owner partition; unkeyed records go to 0. */
+export const commandPartitioner: ICustomPartitioner =
+  () =>
+  ({ partitionMetadata, message }) =>
+    message.key === null || message.key === undefined
+      ? 0
+      : commandPartition(message.key, partitionMetadata.length);
