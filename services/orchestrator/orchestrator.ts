@@ -1,7 +1,7 @@
 // The orchestrator's Kafka wiring: one group consumer over the commands topic, a partition processor per owned
 // partition, timers, and an orderly stop. Decisions live in PartitionProcessor and decideBatch, not here.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Batch, Consumer, EachBatchPayload } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { decodeCommands } from './batch/command-decoder';
 import { routeCommands, type RoutedBatch } from './batch/command-routing';
 import { CommandPublisher } from './client/command-publisher';
@@ -97,7 +97,7 @@ export class Orchestrator {
     const { batch } = payload;
     if (!payload.isRunning() || payload.isStale() || this.stopped) return;
     let processor: PartitionProcessor;
-    let routed: RoutedBatch;
+    let routed: RoutedBatch<KafkaMessage>;
     let commands;
     try {
       processor = await this.assignment.processor(batch.partition, payload.heartbeat);

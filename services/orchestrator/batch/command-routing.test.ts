@@ -1,16 +1,17 @@
-import type { KafkaMessage } from 'kafkajs';
 import { commandPartition } from '../../platform/kafka/command-partition';
-import { FORWARDED_FROM, routeCommands } from './command-routing';
+import { FORWARDED_FROM, routeCommands, type ConsumedRecord } from './command-routing';
 
 const PARTITIONS = 4;
 
-const record = (key: string | null, offset: number, headers: KafkaMessage['headers'] = {}): KafkaMessage => ({
+const record = (
+  key: string | null,
+  offset: number,
+  headers: ConsumedRecord['headers'] = {},
+): ConsumedRecord => ({
   key: key === null ? null : Buffer.from(key),
   value: Buffer.from(`value-${offset}`),
   offset: String(offset),
   timestamp: String(1_000 + offset),
-  attributes: 0,
-  size: 0,
   headers,
 });
 

@@ -2,30 +2,49 @@
 // partitioner, e.g. librdkafka's CRC32 default) is not decided here; it is forwarded, bytes and headers
 // unchanged, to its owner partition inside this batch's transaction, so it is applied there exactly once and
 // the records of one producer keep their order.
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { commandPartition } from '../../platform/kafka/command-partition';
+
+type Headers = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+
+/** A consumed command record, as far as routing reads it. */
+export interface ConsumedRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly offset: string;
+  readonly timestamp: string;
+  readonly headers?: Headers;
+}
+
+/** A record to produce to the commands topic, on its owner partition. */
+export interface ForwardedRecord {
+  readonly key: Buffer;
+  readonly value: Buffer | null;
+  readonly headers: Headers;
+  readonly partition: number;
+  readonly timestamp: string;
+}
 
 /** Names the partition and offset a forwarded record was first consumed at. */
 export const FORWARDED_FROM = 'statewright-forwarded-from';
 
-export interface RoutedBatch {
+export interface RoutedBatch<R extends ConsumedRecord> {
   /** Records this partition owns, in order: these are decided here. */
-  readonly local: KafkaMessage[];
+  readonly local: R[];
   /** Records for other partitions, each with its owner `partition` set. */
-  readonly forwarded: Message[];
+  readonly forwarded: ForwardedRecord[];
 }
 
-export function routeCommands(
-  messages: readonly KafkaMessage[],
+export function routeCommands<R extends ConsumedRecord>(
+  messages: readonly R[],
   partition: number,
   partitions: number,
-): RoutedBatch {
-  const local: KafkaMessage[] = [];
-  const forwarded: Message[] = [];
+): RoutedBatch<R> {
+  const local: R[] = [];
+  const forwarded: ForwardedRecord[] = [];
   for (const message of messages) {
     const owner = ownerOf(message, partitions);
-    if (owner === undefined || owner === partition) local.push(message);
-    else forwarded.push(forward(message, owner, `${partition}/${message.offset}`));
+    if (owner === undefined || owner === partition || message.key === null) local.push(message);
+    else forwarded.push(forward({ ...message, key: message.key }, owner, `${partition}/${message.offset}`));
   }
   return { local, forwarded };
 }
@@ -34,13 +53,13 @@ export function routeCommands(
  * Records without a key are decided (and dead-lettered) where they are; so is a record forwarded once already:
  * with a disagreeing partition count it must not travel in circles.
  */
-function ownerOf(message: KafkaMessage, partitions: number): number | undefined {
+function ownerOf(message: ConsumedRecord, partitions: number): number | undefined {
   if (message.key === null || message.key.length === 0) return undefined;
   if (message.headers?.[FORWARDED_FROM] !== undefined) return undefined;
   return commandPartition(message.key, partitions);
 }
 
-function forward(message: KafkaMessage, owner: number, from: string): Message {
-  const headers: IHeaders = { ...(message.headers ?? {}), [FORWARDED_FROM]: from };
+function forward(message: ConsumedRecord & { key: Buffer }, owner: number, from: string): ForwardedRecord {
+  const headers: Headers = { ...(message.headers ?? {}), [FORWARDED_FROM]: from };
   return { key: message.key, value: message.value, headers, partition: owner, timestamp: message.timestamp };
 }

@@ -8,6 +8,7 @@ import type { Snapshot } from '../../platform/redis/snapshot-store';
 import type { PartitionView } from '../../platform/metrics/instance-gauges';
 import { decideBatch, type BatchDecision } from '../batch/batch-decision';
 import { reportBatch } from '../batch/batch-report';
+import type { ForwardedRecord } from '../batch/command-routing';
 import type { InboundCommand } from '../batch/inbound-command';
 import { avroOutputEncoder, sealingEncoder, type OutputEncoder } from '../batch/output-encoder';
 import { PartitionCrypto } from '../crypto/partition-crypto';
@@ -102,7 +103,7 @@ export class PartitionProcessor {
   /** Decides the batch and commits it in one transaction; state changes only once the commit succeeded. */
   async process(
     commands: readonly InboundCommand[],
-    forwarded: readonly Message[],
+    forwarded: readonly ForwardedRecord[],
     lastOffset: string,
     now: number,
   ): Promise<BatchDecision> {
@@ -202,7 +203,7 @@ export class PartitionProcessor {
   private topicMessages(
     decision: BatchDecision,
     keys: Message[],
-    forwarded: readonly Message[],
+    forwarded: readonly ForwardedRecord[],
   ): TopicMessages[] {
     const { topics } = this.deps;
     return [
