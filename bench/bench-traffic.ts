@@ -1,7 +1,8 @@
 // Commands for the bench flow, prepared in advance: a start and both task results per instance. Task
-// and run ids are deterministic (`correlationId/seq/index#attempt`), so results can be sent before the
-// tasks exist; in partition order they arrive after the transition that opens them.
-import { commandId, correlationId, runIdOf, taskIdOf, type Command } from '../services/core';
+// and run ids are deterministic (`correlationId/incarnation/seq/index#attempt`, the incarnation derived from
+// the start command), so results can be sent before the tasks exist; in partition order they arrive after the
+// transition that opens them.
+import { commandId, correlationId, incarnationOf, runIdOf, taskIdOf, type Command } from '../services/core';
 import { BENCH_FLOW } from '../examples/bench-flow/definition';
 
 const envelope = (id: string, command: string, now: number) => ({
@@ -20,7 +21,7 @@ export function startOf(id: string, now: number): Command {
 
 /** The result of the task opened by transition `seq` (validate at 1, charge at 2). */
 export function resultOf(id: string, seq: number, now: number): Command {
-  const taskId = taskIdOf(correlationId(id), seq, 0);
+  const taskId = taskIdOf(correlationId(id), incarnationOf(`${id}:start`, now), seq, 0);
   const runId = runIdOf(taskId, 1);
   return {
     ...envelope(id, runId, now),

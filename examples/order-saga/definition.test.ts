@@ -37,19 +37,21 @@ describe('order saga', () => {
     });
   });
 
-  test('task ids are correlationId/seq/index and run ids taskId#attempt', () => {
+  test('task ids are correlationId/incarnation/seq/index and run ids taskId#attempt', () => {
     const d = saga();
     d.start(order);
+    const life = d.instance?.incarnation;
+    expect(life).toMatch(/^[0-9a-f]{10}$/);
     const [reserve, authorize] = d.succeed('validate-order').tasks;
     expect(reserve).toMatchObject({
-      taskId: 'order-1/2/0',
-      runId: 'order-1/2/0#1',
+      taskId: `order-1/${life}/2/0`,
+      runId: `order-1/${life}/2/0#1`,
       attempt: 1,
       kind: 'action',
     });
     expect(authorize).toMatchObject({
-      taskId: 'order-1/2/1',
-      runId: 'order-1/2/1#1',
+      taskId: `order-1/${life}/2/1`,
+      runId: `order-1/${life}/2/1#1`,
       workflow: ORDER_SAGA,
       version: 1,
     });
@@ -62,14 +64,15 @@ describe('order saga', () => {
     expect(failed.tasks).toEqual([]);
     // 500 ms fixed backoff, less up to 20% jitter drawn from the run id: the same on every replay.
     const [timer] = d.instance?.timers ?? [];
-    expect(timer).toMatchObject({ kind: 'retry', timerId: 'order-1/1/0#1/retry' });
+    const life = d.instance?.incarnation;
+    expect(timer).toMatchObject({ kind: 'retry', timerId: `order-1/${life}/1/0#1/retry` });
     const delay = (timer?.dueAt ?? 0) - d.now;
     expect(delay).toBeGreaterThanOrEqual(400);
     expect(delay).toBeLessThanOrEqual(500);
     expect(d.advance(delay - 1)).toEqual([]);
     const [fired] = d.advance(1);
     expect(fired?.tasks).toEqual([
-      expect.objectContaining({ type: 'validate-order', attempt: 2, runId: 'order-1/1/0#2' }),
+      expect.objectContaining({ type: 'validate-order', attempt: 2, runId: `order-1/${life}/1/0#2` }),
     ]);
     d.succeed('validate-order');
     expect(d.state).toBe('reserving');

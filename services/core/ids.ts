@@ -1,4 +1,5 @@
 // Branded identifiers and the deterministic rules that derive task, run and timer ids.
+import { fnv1a64 } from './json/fnv-hash';
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
 
@@ -11,9 +12,28 @@ export type TimerId = Brand<string, 'TimerId'>;
 export const correlationId = (value: string): CorrelationId => value as CorrelationId;
 export const commandId = (value: string): CommandId => value as CommandId;
 
-/** `correlationId/seq/index`: the seq of the transition that opened the task and its position in it. */
-export const taskIdOf = (correlation: string, seq: number, index: number): TaskId =>
-  `${correlation}/${seq}/${index}` as TaskId;
+/**
+ * One life of a correlation id: a purged id that is started again is a new incarnation, so none of the ids
+ * derived from it (tasks, runs, their results cached by workers, idempotency keys sent to other services)
+ * repeats the old instance's. Derived from the start command's id and timestamp, so a producer can predict
+ * the task ids of the instances it starts.
+ */
+export const incarnationOf = (startCommandId: string, issuedAt: number): string =>
+  fnv1a64(`${startCommandId}@${issuedAt}`).slice(0, 10);
+
+/**
+ * `correlationId/incarnation/seq/index`: the instance's incarnation, the seq of the transition that opened the
+ * task and its position in it. Instances started before incarnations existed keep `correlationId/seq/index`.
+ */
+export const taskIdOf = (
+  correlation: string,
+  incarnation: string | null,
+  seq: number,
+  index: number,
+): TaskId =>
+  (incarnation === null
+    ? `${correlation}/${seq}/${index}`
+    : `${correlation}/${incarnation}/${seq}/${index}`) as TaskId;
 
 /** `taskId#attempt`: every attempt of a task has its own run id, the idempotency key a worker reports with. */
 export const runIdOf = (taskId: string, attempt: number): RunId => `${taskId}#${attempt}` as RunId;

@@ -1,6 +1,6 @@
 // The pure core of statewright: define workflows, decide commands, fold logs. No I/O, no clock, no randomness.
 export type { CorrelationId, CommandId, TaskId, RunId, TimerId } from './ids';
-export { correlationId, commandId, taskIdOf, runIdOf, timerCommandId } from './ids';
+export { correlationId, commandId, incarnationOf, taskIdOf, runIdOf, timerCommandId } from './ids';
 export type { JsonValue, JsonObject, JsonPrimitive } from './json/json-value';
 export { toJson, canonicalJson } from './json/json-value';
 export { fnv1a64 } from './json/fnv-hash';

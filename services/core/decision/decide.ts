@@ -50,7 +50,7 @@ export function decideCommand(
     return unrecorded(rejected('invalid-command', 'command addressed to another instance'), instance);
   }
   const signature = signatureOf(command);
-  const seen = recall(instance, command.commandId, now);
+  const seen = recall(instance, command, now);
   const origin = directOrigin(command, signature);
   if (seen !== undefined) {
     if (seen.signature === signature)

@@ -23,6 +23,7 @@ export interface Draft {
   readonly def: WorkflowDefinition;
   readonly base: Instance | undefined;
   readonly correlationId: CorrelationId;
+  readonly incarnation: string | null;
   readonly seq: number;
   readonly now: number;
   version: number;
@@ -43,6 +44,7 @@ export function draftOf(def: WorkflowDefinition, instance: Instance, now: number
     def,
     base: instance,
     correlationId: instance.correlationId,
+    incarnation: instance.incarnation ?? null,
     seq: instance.seq + 1,
     now,
     version: instance.version,
@@ -62,6 +64,7 @@ export function draftOf(def: WorkflowDefinition, instance: Instance, now: number
 export function blankDraft(
   def: WorkflowDefinition,
   correlationId: CorrelationId,
+  incarnation: string,
   context: unknown,
   now: number,
 ): Draft {
@@ -69,6 +72,7 @@ export function blankDraft(
     def,
     base: undefined,
     correlationId,
+    incarnation,
     seq: 1,
     now,
     version: def.version,
@@ -99,7 +103,7 @@ export function openTask(
   input: unknown,
   source: TaskSource,
 ): OpenTask {
-  const taskId = taskIdOf(draft.correlationId, draft.seq, draft.nextIndex++);
+  const taskId = taskIdOf(draft.correlationId, draft.incarnation, draft.seq, draft.nextIndex++);
   const task: OpenTask = {
     taskId,
     type,

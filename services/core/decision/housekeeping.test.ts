@@ -94,3 +94,21 @@ test("an operator's retry starts the next attempt of a task waiting out its back
   expect(d.instance?.timers).toEqual([]);
   expect(admin(d, 'retry').decision.kind).toBe('rejected');
 });
+
+test('a purged correlation id started again is a new incarnation: no task or run id of the old one repeats', () => {
+  const d = new Driver(createRegistry([orderSaga({ shippingTimeoutMs: 30_000 })]), {
+    workflow: 'order-saga',
+  });
+  d.start(ORDER, { commandId: 'start-order' });
+  const first = d.request('validate-order');
+  d.fail('validate-order', 'fatal', 'bad order');
+  expect(d.instance?.status).not.toBe('running');
+  expect(admin(d, 'purge').decision.kind).toBe('applied');
+  d.now += 1;
+  d.start(ORDER, { commandId: 'start-order' });
+  const second = d.request('validate-order');
+  expect(d.instance).toMatchObject({ seq: 1, status: 'running' });
+  expect(second.taskId).not.toBe(first.taskId);
+  expect(second.runId).not.toBe(first.runId);
+  expect(second.taskId.startsWith(`${d.instance?.correlationId}/${d.instance?.incarnation}/1/`)).toBe(true);
+});

@@ -2,6 +2,7 @@
 import type { Command } from '../command/command';
 import type { Environment } from '../environment';
 import type { CommandId, TimerId } from '../ids';
+import { hasDerivedId } from '../instance/dedupe-window';
 import type { DedupeEntry } from '../instance/instance';
 import type { RecordBase } from '../log/log-record';
 import type { Outcome } from '../log/outcome';
@@ -12,7 +13,7 @@ export interface Origin {
   readonly signature: string;
   /** The command being processed, when it is not `command` itself. */
   readonly causation: CommandId | null;
-  /** A second command that shares this outcome in the dedupe window (the timer command that released a deferral). */
+  /** A second command that shares this outcome in the dedupe window (the timer command that released a deferral: a derived id). */
   readonly alsoRemember: { readonly commandId: CommandId; readonly signature: string } | null;
   /** The deferral timer this resolution consumes. */
   readonly releases: TimerId | null;
@@ -34,9 +35,10 @@ export const directOrigin = (command: Command, signature: string): Origin => ({
 });
 
 export function dedupeEntries(origin: Origin, outcome: Outcome, at: number): DedupeEntry[] {
-  const own: DedupeEntry = { commandId: origin.command.commandId, signature: origin.signature, at, outcome };
+  const entry = { commandId: origin.command.commandId, signature: origin.signature, at, outcome };
+  const own: DedupeEntry = hasDerivedId(origin.command) ? { ...entry, derived: true } : entry;
   if (origin.alsoRemember === null) return [own];
-  return [own, { ...origin.alsoRemember, at, outcome }];
+  return [own, { ...origin.alsoRemember, at, outcome, derived: true }];
 }
 
 /** Fields every record shares; `dedupe` is filled by the caller once the outcome is known. */

@@ -1,5 +1,6 @@
 // Starting an instance: validate the input, build the initial context, enter the initial state (seq 1).
 import type { StartCommand } from '../command/command';
+import { incarnationOf } from '../ids';
 import { reason } from '../reason';
 import type { Step } from './decision';
 import { blankDraft, commit } from './draft';
@@ -14,7 +15,8 @@ export function decideStart(ctx: DecideContext, origin: Origin & { command: Star
     const message = input.error.issues[0]?.message ?? 'invalid input';
     return unrecorded({ kind: 'rejected', reason: reason('invalid-payload', message) }, undefined);
   }
-  const draft = blankDraft(ctx.def, command.correlationId, ctx.def.context(input.data), ctx.now);
+  const incarnation = incarnationOf(command.commandId, command.timestamp);
+  const draft = blankDraft(ctx.def, command.correlationId, incarnation, ctx.def.context(input.data), ctx.now);
   enter(draft, ctx.def.initial);
   return commit(draft, origin, 'start', ctx.def.dedupe);
 }

@@ -1,7 +1,7 @@
 // evolve: folds one log record into an instance. Pure data in, data out; it never calls definition code.
 import type { LogRecord, Purge, Transition } from '../log/log-record';
 import { ReplayError } from '../log/replay-error';
-import type { TaskId, TimerId } from '../ids';
+import { incarnationOf, type TaskId, type TimerId } from '../ids';
 import { DEFAULT_DEDUPE_WINDOW, remember } from './dedupe-window';
 import type { CompletedStep, Instance, OpenTask, StashedCommand, Timer } from './instance';
 
@@ -34,6 +34,7 @@ function applyTransition(instance: Instance | undefined, t: Transition): Instanc
   const window = t.window ?? previous.window;
   return {
     correlationId: previous.correlationId,
+    incarnation: previous.incarnation ?? null,
     workflow: previous.workflow,
     version: t.version,
     state: t.to,
@@ -52,10 +53,11 @@ function applyTransition(instance: Instance | undefined, t: Transition): Instanc
   };
 }
 
-/** The instance before its first transition: seq 0, nothing open. */
+/** The instance before its first transition (its start): seq 0, nothing open. */
 function blank(t: Transition): Instance {
   return {
     correlationId: t.correlationId,
+    incarnation: incarnationOf(t.commandId, t.issuedAt),
     workflow: t.workflow,
     version: t.version,
     state: t.to,

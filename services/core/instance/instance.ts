@@ -59,6 +59,11 @@ export interface StashedCommand {
 
 export interface DedupeEntry {
   readonly commandId: CommandId;
+  /**
+   * True for an id statewright derived (a timer's, a task run's); absent for an id a client chose. The two are
+   * separate spaces: a client's id never shadows or conflicts with a derived one, whatever it looks like.
+   */
+  readonly derived?: true;
   readonly signature: string;
   readonly at: number;
   readonly outcome: Outcome;
@@ -72,6 +77,8 @@ export interface DedupeWindow {
 
 export interface Instance {
   readonly correlationId: CorrelationId;
+  /** Which life of the correlation id this is (see `incarnationOf`); null for instances older than the field. */
+  readonly incarnation?: string | null;
   readonly workflow: string;
   readonly version: number;
   readonly state: string;
