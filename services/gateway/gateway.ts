@@ -24,6 +24,7 @@ import { metricsHandlers, observeRequests } from './http-metrics';
 import { healthHandlers } from './http/health-handlers';
 import { instanceHandlers } from './instances/instance-handlers';
 import { OutcomeWaiter } from './outcome/outcome-waiter';
+import { WaiterLimit } from './outcome/waiter-limit';
 import { ReadModel } from './projection/read-model';
 import { readModelKeys } from './projection/read-model-keys';
 import { TransitionsProjection } from './projection/transitions-projection';
@@ -104,17 +105,29 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     const idempotency = new IdempotencyStore(redis, keys, config.idempotencyTtlSeconds);
     const clock = deps.clock ?? Date.now;
     const encryption = gatewayEncryption(crypto, publisher, clock);
-    const submission = { registry, idempotency, publisher, readModel, waiter, clock, metrics, encryption };
+    const waiters = new WaiterLimit(config.http.waiters);
+    const submission = {
+      registry,
+      idempotency,
+      publisher,
+      readModel,
+      waiter,
+      waiters,
+      clock,
+      metrics,
+      encryption,
+    };
     const app = buildApp({
       handlers: {
         ...commandHandlers(submission, (id) => auditTrail.workflowOf(id)),
         ...instanceHandlers(registry, readModel, encryption.erasure),
         ...auditHandlers(auditTrail),
-        ...healthHandlers({ redis, publisher, projection }),
+        ...healthHandlers({ redis, publisher, projection, logger }),
         ...metricsHandlers(metrics),
       },
       access: new AccessControl(authenticator, async (id) => (await readModel.instance(id))?.workflow),
       bodyLimitBytes: config.http.bodyLimitBytes,
+      limits: config.http.limits,
       logger,
       version: GATEWAY_VERSION,
     });

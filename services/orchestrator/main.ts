@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const registry = settings.registry(deployed);
   const redis = createRedis(config.redis);
   const metrics = new OrchestratorMetrics();
-  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
+  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort, config.metricsHost);
   logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
   const orchestrator = await Orchestrator.start({
     kafka,

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     logger,
   });
   const metrics = new WorkerMetrics(Object.keys(handlers));
-  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort);
+  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort, config.metricsHost);
   logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
   const worker = createWorker({
     kafka,

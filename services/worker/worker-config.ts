@@ -21,6 +21,8 @@ const schema = z.object({
   WORKER_SHUTDOWN_TIMEOUT_MS: positive(10_000),
   WORKER_RESULT_TTL_SECONDS: positive(7 * 24 * 3600),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
+  /** The loopback interface unless a scraper elsewhere needs it, e.g. `0.0.0.0` in a container. */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   ORDER_FLAKY_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
   ...logLevelEnv,
   ...cryptoEnv,
@@ -35,6 +37,7 @@ export interface WorkerConfig extends Connections {
   readonly resultTtlSeconds: number;
   /** Port of the /metrics server; 0 picks a free one (logged). */
   readonly metricsPort: number;
+  readonly metricsHost: string;
   readonly orderFlakyPercent: number;
   /** Without a KEK file the worker cannot decrypt task inputs; an encrypted one fails its attempt. */
   readonly crypto: CryptoSettings;
@@ -52,6 +55,7 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
     shutdownTimeoutMs: v.WORKER_SHUTDOWN_TIMEOUT_MS,
     resultTtlSeconds: v.WORKER_RESULT_TTL_SECONDS,
     metricsPort: v.WORKER_METRICS_PORT,
+    metricsHost: v.WORKER_METRICS_HOST,
     orderFlakyPercent: v.ORDER_FLAKY_PERCENT,
     crypto: cryptoSettingsOf(v),
   };

@@ -33,5 +33,6 @@ async function loadJwtVerifier(jwt: JwtSettings): Promise<JwtVerifier> {
     issuer: jwt.issuer,
     audience: jwt.audience,
     clockToleranceSeconds: jwt.clockToleranceSeconds,
+    maxTokenAgeSeconds: jwt.maxTokenAgeSeconds,
   });
 }

@@ -2,6 +2,7 @@
 // environment. Configuring any credential source makes authentication required; with none it is disabled unless
 // GATEWAY_AUTH=required asks for it, which then fails the start.
 import { z } from 'zod';
+import { DEFAULT_MAX_TOKEN_AGE_SECONDS } from '../auth/jwt-verifier';
 
 const file = z.string().min(1);
 
@@ -12,6 +13,13 @@ export const authEnvSchema = z.object({
   GATEWAY_JWT_ISSUER: z.string().min(1).optional(),
   GATEWAY_JWT_AUDIENCE: z.string().min(1).optional(),
   GATEWAY_JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+  /** The longest a token may be valid for, `iat` to `exp`; at most 30 days: longer-lived callers get an API key. */
+  GATEWAY_JWT_MAX_AGE_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
   GATEWAY_API_KEYS_FILE: file.optional(),
 });
 
@@ -21,6 +29,7 @@ export interface JwtSettings {
   readonly issuer: string;
   readonly audience: string;
   readonly clockToleranceSeconds: number;
+  readonly maxTokenAgeSeconds: number;
 }
 
 export type AuthSettings =
@@ -66,5 +75,6 @@ function jwtSettingsOf(env: z.output<typeof authEnvSchema>, problems: string[]):
     issuer: env.GATEWAY_JWT_ISSUER,
     audience: env.GATEWAY_JWT_AUDIENCE,
     clockToleranceSeconds: env.GATEWAY_JWT_CLOCK_TOLERANCE_S,
+    maxTokenAgeSeconds: env.GATEWAY_JWT_MAX_AGE_S,
   };
 }

@@ -1,5 +1,7 @@
-// Liveness (the process answers) and readiness (it can publish, read Redis, and its projection runs).
+// Liveness (the process answers) and readiness (it can publish, read Redis, and its projection runs). Both are
+// public, so they answer with booleans only: why a check failed goes to the log, never to the caller.
 import type { Redis } from 'ioredis';
+import type { Logger } from '../../platform/logging/logger';
 import type { CommandPublisher } from '../commands/command-publisher';
 import type { TransitionsProjection } from '../projection/transitions-projection';
 import type { Handlers } from './register-routes';
@@ -8,26 +10,30 @@ export interface HealthDeps {
   readonly redis: Redis;
   readonly publisher: CommandPublisher;
   readonly projection: TransitionsProjection;
+  /** Where a failed check's reason goes. */
+  readonly logger: Logger;
 }
 
 export function healthHandlers(deps: HealthDeps): Pick<Handlers, 'healthz' | 'readyz'> {
   return {
     healthz: async () => ({ status: 200, body: { status: 'ok' } }),
     readyz: async () => {
-      const redis = await ping(deps.redis);
-      const projection = deps.projection.status();
+      const redis = await ping(deps);
+      const projection = deps.projection.status().running;
       const kafka = deps.publisher.isConnected();
-      const ready = redis.ok && kafka && projection.running;
-      return { status: ready ? 200 : 503, body: { ready, checks: { kafka, redis, projection } } };
+      const ready = redis && kafka && projection;
+      const checks = { kafka, redis: { ok: redis }, projection: { running: projection } };
+      return { status: ready ? 200 : 503, body: { ready, checks } };
     },
   };
 }
 
-/** A failed ping is the answer to the check, reported with its reason. */
-async function ping(redis: Redis): Promise<{ ok: boolean; error?: string }> {
+/** A failed ping is the answer to the check; its reason is logged, not answered. */
+async function ping(deps: HealthDeps): Promise<boolean> {
   try {
-    return { ok: (await redis.ping()) === 'PONG' };
+    return (await deps.redis.ping()) === 'PONG';
   } catch (error) {
-    return { ok: false, error: String(error) };
+    deps.logger.warn({ err: error, check: 'redis' }, 'readiness check failed');
+    return false;
   }
 }

@@ -2,12 +2,21 @@
 // validated against it and /openapi.json is generated from it, so the two cannot drift. Each route declares the
 // permission it needs (or `public`), and where a workflow-scoped caller's workflow is checked.
 import { z } from 'zod';
+import { MAX_COMMAND_ID_LENGTH, MAX_CORRELATION_ID_LENGTH, PRINTABLE } from '../../core';
 import type { RoutePermission } from '../auth/permission';
 import type { WorkflowScope } from '../auth/route-access';
 
 export const MAX_WAIT_MS = 30_000;
 
-const name = z.string().min(1).max(512);
+const name = z
+  .string()
+  .min(1)
+  .max(MAX_COMMAND_ID_LENGTH)
+  .regex(PRINTABLE, 'must hold printable characters only');
+const newCorrelationId = name.max(
+  MAX_CORRELATION_ID_LENGTH,
+  `a correlation id has at most ${MAX_CORRELATION_ID_LENGTH} characters`,
+);
 const required = (what: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? `${what} is required` : undefined),
 });
@@ -133,7 +142,9 @@ export const ROUTES = {
     headers: commandHeaders,
     body: z
       .object({
-        correlationId: name.optional().describe('Generated when absent'),
+        correlationId: newCorrelationId
+          .optional()
+          .describe(`Generated when absent; at most ${MAX_CORRELATION_ID_LENGTH} printable characters`),
         input: z.json(required('input')).describe("The workflow's input"),
         version: z.number().int().positive().optional(),
       })
@@ -302,7 +313,8 @@ export const ROUTES = {
     method: 'GET',
     path: '/metrics',
     summary: 'Prometheus metrics of this gateway process, in the text exposition format',
-    permission: 'public',
+    // They show versions, resource use and traffic: a viewer's, not the public's.
+    permission: 'instances:read',
     responses: { 200: { description: 'Prometheus text format 0.0.4' } },
   }),
   openapi: spec({

@@ -65,6 +65,8 @@ const schema = z.object({
   STATEWRIGHT_MAX_RECORD_BYTES: int(1_000_000),
   STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: int(30_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** The loopback interface unless a scraper elsewhere needs it, e.g. `0.0.0.0` in a container. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   ...logLevelEnv,
 });
 
@@ -80,6 +82,7 @@ export interface OrchestratorConfig extends Connections {
   readonly maxRecordBytes: number;
   readonly orderShippingTimeoutMs: number;
   readonly metricsPort: number;
+  readonly metricsHost: string;
 }
 
 /** Parses the environment; throws one ConfigError naming every problem, one per line. */
@@ -103,5 +106,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
     maxRecordBytes: v.STATEWRIGHT_MAX_RECORD_BYTES,
     orderShippingTimeoutMs: v.STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS,
     metricsPort: v.METRICS_PORT,
+    metricsHost: v.METRICS_HOST,
   };
 }

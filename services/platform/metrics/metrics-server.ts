@@ -1,4 +1,5 @@
-// Serves one prom-client registry on /metrics over plain HTTP.
+// Serves one prom-client registry on /metrics over plain HTTP, on the loopback interface unless told otherwise:
+// the metrics show versions, resource use and traffic, and the server has no authentication.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -6,7 +7,7 @@ import type { Registry } from 'prom-client';
 export class MetricsServer {
   private constructor(private readonly server: http.Server) {}
 
-  static async listen(registry: Registry, port: number, host = '0.0.0.0'): Promise<MetricsServer> {
+  static async listen(registry: Registry, port: number, host = '127.0.0.1'): Promise<MetricsServer> {
     const server = http.createServer((request, response) => {
       if (request.url !== '/metrics') {
         response.writeHead(404).end();
