@@ -9,6 +9,18 @@ export type TaskId = Brand<string, 'TaskId'>;
 export type RunId = Brand<string, 'RunId'>;
 export type TimerId = Brand<string, 'TimerId'>;
 
+/** The longest command id (and any id a command carries). */
+export const MAX_COMMAND_ID_LENGTH = 512;
+
+/**
+ * The longest correlation id a new instance may have: every id derived from it (task, run, timer and the
+ * timer's command id) stays within MAX_COMMAND_ID_LENGTH.
+ */
+export const MAX_CORRELATION_ID_LENGTH = 400;
+
+/** Ids are printable: no control, format or line-separator characters to reach terminals and audit trails. */
+export const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+
 export const correlationId = (value: string): CorrelationId => value as CorrelationId;
 export const commandId = (value: string): CommandId => value as CommandId;
 
@@ -43,9 +55,9 @@ export const timeoutTimerId = (correlation: string, seq: number): TimerId =>
 
 export const retryTimerId = (runId: string): TimerId => `${runId}/retry` as TimerId;
 
-/** Unique per deferral of a command: the same command deferred twice gets two timers. */
+/** Unique per deferral of a command: the same command deferred twice gets two timers. Bounded by a hash. */
 export const deferralTimerId = (correlation: string, command: string, until: number): TimerId =>
-  `${correlation}/defer/${command}@${until}` as TimerId;
+  `${correlation}/defer/${fnv1a64(command)}@${until}` as TimerId;
 
 /** The commandId of a `timer-fired` command: fixed by the timer, so re-publishing a timer is a duplicate. */
 export const timerCommandId = (timerId: string): CommandId => `timer:${timerId}` as CommandId;

@@ -1,8 +1,18 @@
 // The pure core of statewright: define workflows, decide commands, fold logs. No I/O, no clock, no randomness.
 export type { CorrelationId, CommandId, TaskId, RunId, TimerId } from './ids';
-export { correlationId, commandId, incarnationOf, taskIdOf, runIdOf, timerCommandId } from './ids';
+export {
+  correlationId,
+  commandId,
+  incarnationOf,
+  taskIdOf,
+  runIdOf,
+  timerCommandId,
+  MAX_COMMAND_ID_LENGTH,
+  MAX_CORRELATION_ID_LENGTH,
+  PRINTABLE,
+} from './ids';
 export type { JsonValue, JsonObject, JsonPrimitive } from './json/json-value';
-export { toJson, canonicalJson } from './json/json-value';
+export { toJson, canonicalJson, MAX_JSON_DEPTH, nestsDeeperThan } from './json/json-value';
 export { fnv1a64 } from './json/fnv-hash';
 export type { Environment, Health } from './environment';
 export { EMPTY_ENVIRONMENT } from './environment';

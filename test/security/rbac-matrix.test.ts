@@ -10,13 +10,17 @@ import { createCredentialKit, type CredentialKit } from './credential-kit';
 import { leakedCredentials } from './log-audit';
 import { ORDER_INPUT, startSecuredGateway, type SecuredGateway } from './secured-gateway';
 
-type Expectation = 'unauthenticated' | 'forbidden' | 'admitted';
+type Expectation = 'unauthenticated' | 'forbidden' | 'hidden' | 'admitted';
 
 interface Caller {
   readonly label: string;
   readonly headers: (kit: CredentialKit) => Promise<Record<string, string>>;
   /** What the caller may do on order-saga; `null` when its credential must be refused. */
   readonly grants: readonly Permission[] | null;
+  /** Limited to some workflows: routes about no single workflow are closed to it. */
+  readonly scoped?: true;
+  /** Limited to workflows other than order-saga, whose instance the matrix addresses. */
+  readonly scopedOut?: true;
 }
 
 const bearer = async (token: Promise<string>) => ({ authorization: `Bearer ${await token}` });
@@ -56,11 +60,14 @@ const CALLERS: readonly Caller[] = [
   },
   {
     label: 'admin of bench-flow only',
+    scoped: true,
+    scopedOut: true,
     headers: (kit) => bearer(kit.token({ sub: 'bob', roles: ['admin'], workflows: ['bench-flow'] })),
     grants: [],
   },
   {
     label: 'API key, operator of order-saga',
+    scoped: true,
     headers: async (kit) => ({ 'x-api-key': kit.operatorApiKey }),
     grants: OPERATE,
   },
@@ -98,6 +105,10 @@ afterAll(async () => {
 function expectationOf(route: RouteSpec, caller: Caller): Expectation {
   if (route.permission === 'public') return 'admitted';
   if (caller.grants === null) return 'unauthenticated';
+  // An instance of a workflow outside the caller's scope is not shown to exist.
+  if (caller.scopedOut === true && route.scope !== undefined && 'instanceParam' in route.scope)
+    return 'hidden';
+  if (caller.scoped === true && route.scope === undefined) return 'forbidden';
   return caller.grants.includes(route.permission) ? 'admitted' : 'forbidden';
 }
 
@@ -145,6 +156,10 @@ test.each(cases)('$id × $caller.label → $expected', async ({ id, route, calle
         details: { permission: route.permission },
       });
       break;
+    case 'hidden':
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error).toMatchObject({ code: 'unknown-instance' });
+      break;
     case 'admitted':
       expect([401, 403]).not.toContain(response.statusCode);
       expect(response.statusCode).toBeLessThan(500);
@@ -173,7 +188,7 @@ describe('the recorded actor', () => {
       payload: { input: ORDER_INPUT },
     });
     expect(response.statusCode).toBe(202);
-    expect(await publishedActor(key)).toBe('jwt:otto');
+    expect(await publishedActor(response.json().commandId)).toBe('jwt:otto');
   });
 
   test("is the API key's configured name", async () => {
@@ -185,7 +200,7 @@ describe('the recorded actor', () => {
       payload: { reason: 'actor check' },
     });
     expect(response.statusCode).toBe(202);
-    expect(await publishedActor(key)).toBe('api-key:billing-bot');
+    expect(await publishedActor(response.json().commandId)).toBe('api-key:billing-bot');
   });
 });
 

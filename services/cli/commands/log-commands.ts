@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { CliError, usageError } from '../cli-error';
 import { EXIT } from '../exit-codes';
+import { terminalText } from '../terminal-text';
 import { replay } from '../transitions/replay';
 import { formatLine, parseLines, type RecordedLine } from '../transitions/transitions-file';
 import { TransitionsSource, type SourceOptions } from '../transitions/transitions-source';
@@ -45,9 +46,11 @@ export function humanLine(line: RecordedLine): string {
   const time = new Date(line.at).toISOString();
   if (line.record.kind === 'transition') {
     const r = line.record;
-    return `${time} ${r.correlationId} #${r.seq} ${r.from ?? '∅'} → ${r.to} (${r.event}) ${r.status}`;
+    return terminalText(
+      `${time} ${r.correlationId} #${r.seq} ${r.from ?? '∅'} → ${r.to} (${r.event}) ${r.status}`,
+    );
   }
-  return `${time} ${line.correlationId} ${line.kind} ${line.commandId}`;
+  return terminalText(`${time} ${line.correlationId} ${line.kind} ${line.commandId}`);
 }
 
 export function addLogCommands(program: Command): void {
@@ -94,9 +97,11 @@ export function addLogCommands(program: Command): void {
       const verdicts = replay(parseLines(text, file));
       for (const verdict of verdicts) {
         process.stdout.write(
-          verdict.ok
-            ? `OK ${verdict.correlationId} records=${verdict.records} seq=${verdict.instance.seq} state=${verdict.instance.state} status=${verdict.instance.status}\n`
-            : `MISMATCH ${verdict.correlationId} records=${verdict.records}: ${verdict.problem}\n`,
+          `${terminalText(
+            verdict.ok
+              ? `OK ${verdict.correlationId} records=${verdict.records} seq=${verdict.instance.seq} state=${verdict.instance.state} status=${verdict.instance.status}`
+              : `MISMATCH ${verdict.correlationId} records=${verdict.records}: ${verdict.problem}`,
+          )}\n`,
         );
       }
       const mismatches = verdicts.filter((verdict) => !verdict.ok).length;

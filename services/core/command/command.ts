@@ -1,9 +1,18 @@
 // Commands: the only input of the core. They arrive as unknown JSON and leave `parseCommand` typed or not at all.
 import { z } from 'zod';
-import type { CommandId, CorrelationId, RunId, TaskId, TimerId } from '../ids';
+import {
+  MAX_COMMAND_ID_LENGTH,
+  MAX_CORRELATION_ID_LENGTH,
+  PRINTABLE,
+  type CommandId,
+  type CorrelationId,
+  type RunId,
+  type TaskId,
+  type TimerId,
+} from '../ids';
 import type { DedupeWindow } from '../instance/instance';
 import type { RolloutRule } from '../registry/registry';
-import { toJson, type JsonValue } from '../json/json-value';
+import { MAX_JSON_DEPTH, nestsDeeperThan, toJson, type JsonValue } from '../json/json-value';
 import { unreachable } from '../unreachable';
 
 export interface TaskError {
@@ -92,7 +101,11 @@ export const settingsKey = (workflow: string): string => `workflow:${workflow}`;
 
 export type CommandType = Command['type'];
 
-const id = z.string().min(1).max(512);
+const id = z
+  .string()
+  .min(1)
+  .max(MAX_COMMAND_ID_LENGTH)
+  .regex(PRINTABLE, 'must hold printable characters only');
 const seqNumber = z.number().int().nonnegative().nullish();
 const envelope = {
   commandId: id,
@@ -124,6 +137,8 @@ const dedupeWindow = z
 const commandSchema = z.discriminatedUnion('type', [
   z.object({
     ...envelope,
+    // A new instance's id leaves room for the ids derived from it.
+    correlationId: id.max(MAX_CORRELATION_ID_LENGTH),
     type: z.literal('start'),
     input: z.unknown(),
     version: z.number().int().positive().nullish(),
@@ -242,7 +257,10 @@ const NOT_JSON: ParseResult = { ok: false, message: 'payload is not JSON' };
 
 const jsonOf = (value: unknown): JsonValue | undefined => (value === undefined ? null : toJson(value));
 
+const TOO_DEEP: ParseResult = { ok: false, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+
 function json(value: unknown, make: (value: JsonValue) => Command): ParseResult {
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return TOO_DEEP;
   const clean = jsonOf(value);
   return clean === undefined ? NOT_JSON : { ok: true, command: make(clean) };
 }

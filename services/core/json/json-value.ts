@@ -16,7 +16,25 @@ export function toJson(value: unknown): JsonValue | undefined {
   return result === NOT_JSON ? undefined : result;
 }
 
-const MAX_DEPTH = 256;
+/**
+ * The deepest nesting of arrays and objects any JSON value may have: inputs, payloads, outputs and contexts.
+ * The gateway refuses a deeper body with 400; the orchestrator dead-letters a deeper command.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests deeper than `max` levels; iterative, so any depth is measured without a stack overflow. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [next, depth] = pending.pop()!;
+    if (typeof next !== 'object' || next === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(next)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+const MAX_DEPTH = MAX_JSON_DEPTH;
 
 function normalise(value: unknown, depth: number): JsonValue | typeof NOT_JSON {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;

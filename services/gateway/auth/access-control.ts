@@ -31,6 +31,15 @@ export class AccessControl {
         ? null
         : await this.workflowOf(access.scope, request.params);
     const decision = decideAccess(principal, access.permission, workflow);
+    if (
+      !decision.allowed &&
+      decision.reason === 'workflow' &&
+      access.scope !== undefined &&
+      'instanceParam' in access.scope
+    ) {
+      // An instance of a workflow outside the caller's scope is, to that caller, no instance at all.
+      throw unknownInstance(request.params[access.scope.instanceParam] ?? '');
+    }
     if (!decision.allowed)
       throw new ForbiddenError(access.permission, decision.reason, workflow, actorOf(principal, undefined));
     return principal;
@@ -44,9 +53,10 @@ export class AccessControl {
     if ('workflowParam' in scope) return params[scope.workflowParam] ?? null;
     const id = params[scope.instanceParam] ?? '';
     const workflow = await this.instanceWorkflow(id);
-    if (workflow === undefined) {
-      throw new ApiError(404, 'unknown-instance', `no instance ${id} in the read model`);
-    }
+    if (workflow === undefined) throw unknownInstance(id);
     return workflow;
   }
 }
+
+const unknownInstance = (id: string) =>
+  new ApiError(404, 'unknown-instance', `no instance ${id} in the read model`);

@@ -1,6 +1,7 @@
 // The claims a bearer token carries for the gateway: `sub` names the caller, `statewright/roles` lists its roles,
 // `statewright/workflows` (optional) limits them to some workflows; without it they apply to every workflow.
 import { z } from 'zod';
+import { PRINTABLE } from '../../core';
 import type { Principal } from './principal';
 import { isRole } from './role';
 
@@ -8,7 +9,8 @@ export const ROLES_CLAIM = 'statewright/roles';
 export const WORKFLOWS_CLAIM = 'statewright/workflows';
 
 const claims = z.object({
-  sub: z.string().min(1).max(256),
+  // The subject becomes the actor of audit records: printable only.
+  sub: z.string().min(1).max(256).regex(PRINTABLE),
   [ROLES_CLAIM]: z.array(z.string().max(64)).max(32).default([]),
   [WORKFLOWS_CLAIM]: z.array(z.string().min(1).max(512)).max(1024).optional(),
 });

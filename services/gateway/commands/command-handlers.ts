@@ -2,7 +2,7 @@
 // check (workflow, input, event, payload) and hand the command to `submit`. Commands about an instance need its
 // workflow, read from the read model.
 import { randomUUID } from 'node:crypto';
-import { settingsKey, type Registry, type WorkflowDefinition } from '../../core';
+import { settingsKey, type Instance, type Registry, type WorkflowDefinition } from '../../core';
 import { ApiError } from '../http/api-error';
 import type { Handlers, RouteInput } from '../http/register-routes';
 import type { Routes } from '../http/route-table';
@@ -25,28 +25,30 @@ export function commandHandlers(
       const { name } = input.params;
       const correlationId = input.body.correlationId ?? randomUUID();
       const definition = startDefinition(deps.registry, name, correlationId, input.body.version);
+      await checkNotTaken(deps, correlationId, name);
       checkPayload(definition.input, input.body.input, 'invalid-input', `input of ${name}`);
       const body = { type: 'start' as const, input: input.body.input, version: input.body.version ?? null };
-      return submit(deps, submission(input, 'POST', correlationId, name, body, input.query.wait ?? 0));
+      const target = { workflow: name, refusal: undefined };
+      return submit(deps, submission(input, 'POST', correlationId, target, body, input.query.wait ?? 0));
     },
     signal: async (input) => {
       const { id, event } = input.params;
       const payload = input.body ?? null;
-      const workflow = await workflowOf(deps, id, (definition) => {
+      const target = await targetOf(deps, id, { running: true }, (definition) => {
         if (!definition.events.has(event)) throw unknownEvent(definition, event);
         const schema = definition.events.get(event);
         if (schema) checkPayload(schema, payload, 'invalid-payload', `payload of ${event}`);
       });
       return submit(
         deps,
-        submission(input, 'POST', id, workflow, { type: 'signal', event, payload }, input.query.wait ?? 0),
+        submission(input, 'POST', id, target, { type: 'signal', event, payload }, input.query.wait ?? 0),
       );
     },
     cancel: async (input) => {
       const { id } = input.params;
-      const workflow = await workflowOf(deps, id, () => undefined);
+      const target = await targetOf(deps, id, { running: true });
       const body = { type: 'cancel' as const, reason: input.body?.reason ?? '' };
-      return submit(deps, submission(input, 'POST', id, workflow, body, input.query.wait ?? 0));
+      return submit(deps, submission(input, 'POST', id, target, body, input.query.wait ?? 0));
     },
     settings: async (input) => {
       const { name } = input.params;
@@ -58,7 +60,8 @@ export function commandHandlers(
         rollout: input.body.rollout,
         dedupe: input.body.dedupe,
       };
-      return submit(deps, submission(input, 'POST', settingsKey(name), name, body, 0));
+      const target = { workflow: name, refusal: undefined };
+      return submit(deps, submission(input, 'POST', settingsKey(name), target, body, 0));
     },
     retry: (input) => adminAct(deps, input, 'retry'),
     purge: (input) => adminAct(deps, input, 'purge'),
@@ -68,12 +71,13 @@ export function commandHandlers(
       const former = (await deps.readModel.instance(id)) === undefined ? formerWorkflow(id) : undefined;
       if (former === undefined) return adminAct(deps, input, 'erase');
       const body = { type: 'admin' as const, action: 'erase' as const };
-      return submit(deps, submission(input, 'POST', id, former, body, input.query.wait ?? 0));
+      const target = { workflow: former, refusal: undefined };
+      return submit(deps, submission(input, 'POST', id, target, body, input.query.wait ?? 0));
     },
     migrate: async (input) => {
       const { id } = input.params;
       const { targetVersion } = input.body;
-      const workflow = await workflowOf(deps, id, (definition) => {
+      const target = await targetOf(deps, id, { running: true }, (definition) => {
         if (deps.registry.get(definition.name, targetVersion) === undefined) {
           throw new ApiError(404, 'unknown-version', `no version ${targetVersion} of ${definition.name}`, {
             known: deps.registry.versions(definition.name),
@@ -81,7 +85,7 @@ export function commandHandlers(
         }
       });
       const body = { type: 'admin' as const, action: 'migrate' as const, targetVersion };
-      return submit(deps, submission(input, 'POST', id, workflow, body, input.query.wait ?? 0));
+      return submit(deps, submission(input, 'POST', id, target, body, input.query.wait ?? 0));
     },
   };
 }
@@ -92,10 +96,10 @@ async function adminAct(
   action: 'retry' | 'purge' | 'erase',
 ) {
   const { id } = input.params;
-  const workflow = await workflowOf(deps, id, () => undefined);
+  const target = await targetOf(deps, id, { running: false });
   return submit(
     deps,
-    submission(input, 'POST', id, workflow, { type: 'admin', action }, input.query.wait ?? 0),
+    submission(input, 'POST', id, target, { type: 'admin', action }, input.query.wait ?? 0),
   );
 }
 
@@ -103,7 +107,7 @@ function submission(
   input: CommandInput,
   method: string,
   correlationId: string,
-  workflow: string,
+  { workflow, refusal }: Target,
   body: Submission['body'],
   waitMs: number,
 ): Submission {
@@ -117,6 +121,7 @@ function submission(
     waitMs,
     traceparent: input.headers.traceparent,
     body,
+    refusal,
   };
 }
 
@@ -138,12 +143,22 @@ function startDefinition(
   return definition;
 }
 
-/** The workflow of a projected instance; `check` sees its definition when this gateway knows it. */
-async function workflowOf(
+/** What a command acts on: its workflow, and why a new request for it is refused (a repeated one is not). */
+interface Target {
+  readonly workflow: string;
+  readonly refusal: ApiError | undefined;
+}
+
+/**
+ * The workflow of a projected instance; with `running`, a new command for a finished instance is refused;
+ * `check` sees the instance's definition when this gateway knows it.
+ */
+async function targetOf(
   deps: SubmissionDeps,
   id: string,
-  check: (definition: WorkflowDefinition) => void,
-): Promise<string> {
+  { running }: { readonly running: boolean },
+  check: (definition: WorkflowDefinition) => void = () => undefined,
+): Promise<Target> {
   const instance = await deps.readModel.instance(id);
   if (instance === undefined) {
     throw new ApiError(
@@ -154,7 +169,31 @@ async function workflowOf(
   }
   const definition = deps.registry.get(instance.workflow, instance.version);
   if (definition !== undefined) check(definition);
-  return instance.workflow;
+  const refusal = running && instance.status !== 'running' ? finished(instance) : undefined;
+  return { workflow: instance.workflow, refusal };
+}
+
+/**
+ * A finished instance takes no more signals, cancels or migrations: refused here rather than published, so a
+ * client sending them cannot grow the instance's log and history.
+ */
+const finished = (instance: Instance) =>
+  new ApiError(409, 'instance-finished', `instance ${instance.correlationId} is ${instance.status}`, {
+    status: instance.status,
+  });
+
+/**
+ * A correlation id names one instance across all workflows. A start under an id another workflow's instance
+ * holds is refused here, without naming that workflow: the caller may not be allowed to see it.
+ */
+async function checkNotTaken(deps: SubmissionDeps, correlationId: string, workflow: string): Promise<void> {
+  const existing = await deps.readModel.instance(correlationId);
+  if (existing === undefined || existing.workflow === workflow) return;
+  throw new ApiError(
+    409,
+    'correlation-id-taken',
+    `correlation id ${correlationId} belongs to an instance of another workflow; choose another`,
+  );
 }
 
 function checkPayload(schema: WorkflowDefinition['input'], value: unknown, code: string, what: string): void {

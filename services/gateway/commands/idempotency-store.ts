@@ -1,5 +1,6 @@
-// Idempotency-Key → the command it was first used for, kept in Redis with a TTL. The key is claimed with SET NX
-// before anything is published, so of concurrent requests with one key exactly one publishes.
+// A caller's Idempotency-Key (as the command id derived from it) → the request it was first used for, kept in
+// Redis with a TTL. It is claimed with SET NX before anything is published, so of concurrent requests with one
+// key exactly one publishes.
 import type { Redis } from 'ioredis';
 import type { ReadModelKeys } from '../projection/read-model-keys';
 import { IdempotencyUnavailableError } from './idempotency-unavailable-error';

@@ -1,6 +1,8 @@
 // One command request under an Idempotency-Key: claim the key, seal (encrypt its sensitive fields) and publish
 // once, then answer from what is known — 202 with the commandId, or 200 with the outcome when the projection has
 // seen it (within `wait`). The key stands for the plaintext request, so a retry matches however it was sealed.
+// Keys belong to their caller: the command id is derived from the caller and the key (`clientCommandId`), and
+// an outcome is only ever read for the instance the request named.
 import {
   correlationId as toCorrelationId,
   commandId as toCommandId,
@@ -15,8 +17,10 @@ import type { Reply } from '../http/register-routes';
 import { instanceView } from '../instances/instance-view';
 import { sensitivityOf } from '../instances/sensitivity';
 import type { OutcomeWaiter } from '../outcome/outcome-waiter';
+import type { WaiterLimit } from '../outcome/waiter-limit';
 import type { CommandOutcome } from '../projection/command-outcome';
 import type { ReadModel } from '../projection/read-model';
+import { clientCommandId } from './client-command-id';
 import type { CommandPublisher } from './command-publisher';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store';
 import { publishTraced } from './publish-span';
@@ -27,6 +31,7 @@ export interface SubmissionDeps {
   readonly publisher: CommandPublisher;
   readonly readModel: ReadModel;
   readonly waiter: OutcomeWaiter;
+  readonly waiters: WaiterLimit;
   readonly clock: () => number;
   readonly metrics: GatewayMetrics;
   readonly encryption: GatewayEncryption;
@@ -40,6 +45,8 @@ export interface Submission {
   readonly actor: string;
   readonly waitMs: number;
   readonly traceparent: string | undefined;
+  /** Why a new request is refused; a repeated one (a key already claimed) is answered as before all the same. */
+  readonly refusal?: ApiError;
   /** The type-specific part of the command, in plaintext: it is sealed only once the key is claimed. */
   readonly body: DistributiveOmit<Command, keyof CommandEnvelope>;
 }
@@ -47,15 +54,29 @@ export interface Submission {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export async function submit(deps: SubmissionDeps, submission: Submission): Promise<Reply> {
+  // A waiting slot is taken before anything is published: a refused request changed nothing.
+  const release = submission.waitMs > 0 ? deps.waiters.acquire(submission.actor) : undefined;
+  try {
+    return await submitClaimed(deps, submission);
+  } finally {
+    release?.();
+  }
+}
+
+async function submitClaimed(deps: SubmissionDeps, submission: Submission): Promise<Reply> {
+  const id = clientCommandId(submission.actor, submission.key);
   const record: IdempotencyRecord = {
     fingerprint: submission.fingerprint,
-    commandId: submission.key,
+    commandId: id,
     correlationId: submission.correlationId,
     workflow: submission.workflow,
     state: 'pending',
     createdAt: deps.clock(),
   };
-  const claim = await deps.idempotency.claim(submission.key, record);
+  if (submission.refusal !== undefined && (await deps.idempotency.get(id)) === undefined) {
+    throw submission.refusal;
+  }
+  const claim = await deps.idempotency.claim(id, record);
   if (claim.kind === 'conflict') {
     deps.metrics.idempotencyConflicts.inc({ reason: 'key-reused' });
     throw reused(submission.key);
@@ -69,8 +90,8 @@ export async function submit(deps: SubmissionDeps, submission: Submission): Prom
   const active = claim.kind === 'claimed' ? record : claim.record;
   const outcome =
     submission.waitMs > 0
-      ? await deps.waiter.wait(active.commandId, submission.waitMs)
-      : await deps.readModel.outcome(active.commandId);
+      ? await deps.waiter.wait(active.correlationId, active.commandId, submission.waitMs)
+      : await deps.readModel.outcome(active.correlationId, active.commandId);
   return answer(deps, active, outcome);
 }
 
@@ -81,7 +102,7 @@ async function publish(
 ): Promise<void> {
   const command = {
     ...submission.body,
-    commandId: toCommandId(submission.key),
+    commandId: toCommandId(record.commandId),
     correlationId: toCorrelationId(submission.correlationId),
     workflow: submission.workflow,
     actor: submission.actor,
@@ -94,11 +115,11 @@ async function publish(
     const sealed = await deps.encryption.sealer.seal(command);
     await publishTraced(sealed, submission.traceparent, (headers) => deps.publisher.publish(sealed, headers));
   } catch (error) {
-    await deps.idempotency.release(submission.key, submission.fingerprint);
+    await deps.idempotency.release(record.commandId, submission.fingerprint);
     throw error;
   }
   deps.metrics.commandsPublished.inc({ type: command.type });
-  await deps.idempotency.markPublished(submission.key, record);
+  await deps.idempotency.markPublished(record.commandId, record);
 }
 
 async function answer(
@@ -108,7 +129,9 @@ async function answer(
 ): Promise<Reply> {
   const ids = { commandId: record.commandId, correlationId: record.correlationId, workflow: record.workflow };
   if (outcome === undefined) return { status: 202, body: { status: 'accepted', ...ids } };
-  const instance = await deps.readModel.instance(record.correlationId);
+  const found = await deps.readModel.instance(record.correlationId);
+  // The answer shows only an instance of the workflow the caller was admitted for.
+  const instance = found?.workflow === record.workflow ? found : undefined;
   const view =
     instance === undefined
       ? null

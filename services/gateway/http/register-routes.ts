@@ -1,6 +1,7 @@
 // Binds the route table to fastify. Access control runs first, on request: an unidentified caller gets 401 and a
 // caller without the permission 403 before its body is even parsed. Then every request part is validated with its
 // zod schema before a handler runs, and a failure becomes a 400 naming the part, the field and the problem.
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { AccessControl } from '../auth/access-control';
@@ -96,6 +97,11 @@ function inputOf(route: RouteSpec, request: FastifyRequest, principal: Principal
 
 function validate(schema: z.ZodType | undefined, value: unknown, part: Part): unknown {
   if (schema === undefined) return undefined;
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new ApiError(400, 'too-deep', `invalid ${part}: nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      maxDepth: MAX_JSON_DEPTH,
+    });
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({

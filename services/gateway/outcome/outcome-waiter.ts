@@ -22,8 +22,12 @@ export class OutcomeWaiter {
     return waiter;
   }
 
-  /** The outcome once known, or undefined when `timeoutMs` passes first. */
-  async wait(commandId: string, timeoutMs: number): Promise<CommandOutcome | undefined> {
+  /** The outcome of `commandId` for instance `correlationId` once known, or undefined when `timeoutMs` passes first. */
+  async wait(
+    correlationId: string,
+    commandId: string,
+    timeoutMs: number,
+  ): Promise<CommandOutcome | undefined> {
     let wake: () => void = () => undefined;
     const announced = new Promise<void>((resolve) => (wake = resolve));
     const listeners = this.waiting.get(commandId) ?? new Set<() => void>();
@@ -31,11 +35,11 @@ export class OutcomeWaiter {
     this.waiting.set(commandId, listeners);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const known = await this.readModel.outcome(commandId);
+      const known = await this.readModel.outcome(correlationId, commandId);
       if (known !== undefined || timeoutMs <= 0) return known;
       const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
       await Promise.race([announced, expired]);
-      return await this.readModel.outcome(commandId);
+      return await this.readModel.outcome(correlationId, commandId);
     } finally {
       clearTimeout(timer);
       listeners.delete(wake);

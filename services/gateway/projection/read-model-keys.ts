@@ -9,12 +9,12 @@ export interface InstanceKeys {
 
 export interface ReadModelKeys {
   instance(correlationId: string): InstanceKeys;
-  /** The outcome of one command, written when the projection sees the record that resolves it. */
-  outcome(commandId: string): string;
+  /** The outcome of one command for one instance, written when the projection sees the record that resolves it. */
+  outcome(correlationId: string, commandId: string): string;
   /** Pub/sub channel announcing each outcome's commandId, so any replica can answer `?wait`. */
   readonly outcomes: string;
-  /** The idempotency record of one Idempotency-Key. */
-  idempotency(key: string): string;
+  /** The idempotency record of one command the gateway derived from a caller's Idempotency-Key. */
+  idempotency(commandId: string): string;
 }
 
 export function readModelKeys(redisPrefix: string): ReadModelKeys {
@@ -23,8 +23,8 @@ export function readModelKeys(redisPrefix: string): ReadModelKeys {
       const tag = `{${correlationId}}`;
       return { instance: `${redisPrefix}:instance:${tag}`, history: `${redisPrefix}:history:${tag}` };
     },
-    outcome: (commandId) => `${redisPrefix}:outcome:${commandId}`,
+    outcome: (correlationId, commandId) => `${redisPrefix}:outcome:{${correlationId}}:${commandId}`,
     outcomes: `${redisPrefix}:outcomes`,
-    idempotency: (key) => `${redisPrefix}:idempotency:${key}`,
+    idempotency: (commandId) => `${redisPrefix}:idempotency:${commandId}`,
   };
 }

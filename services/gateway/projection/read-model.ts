@@ -78,7 +78,7 @@ export class ReadModel {
 
   private async announce(outcome: CommandOutcome): Promise<void> {
     await this.redis.set(
-      this.keys.outcome(outcome.commandId),
+      this.keys.outcome(outcome.correlationId, outcome.commandId),
       JSON.stringify(outcome),
       'EX',
       this.outcomeTtlSeconds,
@@ -89,7 +89,8 @@ export class ReadModel {
   private async seen(record: LogRecord, before: Instance | undefined): Promise<ApplyResult> {
     const seq = record.kind === 'transition' ? record.seq : (before?.seq ?? 0);
     const outcome = JSON.stringify(this.outcomeOf(record, seq));
-    await this.redis.set(this.keys.outcome(record.commandId), outcome, 'EX', this.outcomeTtlSeconds, 'NX');
+    const key = this.keys.outcome(record.correlationId, record.commandId);
+    await this.redis.set(key, outcome, 'EX', this.outcomeTtlSeconds, 'NX');
     return { kind: 'seen' };
   }
 
@@ -118,8 +119,9 @@ export class ReadModel {
     return lines.map((line) => parseJson<LogRecord>(`history of ${correlationId}`, line));
   }
 
-  async outcome(commandId: string): Promise<CommandOutcome | undefined> {
-    const json = await this.redis.get(this.keys.outcome(commandId));
+  /** The outcome of `commandId` for the instance `correlationId`: a command id alone answers for no instance. */
+  async outcome(correlationId: string, commandId: string): Promise<CommandOutcome | undefined> {
+    const json = await this.redis.get(this.keys.outcome(correlationId, commandId));
     return json === null ? undefined : parseJson<CommandOutcome>(`outcome of ${commandId}`, json);
   }
 }

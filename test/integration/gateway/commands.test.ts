@@ -5,6 +5,7 @@ import type { CommandEnvelope } from '../../../services/platform/codec/command-e
 import { consumeUntil } from '../../harness/consume';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
 import { startOrchestratorStandIn, type StandIn } from './orchestrator-stand-in';
+import { clientCommandId } from '../../../services/gateway/commands/client-command-id';
 
 const order = (orderId: string) => ({
   orderId,
@@ -44,7 +45,7 @@ async function commandsOnTopic(): Promise<CommandEnvelope[]> {
   );
 }
 
-test('a start publishes exactly one Command envelope whose commandId is the Idempotency-Key, even when repeated', async () => {
+test('a start publishes exactly one Command envelope whose commandId is derived from the caller and the Idempotency-Key, even when repeated', async () => {
   const key = `key-${randomUUID()}`;
   const body = { correlationId: `order-${randomUUID()}`, input: order('o-1') };
   const responses = [];
@@ -53,15 +54,15 @@ test('a start publishes exactly one Command envelope whose commandId is the Idem
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({
       status: 'accepted',
-      commandId: key,
+      commandId: clientCommandId('alice', key),
       correlationId: body.correlationId,
       workflow: 'order-saga',
     });
   }
-  const published = (await commandsOnTopic()).filter((c) => c.commandId === key);
+  const published = (await commandsOnTopic()).filter((c) => c.commandId === clientCommandId('alice', key));
   expect(published).toHaveLength(1);
   expect(published[0]).toMatchObject({
-    commandId: key,
+    commandId: clientCommandId('alice', key),
     correlationId: body.correlationId,
     workflow: 'order-saga',
     type: 'start',
@@ -88,7 +89,7 @@ test('the same Idempotency-Key with a different body is a 409 and publishes noth
   expect(conflict.statusCode).toBe(409);
   expect(conflict.json().error).toMatchObject({ code: 'idempotency-key-reused' });
   expect(conflict.json().error.message).toContain('different request');
-  const published = (await commandsOnTopic()).filter((c) => c.commandId === key);
+  const published = (await commandsOnTopic()).filter((c) => c.commandId === clientCommandId('alice', key));
   expect(published).toHaveLength(1);
 });
 
@@ -109,7 +110,11 @@ describe('with an orchestrator deciding the commands', () => {
     const response = await start(key, { correlationId, input: order('o-5') }, '?wait=20000');
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ status: 'resolved', commandId: key, correlationId });
+    expect(body).toMatchObject({
+      status: 'resolved',
+      commandId: clientCommandId('alice', key),
+      correlationId,
+    });
     expect(body.outcome).toEqual({ kind: 'applied', seq: 1 });
     expect(body.instance).toMatchObject({ state: 'validating', seq: 1, status: 'running' });
     expect(body.instance.context.customer.email).toBe('[redacted]');

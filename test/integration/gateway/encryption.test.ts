@@ -16,6 +16,7 @@ import { eventually } from '../../harness/eventually';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
 import { startKeyIssuer, type KeyIssuer } from './key-issuer';
 import { startOrchestratorStandIn, type StandIn } from './orchestrator-stand-in';
+import { clientCommandId } from '../../../services/gateway/commands/client-command-id';
 
 const CARD = '4111111111111111';
 const EMAIL = 'ada@example.com';
@@ -120,12 +121,14 @@ test('the Idempotency-Key stands for the plaintext request: a replay answers ali
   const replay = await start(key, { correlationId, input: order('o-3') });
   for (const response of [first, replay]) {
     expect([200, 202]).toContain(response.statusCode);
-    expect(response.json()).toMatchObject({ commandId: key, correlationId });
+    expect(response.json()).toMatchObject({ commandId: clientCommandId('alice', key), correlationId });
   }
   const other = await start(key, { correlationId, input: order('o-4') });
   expect(other.statusCode).toBe(409);
   expect(other.json().error.code).toBe('idempotency-key-reused');
-  const starts = (await commandsOnTopic()).filter((p) => p.envelope.commandId === key);
+  const starts = (await commandsOnTopic()).filter(
+    (p) => p.envelope.commandId === clientCommandId('alice', key),
+  );
   expect(starts).toHaveLength(1);
   expect(issuer.requestsFor(correlationId)).toBe(1);
 });
@@ -141,7 +144,9 @@ test('without a key in time a start is a retriable 503, and a retry with the sam
   await issuer.release(correlationId);
   const retried = await start(key, { correlationId, input: order('o-5') });
   expect(retried.statusCode).toBe(202);
-  const starts = (await commandsOnTopic()).filter((p) => p.envelope.commandId === key);
+  const starts = (await commandsOnTopic()).filter(
+    (p) => p.envelope.commandId === clientCommandId('alice', key),
+  );
   expect(starts).toHaveLength(1);
 });
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EMPTY_ENVIRONMENT, handle, type Instance, type LogRecord } from '../../../services/core';
 import { exampleRegistry } from '../../../services/gateway/workflows/example-registry';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
+import { clientCommandId } from '../../../services/gateway/commands/client-command-id';
 
 let fixture: GatewayFixture;
 
@@ -103,7 +104,7 @@ test('a record produced twice is folded once: same seq, same history, same outco
   expect(view.seq).toBe(1);
   const history = (await fixture.call({ method: 'GET', url: `/instances/${id}/history` })).json();
   expect(history.records).toHaveLength(1);
-  expect(await fixture.gateway.readModel.outcome(`${id}-c0`)).toMatchObject({
+  expect(await fixture.gateway.readModel.outcome(id, `${id}-c0`)).toMatchObject({
     outcome: { kind: 'applied', seq: 1 },
   });
 });
@@ -119,9 +120,9 @@ test('a command whose outcome the projection already knows is answered with it o
   };
   expect((await fixture.call(request)).statusCode).toBe(202);
   const [started] = decideAll(id, [{ type: 'start', input }]).map(
-    (r) => ({ ...r, commandId: key }) as LogRecord,
+    (r) => ({ ...r, commandId: clientCommandId('gateway', key) }) as LogRecord,
   );
-  const seen = fixture.projected(({ record }) => record.commandId === key);
+  const seen = fixture.projected(({ record }) => record.commandId === clientCommandId('gateway', key));
   await fixture.produceRecords([started!]);
   await seen;
   const replay = await fixture.call(request);
