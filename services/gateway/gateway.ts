@@ -113,6 +113,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       readModel,
       waiter,
       waiters,
+      maxInputBytes: config.http.maxInputBytes,
       clock,
       metrics,
       encryption,

@@ -233,6 +233,19 @@ test('erasure: tombstone in the keys topic, [erased] at the gateway, the other o
   ]);
 });
 
+test('erasure deletes the idempotency records of the erased order’s requests, which fingerprint its plaintext', async () => {
+  const requestsOf = async (id: string) => {
+    const keys = await redis.keys(`${ns.redisPrefix}:idempotency:*`);
+    const values = await Promise.all(keys.map((key) => redis.get(key)));
+    return values.filter((value) => value !== null && JSON.parse(value).correlationId === id);
+  };
+  await eventually(
+    'the erased order’s idempotency records to go',
+    async () => (await requestsOf(ERASED_ID)).length === 0,
+  );
+  expect(await requestsOf(KEPT_ID)).toHaveLength(1);
+});
+
 test('a Redis wipe and rebuilt read models do not bring the erased data back', async () => {
   await stopFleet();
   const keys = await redis.keys(`${ns.redisPrefix}:*`);

@@ -12,6 +12,7 @@ beforeAll(async () => {
   fixture = await startFixture('sec-limits', 1, {
     GATEWAY_MAX_WAITERS: '3',
     GATEWAY_MAX_WAITERS_PER_CALLER: '2',
+    GATEWAY_MAX_INPUT_BYTES: '4096',
   });
 });
 
@@ -88,4 +89,13 @@ test('JSON nested deeper than the limit is a 400 naming the limit, however deep'
     expect({ levels, status: answer.statusCode }).toEqual({ levels, status: 400 });
     expect(answer.json().error).toMatchObject({ code: 'too-deep', details: { maxDepth: MAX_JSON_DEPTH } });
   }
+});
+
+test('an input too large to be copied into a record safely is a 413 before anything is published', async () => {
+  const answer = await start('erin', `big-${randomUUID()}`, 0, order('big', 'x'.repeat(5_000)));
+  expect(answer.statusCode).toBe(413);
+  expect(answer.json().error).toMatchObject({ code: 'input-too-large', details: { limit: 4096 } });
+  expect(
+    (await start('erin', `small-${randomUUID()}`, 0, order('small', 'x'.repeat(1_000)))).statusCode,
+  ).toBe(202);
 });

@@ -26,6 +26,7 @@ export function commandHandlers(
       const correlationId = input.body.correlationId ?? randomUUID();
       const definition = startDefinition(deps.registry, name, correlationId, input.body.version);
       await checkNotTaken(deps, correlationId, name);
+      checkSize(deps, input.body.input, `input of ${name}`);
       checkPayload(definition.input, input.body.input, 'invalid-input', `input of ${name}`);
       const body = { type: 'start' as const, input: input.body.input, version: input.body.version ?? null };
       const target = { workflow: name, refusal: undefined };
@@ -34,6 +35,7 @@ export function commandHandlers(
     signal: async (input) => {
       const { id, event } = input.params;
       const payload = input.body ?? null;
+      checkSize(deps, payload, `payload of ${event}`);
       const target = await targetOf(deps, id, { running: true }, (definition) => {
         if (!definition.events.has(event)) throw unknownEvent(definition, event);
         const schema = definition.events.get(event);
@@ -193,6 +195,20 @@ async function checkNotTaken(deps: SubmissionDeps, correlationId: string, workfl
     409,
     'correlation-id-taken',
     `correlation id ${correlationId} belongs to an instance of another workflow; choose another`,
+  );
+}
+
+function checkSize(deps: SubmissionDeps, value: unknown, what: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value ?? null));
+  if (bytes <= deps.maxInputBytes) return;
+  throw new ApiError(
+    413,
+    'input-too-large',
+    `${what} is ${bytes} bytes of JSON; at most ${deps.maxInputBytes}`,
+    {
+      bytes,
+      limit: deps.maxInputBytes,
+    },
   );
 }
 

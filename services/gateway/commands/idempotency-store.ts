@@ -50,7 +50,10 @@ export class IdempotencyStore {
     // A second round only when the key expired between SET and GET; a third cannot be needed.
     for (let round = 0; round < 2; round++) {
       const set = await this.redis.set(redisKey, JSON.stringify(record), 'EX', this.ttlSeconds, 'NX');
-      if (set === 'OK') return { kind: 'claimed' };
+      if (set === 'OK') {
+        await this.index(record.correlationId, redisKey);
+        return { kind: 'claimed' };
+      }
       const existing = await this.get(key);
       if (existing === undefined) continue;
       return existing.fingerprint === record.fingerprint
@@ -58,6 +61,12 @@ export class IdempotencyStore {
         : { kind: 'conflict', record: existing };
     }
     throw new IdempotencyUnavailableError(key);
+  }
+
+  /** Its instance's erasure must find the record: the fingerprint stands for plaintext personal data. */
+  private async index(correlationId: string, redisKey: string): Promise<void> {
+    const of = this.keys.idempotencyOf(correlationId);
+    await this.redis.multi().sadd(of, redisKey).expire(of, this.ttlSeconds).exec();
   }
 
   async markPublished(key: string, record: IdempotencyRecord): Promise<void> {

@@ -32,6 +32,8 @@ export interface SubmissionDeps {
   readonly readModel: ReadModel;
   readonly waiter: OutcomeWaiter;
   readonly waiters: WaiterLimit;
+  /** The largest start input or signal payload, as JSON bytes. */
+  readonly maxInputBytes: number;
   readonly clock: () => number;
   readonly metrics: GatewayMetrics;
   readonly encryption: GatewayEncryption;

@@ -53,6 +53,7 @@ const schema = z
     GATEWAY_KEEP_ALIVE_TIMEOUT_MS: positive(HTTP_LIMIT_DEFAULTS.keepAliveTimeoutMs),
     GATEWAY_IDLE_TIMEOUT_MS: positive(HTTP_LIMIT_DEFAULTS.idleTimeoutMs),
     GATEWAY_MAX_CONNECTIONS: positive(HTTP_LIMIT_DEFAULTS.maxConnections),
+    GATEWAY_MAX_INPUT_BYTES: positive(262_144),
     GATEWAY_MAX_WAITERS: positive(1_000),
     GATEWAY_MAX_WAITERS_PER_CALLER: positive(50),
     GATEWAY_IDEMPOTENCY_TTL_S: positive(86_400),
@@ -85,6 +86,11 @@ export interface GatewayConfig extends Connections {
     readonly port: number;
     readonly host: string;
     readonly bodyLimitBytes: number;
+    /**
+     * A start's input or a signal's payload, as JSON: well under the record limit, because a definition copies
+     * it into the context and into task inputs, which travel together in one transition record.
+     */
+    readonly maxInputBytes: number;
     readonly limits: HttpLimits;
     /** `?wait` requests held open at once, in total and per caller. */
     readonly waiters: WaiterLimits;
@@ -108,6 +114,7 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
       port: v.GATEWAY_PORT,
       host: v.GATEWAY_HOST,
       bodyLimitBytes: v.GATEWAY_BODY_LIMIT_BYTES,
+      maxInputBytes: v.GATEWAY_MAX_INPUT_BYTES,
       limits: {
         headersTimeoutMs: v.GATEWAY_HEADERS_TIMEOUT_MS,
         requestTimeoutMs: v.GATEWAY_REQUEST_TIMEOUT_MS,

@@ -15,6 +15,8 @@ export interface ReadModelKeys {
   readonly outcomes: string;
   /** The idempotency record of one command the gateway derived from a caller's Idempotency-Key. */
   idempotency(commandId: string): string;
+  /** Set of the idempotency record keys of one instance's commands: an erasure deletes them. */
+  idempotencyOf(correlationId: string): string;
 }
 
 export function readModelKeys(redisPrefix: string): ReadModelKeys {
@@ -26,5 +28,6 @@ export function readModelKeys(redisPrefix: string): ReadModelKeys {
     outcome: (correlationId, commandId) => `${redisPrefix}:outcome:{${correlationId}}:${commandId}`,
     outcomes: `${redisPrefix}:outcomes`,
     idempotency: (commandId) => `${redisPrefix}:idempotency:${commandId}`,
+    idempotencyOf: (correlationId) => `${redisPrefix}:idempotency-of:{${correlationId}}`,
   };
 }

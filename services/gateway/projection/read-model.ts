@@ -65,6 +65,8 @@ export class ReadModel {
     const written = await this.applyScript(keys.instance, keys.history, ...args, JSON.stringify(record));
     if (written === 0) return this.seen(record, before);
     const outcome = this.outcomeOf(record, instance.seq);
+    if (record.kind === 'transition' && record.event === 'erase')
+      await this.forgetRequests(record.correlationId);
     await this.announce(outcome);
     return { kind: 'applied', instance, outcome };
   }
@@ -74,6 +76,18 @@ export class ReadModel {
     await this.redis.del(keys.instance, keys.history);
     await this.announce(this.outcomeOf(record, record.kind === 'purged' ? record.seq : 0));
     return { kind: 'purged' };
+  }
+
+  /**
+   * An erased instance's idempotency records go: their fingerprints hash the plaintext requests (e-mail, card),
+   * which the erasure made unreadable everywhere else. A request repeated with such a key is a new request.
+   */
+  private async forgetRequests(correlationId: string): Promise<void> {
+    const of = this.keys.idempotencyOf(correlationId);
+    const keys = await this.redis.smembers(of);
+    // One key at a time: the records live in other cluster slots than the set.
+    await Promise.all(keys.map((key) => this.redis.del(key)));
+    await this.redis.del(of);
   }
 
   private async announce(outcome: CommandOutcome): Promise<void> {

@@ -139,10 +139,12 @@ function decideOne(
   const tasks = step.tasks.map((task) => ({ key, value: context.encoder.task(task), headers }));
   const largest = Math.max(0, ...[...transitions, ...tasks].map((message) => message.value.length));
   if (largest > context.maxRecordBytes) {
-    return {
-      code: 'oversized',
-      reason: `an output record of ${largest} bytes exceeds ${context.maxRecordBytes}`,
-    };
+    const reason = `an output record of ${largest} bytes exceeds ${context.maxRecordBytes}`;
+    const failure = asFailure(command, reason);
+    if (failure !== undefined) {
+      return decideOne(context, out, { ...inbound, decoded: { ok: true, command: failure } }, span);
+    }
+    return { code: 'oversized', reason };
   }
   out.transitions.push(...transitions);
   out.tasks.push(...tasks);
@@ -161,6 +163,22 @@ function decideOne(
   out.outcomes.push(decision.kind);
   out.decided.push({ command, before, step });
   return undefined;
+}
+
+/**
+ * A task's success whose output would make a record too large becomes the task's fatal failure: the instance
+ * takes its failure path (and compensates) instead of stalling with its result dead-lettered.
+ */
+function asFailure(command: Record<string, unknown>, reason: string): Record<string, unknown> | undefined {
+  const outcome = command.outcome as { kind?: unknown } | undefined;
+  if (command.type !== 'task-result' || outcome?.kind !== 'succeeded') return undefined;
+  return {
+    ...command,
+    outcome: {
+      kind: 'fatal',
+      error: { message: `task output refused: ${reason}`, code: 'oversized-output' },
+    },
+  };
 }
 
 function settingsCommand(
