@@ -11,6 +11,7 @@ import {
   fromTransitionEnvelope,
   type TransitionEnvelope,
 } from '../../../services/platform/codec/transition-envelope';
+import { commandPartition } from '../../../services/platform/kafka/command-partition';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
 import { signal, startOrder, succeeded } from '../../harness/order-commands';
 import { TopicTail } from '../../harness/topic-tail';
@@ -100,6 +101,7 @@ test('poison input goes to the DLQ with its bytes and reason while the commands 
     codec.encode('command', toCommandEnvelope(command));
   const unknownId = Buffer.alloc(12);
   unknownId.writeUInt32BE(2_000_000_000, 1);
+  const keyOrder = (key: string) => poison.findIndex((p) => p.key === key);
   const poison = [
     { key: 'poison-random', value: randomBytes(64) },
     { key: 'poison-schema', value: unknownId },
@@ -110,25 +112,37 @@ test('poison input goes to the DLQ with its bytes and reason while the commands 
     { key: 'poison-before', value: encode(startOrder('poison-before')) },
     ...poison,
     { key: 'poison-after', value: encode(startOrder('poison-after')) },
-  ].map((m) => ({ ...m, partition: 0, headers: { 'x-origin': 'poison-test' } }));
+  ].map((m) => ({
+    ...m,
+    partition: commandPartition(m.key, fixture.partitions),
+    headers: { 'x-origin': 'poison-test' },
+  }));
   await raw.send({ topic: topics.commands, messages });
 
   for (const id of ['poison-before', 'poison-after']) {
     await transitions.waitFor(`${id} started`, (r) => r.correlationId === id && r.kind === 'transition');
   }
   await dlq.waitFor('four dead letters', () => dlq.values().length >= 4);
-  const letters = dlq.values();
-  expect(letters.map((l) => [l.key?.toString(), l.code])).toEqual([
+  // Each poison record sits on the partition that owns its key; letters of one partition keep their order.
+  const keyOf = (l: DeadLetterEnvelope) => l.key?.toString() ?? '';
+  const letters = [...dlq.values()].sort((a, b) => keyOrder(keyOf(a)) - keyOrder(keyOf(b)));
+  expect(letters.map((l) => [keyOf(l), l.code])).toEqual([
     ['poison-random', 'undecodable'],
     ['poison-schema', 'unknown-schema'],
     ['poison-workflow', 'unknown-workflow'],
     ['poison-payload', 'invalid-payload'],
   ]);
   letters.forEach((letter, i) => {
-    expect(letter).toMatchObject({ topic: topics.commands, partition: 0, value: poison[i]!.value });
+    const partition = commandPartition(poison[i]!.key, fixture.partitions);
+    expect(letter).toMatchObject({ topic: topics.commands, partition, value: poison[i]!.value });
     expect(letter.reason.length).toBeGreaterThan(0);
     expect(letter.headers).toEqual([{ key: 'x-origin', value: Buffer.from('poison-test') }]);
   });
-  const offsets = letters.map((l) => l.offset);
-  expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+  for (const partition of new Set(letters.map((l) => l.partition))) {
+    const offsets = dlq
+      .values()
+      .filter((l) => l.partition === partition)
+      .map((l) => l.offset);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+  }
 });
