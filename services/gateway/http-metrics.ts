@@ -1,7 +1,7 @@
 // The gateway's Prometheus endpoint and the request metrics behind it: every answered request is counted by its
 // route template (never the concrete path, which holds ids), method and status, and timed.
 import type { FastifyInstance } from 'fastify';
-import type { GatewayMetrics } from '../platform/metrics/gateway-metrics';
+import type { GatewayMetrics } from './metrics/gateway-metrics';
 import type { Handlers } from './http/register-routes';
 
 /** Observes requests from now on; call before the app is ready so the hook covers every route. */

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import type { TopicNames } from '../platform/kafka/topic-names';
 import type { Logger } from '../platform/logging/logger';
-import { WorkerMetrics } from '../platform/metrics/worker-metrics';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { processBatch } from './delivery/batch-processor';
 import { ResultPublisher } from './delivery/result-publisher';
 import { Semaphore } from './delivery/semaphore';

@@ -18,7 +18,7 @@ import {
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
 import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
 import { createLogger, type Logger } from '../../services/platform/logging/logger';
-import { OrchestratorMetrics } from '../../services/platform/metrics/orchestrator-metrics';
+import { OrchestratorMetrics } from '../../services/orchestrator/metrics/orchestrator-metrics';
 import { SnapshotStore } from '../../services/platform/redis/snapshot-store';
 import { CommandPublisher } from '../../services/orchestrator/client/command-publisher';
 import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../../services/platform/config/orchestrator-config';
+import { loadConfig } from '../../services/orchestrator/config/orchestrator-config';
 import { MetricsServer } from '../../services/platform/metrics/metrics-server';
 import { loadWorkerConfig } from '../../services/worker/worker-config';
 import { eventually } from '../harness/eventually';

@@ -3,7 +3,7 @@
 import type { Instance, TaskOutcome, Transition } from '../../core';
 import { instanceFields, type InstanceFields } from '../../platform/logging/instance-fields';
 import type { Logger } from '../../platform/logging/logger';
-import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
 import type { StateClock } from '../partition/state-clock';
 import type { BatchDecision, DecidedCommand } from './batch-decision';
 import { traceparentOf, type InboundCommand } from './inbound-command';

@@ -5,7 +5,7 @@ import { dueTimers, type Command, type Instance, type LogRecord } from '../../co
 import { TransactionalProducer } from '../../platform/kafka/transactional-producer';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
 import type { Snapshot } from '../../platform/redis/snapshot-store';
-import type { PartitionView } from '../../platform/metrics/instance-gauges';
+import type { PartitionView } from '../metrics/instance-gauges';
 import { decideBatch, type BatchDecision } from '../batch/batch-decision';
 import { reportBatch } from '../batch/batch-report';
 import type { ForwardedRecord } from '../batch/command-routing';

@@ -4,11 +4,11 @@ import type { Environment, Registry } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TopicNames } from '../../platform/kafka/topic-names';
 import type { Logger } from '../../platform/logging/logger';
-import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import type { OrchestratorCrypto } from '../crypto/partition-crypto';
 import type { HotRetention } from '../retention/hot-retention';
-import type { SettingsView } from '../settings/settings-view';
+import type { SettingsView } from '../../platform/settings/settings-view';
 import type { SnapshotPolicy } from '../snapshot/snapshot-writer';
 
 export interface ProcessorDeps {

@@ -1,7 +1,7 @@
 // Write-behind snapshots of one partition: committed changes are marked dirty and written to Redis together,
 // at most every `intervalMs` or as soon as `maxDirty` instances wait, with the transitions offset they reflect.
 import type { Logger } from '../../platform/logging/logger';
-import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
 import type { Instance } from '../../core';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import type { PartitionState } from '../partition/partition-state';

@@ -3,7 +3,7 @@
 // command id) is not published again until `republishMs` passed while it is still due.
 import type { Command } from '../../core';
 import type { Logger } from '../../platform/logging/logger';
-import type { OrchestratorMetrics } from '../../platform/metrics/orchestrator-metrics';
+import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
 import type { CommandPublisher } from '../client/command-publisher';
 
 export interface TimerPolicy {

@@ -6,7 +6,7 @@ import { toCommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TaskEnvelope } from '../../platform/codec/task-envelope';
 import type { Logger } from '../../platform/logging/logger';
-import type { WorkerMetrics } from '../../platform/metrics/worker-metrics';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { headersOf, inRemoteChild } from '../../platform/tracing/remote-span';
 import { activeTracer } from '../../platform/tracing/tracing';
 import { deliveredTask, type DeliveredTask } from '../task/delivered-task';

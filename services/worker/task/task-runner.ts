@@ -1,7 +1,7 @@
 // Runs one delivered task exactly once per task id as far as this worker can see: a result kept in Redis is
 // replayed, concurrent deliveries in this process share one run, and a final result is kept before it is reported.
 import type { Logger } from '../../platform/logging/logger';
-import type { WorkerMetrics } from '../../platform/metrics/worker-metrics';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { toJson } from '../../core';
 import { classify, type UnknownErrorPolicy } from './error-classification';
 import type { ResultStore } from './result-store';

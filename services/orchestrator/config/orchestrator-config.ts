@@ -1,9 +1,15 @@
 // The orchestrator's configuration: one zod-validated object built from the environment, read once in main.ts.
 import { z } from 'zod';
-import type { HotRetention } from '../../orchestrator/retention/hot-retention';
-import type { TopicRetention } from '../kafka/topic-provisioner';
-import { connectionEnv, connectionsOf, logLevelEnv, parseEnv, type Connections } from './connection-settings';
-import { cryptoEnv, cryptoSettingsOf, type CryptoSettings } from './crypto-settings';
+import type { HotRetention } from '../retention/hot-retention';
+import type { TopicRetention } from '../../platform/kafka/topic-provisioner';
+import {
+  connectionEnv,
+  connectionsOf,
+  logLevelEnv,
+  parseEnv,
+  type Connections,
+} from '../../platform/config/connection-settings';
+import { cryptoEnv, cryptoSettingsOf, type CryptoSettings } from '../../platform/config/crypto-settings';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const retentionMs = (fallback: number) => z.coerce.number().int().min(-1).default(fallback);
@@ -63,7 +69,6 @@ const schema = z.object({
   STATEWRIGHT_TIMER_TICK_MS: int(200),
   STATEWRIGHT_TIMER_REPUBLISH_MS: int(10_000),
   STATEWRIGHT_MAX_RECORD_BYTES: int(1_000_000),
-  STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: int(30_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   /** The loopback interface unless a scraper elsewhere needs it, e.g. `0.0.0.0` in a container. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -80,7 +85,6 @@ export interface OrchestratorConfig extends Connections {
   readonly snapshot: { readonly intervalMs: number; readonly maxDirty: number };
   readonly timers: { readonly tickMs: number; readonly republishMs: number };
   readonly maxRecordBytes: number;
-  readonly orderShippingTimeoutMs: number;
   readonly metricsPort: number;
   readonly metricsHost: string;
 }
@@ -104,7 +108,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
     snapshot: { intervalMs: v.STATEWRIGHT_SNAPSHOT_INTERVAL_MS, maxDirty: v.STATEWRIGHT_SNAPSHOT_MAX_DIRTY },
     timers: { tickMs: v.STATEWRIGHT_TIMER_TICK_MS, republishMs: v.STATEWRIGHT_TIMER_REPUBLISH_MS },
     maxRecordBytes: v.STATEWRIGHT_MAX_RECORD_BYTES,
-    orderShippingTimeoutMs: v.STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS,
     metricsPort: v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,
   };

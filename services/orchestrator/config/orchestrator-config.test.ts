@@ -1,5 +1,5 @@
 // loadConfig: defaults from a minimal environment, and one error listing every problem with its variable.
-import { ConfigError } from './config-error';
+import { ConfigError } from '../../platform/config/config-error';
 import { loadConfig } from './orchestrator-config';
 
 const minimal = {
