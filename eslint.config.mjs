@@ -1,4 +1,5 @@
-// Lint: typescript-eslint's recommended rules, plus the purity boundary of services/core.
+// Lint: typescript-eslint's recommended rules, plus the architecture's boundaries: services/core is pure,
+// services/platform knows no service, and a service reaches another only through core or platform.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -31,8 +32,62 @@ const banned = [
   'fastify',
 ];
 
+const SERVICES = ['orchestrator', 'gateway', 'worker', 'cli'];
+
+/** services/ is installed by teams and runs their code handed in from outside: it never imports examples/. */
+const NO_EXAMPLES = {
+  regex: '^(?:\\.{1,2}/)*\\.\\./examples(?:/|$)',
+  message:
+    'services/ never imports examples/: the runnables get workflows and handlers from the module named at ' +
+    'start (--workflows, --handlers), so the examples are one more user of statewright.',
+};
+
+/**
+ * Matches a relative import that climbs out of the importing folder into one of `services`, with or without
+ * passing through `services/`: `../../orchestrator/x`, `../gateway`, `../../../services/worker/y`. Imports are
+ * matched as written, not resolved, so a folder inside a service named after another service would match too.
+ */
+const climbsInto = (services) => `^(?:\\.{1,2}/)*\\.\\./(?:services/)?(?:${services.join('|')})(?:/|$)`;
+
+/**
+ * The folders of services/ whose imports are fenced, what each must not import, and why. ESLint replaces, not
+ * merges, the options of a rule set again by a later config object matching the same file, so every
+ * no-restricted-imports pattern for these folders belongs here, in the one config object built per folder.
+ */
+const boundaries = [
+  {
+    folder: 'platform',
+    forbidden: SERVICES,
+    message:
+      'services/platform never imports a service (orchestrator, gateway, worker, cli): every service shares ' +
+      'platform, so what it needs from one is passed in.',
+  },
+  ...SERVICES.map((service) => {
+    const others = SERVICES.filter((other) => other !== service);
+    return {
+      folder: service,
+      forbidden: others,
+      message:
+        `services/${service} never imports another service (${others.join(', ')}): ` +
+        'services reach each other only through services/core or services/platform.',
+    };
+  }),
+];
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.stack/', '.stack-secure/', '.run/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.tools/',
+      '.stack/',
+      '.stack-secure/',
+      '.run/',
+      'coverage/',
+      // Deliberate violations, linted by test/unit/lint at the paths they stand for.
+      'test/unit/lint/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -62,7 +117,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: banned.map((name) => ({ name, message: 'services/core is pure: no I/O modules' })) },
+        {
+          paths: banned.map((name) => ({ name, message: 'services/core is pure: no I/O modules' })),
+          patterns: [
+            {
+              regex: climbsInto(['platform', ...SERVICES]),
+              message:
+                'services/core imports nothing of statewright but itself: every other part builds on it.',
+            },
+            NO_EXAMPLES,
+          ],
+        },
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch', 'require'],
       'no-restricted-syntax': [
@@ -82,4 +147,23 @@ export default tseslint.config(
       ],
     },
   },
+  // Tests beside the code may use the examples as fixtures; the code itself never does.
+  ...boundaries.flatMap(({ folder, forbidden, message }) => [
+    {
+      files: [`services/${folder}/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: [{ regex: climbsInto(forbidden), message }, NO_EXAMPLES] },
+        ],
+      },
+    },
+    {
+      files: [`services/${folder}/**/*.test.ts`],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [{ regex: climbsInto(forbidden), message }] }],
+      },
+    },
+  ]),
 );

@@ -43,9 +43,11 @@ export class Services {
     mkdirSync(logDir, { recursive: true });
   }
 
+  /** Starts `dist/<script>`; the runnables serve the examples unless the environment names other modules. */
   start(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+    const examples = path.join(distRoot, 'examples', 'catalogue.js');
     const child = spawn(process.execPath, [path.join(distRoot, script)], {
-      env: { ...process.env, ...env },
+      env: { STATEWRIGHT_WORKFLOWS: examples, STATEWRIGHT_HANDLERS: examples, ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(path.join(this.logDir, `${name}.log`));

@@ -22,7 +22,7 @@ const logDir = path.join(runDir, 'logs');
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
 const gateway = `http://127.0.0.1:${gatewayPort}`;
 const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
-const shippingTimeoutMs = Number(process.env.STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS ?? 8_000);
+const shippingTimeoutMs = Number(process.env.ORDER_SHIPPING_TIMEOUT_MS ?? 8_000);
 const prefix = process.env.STATEWRIGHT_PREFIX ?? 'statewright';
 
 const children: ChildProcess[] = [];
@@ -125,9 +125,12 @@ async function main(): Promise<void> {
     },
     { id: `order-${run}-5`, input: order(`order-${run}-5`, 'SKU-5', 'Main Street 5'), expect: 'cancelled' },
   ];
+  const catalogue = path.join(dist, 'examples', 'catalogue.js');
   const env = {
+    STATEWRIGHT_WORKFLOWS: catalogue,
+    STATEWRIGHT_HANDLERS: catalogue,
     STATEWRIGHT_KEK_FILE: process.env.STATEWRIGHT_KEK_FILE ?? demoKekFile(),
-    STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: String(shippingTimeoutMs),
+    ORDER_SHIPPING_TIMEOUT_MS: String(shippingTimeoutMs),
     METRICS_PORT: String(metricsPort),
     GATEWAY_PORT: String(gatewayPort),
   };

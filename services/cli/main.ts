@@ -2,7 +2,6 @@
 // The statewright command: parses arguments and runs one subcommand; failures become one line on stderr and the
 // exit code documented in --help.
 import { Command, CommanderError } from 'commander';
-import { exampleRegistry } from '../gateway/workflows/example-registry';
 import { CliError } from './cli-error';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
@@ -22,7 +21,7 @@ function program(): Command {
   addInstanceCommands(root);
   addLogCommands(root);
   addKeysCommands(root);
-  addDiagramCommand(root, exampleRegistry());
+  addDiagramCommand(root);
   for (const command of root.commands) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return root;
 }

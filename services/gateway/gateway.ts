@@ -8,7 +8,7 @@ import { startCryptoRuntime } from '../platform/crypto/crypto-runtime';
 import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger, type Logger } from '../platform/logging/logger';
-import { GatewayMetrics } from '../platform/metrics/gateway-metrics';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { createRedis } from '../platform/redis/redis-client';
 import { auditHandlers } from './audit/audit-handlers';
 import { AuditTrail } from './audit/audit-trail';
@@ -28,12 +28,13 @@ import { WaiterLimit } from './outcome/waiter-limit';
 import { ReadModel } from './projection/read-model';
 import { readModelKeys } from './projection/read-model-keys';
 import { TransitionsProjection } from './projection/transitions-projection';
-import { exampleRegistry } from './workflows/example-registry';
+import { SettingsView } from '../platform/settings/settings-view';
 
 export const GATEWAY_VERSION = '0.1.0';
 
 export interface GatewayDeps {
-  readonly registry?: Registry;
+  /** The workflows as deployed; the gateway sees them through the run-time settings, as the orchestrator does. */
+  readonly registry: Registry;
   readonly logger?: Logger;
   readonly clock?: () => number;
   /** Where the gateway's metrics go (served on GET /metrics); a fresh registry when absent. */
@@ -50,9 +51,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config.logLevel, 'statewright-gateway');
-  const registry = deps.registry ?? exampleRegistry();
   const metrics = deps.metrics ?? new GatewayMetrics();
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -64,6 +64,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     const keys = readModelKeys(config.redisPrefix);
     const kafka = createKafka(config.kafka, logger);
     const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
+    // New instances start on the version the settings choose: validated here against that same version.
+    const settings = await SettingsView.start(kafka, topics.settings, config.projectionGroup, logger);
+    closers.push(() => settings.stop());
+    const registry = settings.registry(deps.registry);
     const redis = createRedis(config.redis);
     closers.push(() => redis.quit());
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);

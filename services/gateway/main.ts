@@ -1,7 +1,11 @@
-// The gateway process: reads its configuration once, starts the gateway, and closes it on SIGTERM or SIGINT.
+// The gateway process: reads its configuration and the team's workflows (`--workflows <module>` or
+// STATEWRIGHT_WORKFLOWS) once, starts the gateway, and closes it on SIGTERM or SIGINT.
 import { createLogger } from '../platform/logging/logger';
 import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
+import { BAD_MODULE_EXIT_CODE, ModuleError } from '../platform/workflows/module-error';
+import { moduleArgument, WORKFLOWS_MODULE } from '../platform/workflows/module-argument';
+import { loadWorkflows } from '../platform/workflows/workflows-module';
 import { loadGatewayConfig } from './config/gateway-config';
 import { startGateway } from './gateway';
 
@@ -9,7 +13,8 @@ async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
   const tracing = startTracing(loadTracingConfig(process.env, 'statewright-gateway'));
   const logger = createLogger(config.logLevel, 'statewright-gateway');
-  const gateway = await startGateway(config, { logger });
+  const registry = await loadWorkflows(moduleArgument(process.argv, process.env, WORKFLOWS_MODULE));
+  const gateway = await startGateway(config, { logger, registry });
   const address = await gateway.listen();
   logger.info({ address, topicPrefix: config.topicPrefix, tracing: tracing.enabled }, 'gateway listening');
   let stopping = false;
@@ -36,5 +41,5 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `statewright gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
-  process.exit(1);
+  process.exit(error instanceof ModuleError ? BAD_MODULE_EXIT_CODE : 1);
 });

@@ -1,6 +1,7 @@
-// The orchestrator process: reads configuration, wires the parts, and stops cleanly on SIGTERM/SIGINT.
+// The orchestrator process: reads configuration and the team's workflows (`--workflows <module>` or
+// STATEWRIGHT_WORKFLOWS), wires the parts, and stops cleanly on SIGTERM/SIGINT.
 import { EMPTY_ENVIRONMENT } from '../core';
-import { loadConfig } from '../platform/config/orchestrator-config';
+import { loadConfig } from './config/orchestrator-config';
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
@@ -8,22 +9,24 @@ import { provisionTopics } from '../platform/kafka/topic-provisioner';
 import { createLogger } from '../platform/logging/logger';
 import { sensitivePathsOf } from '../platform/logging/redaction';
 import { MetricsServer } from '../platform/metrics/metrics-server';
-import { OrchestratorMetrics } from '../platform/metrics/orchestrator-metrics';
+import { OrchestratorMetrics } from './metrics/orchestrator-metrics';
 import { createRedis } from '../platform/redis/redis-client';
 import { SnapshotStore } from '../platform/redis/snapshot-store';
 import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { orchestratorCrypto } from './crypto/orchestrator-crypto';
 import { Orchestrator } from './orchestrator';
-import { SettingsView } from './settings/settings-view';
-import { defaultRegistry } from './workflows';
+import { SettingsView } from '../platform/settings/settings-view';
+import { BAD_MODULE_EXIT_CODE, ModuleError } from '../platform/workflows/module-error';
+import { moduleArgument, WORKFLOWS_MODULE } from '../platform/workflows/module-argument';
+import { loadWorkflows } from '../platform/workflows/workflows-module';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const tracing = startTracing(loadTracingConfig(process.env, 'statewright-orchestrator'));
-  const deployed = defaultRegistry(config);
+  const deployed = await loadWorkflows(moduleArgument(process.argv, process.env, WORKFLOWS_MODULE));
   const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(deployed));
   const topics = topicNames(config.topicPrefix);
   const kafka = createKafka(config.kafka, logger);
@@ -91,5 +94,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof ModuleError ? BAD_MODULE_EXIT_CODE : 1);
 });

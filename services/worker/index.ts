@@ -1,6 +1,7 @@
 // The worker SDK: handlers per task type, run idempotently by task id, answered with task-result commands. Task
 // inputs arrive with their sensitive fields decrypted (given the keys); outputs leave as returned, unencrypted.
 export { createWorker, type Worker, type WorkerOptions } from './worker';
+export { loadHandlers, handlersOf, type HandlerRuntime } from './handlers-module';
 export { startWorkerCrypto, type WorkerCryptoOptions } from './worker-crypto';
 export type { TaskKeys } from './task/task-input';
 export {

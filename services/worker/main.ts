@@ -1,15 +1,17 @@
-// Runs the example workers (order saga and bench flow) from environment configuration until SIGTERM or SIGINT.
-import { benchFlowHandlers } from '../../examples/bench-flow/workers';
-import { DEFAULT_ORDER_WORKER_SETTINGS, orderSagaHandlers } from '../../examples/order-saga/workers';
+// The worker process: runs the team's task handlers (`--handlers <module>` or STATEWRIGHT_HANDLERS) from
+// environment configuration until SIGTERM or SIGINT.
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import { createLogger } from '../platform/logging/logger';
 import { MetricsServer } from '../platform/metrics/metrics-server';
-import { WorkerMetrics } from '../platform/metrics/worker-metrics';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { createRedis } from '../platform/redis/redis-client';
 import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
+import { BAD_MODULE_EXIT_CODE, ModuleError } from '../platform/workflows/module-error';
+import { HANDLERS_MODULE, moduleArgument } from '../platform/workflows/module-argument';
+import { loadHandlers } from './handlers-module';
 import { createWorker } from './worker';
 import { startWorkerCrypto } from './worker-crypto';
 import { loadWorkerConfig } from './worker-config';
@@ -21,11 +23,8 @@ async function main(): Promise<void> {
   const topics = topicNames(config.topicPrefix);
   const redis = createRedis(config.redis);
   const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
-  const settings = {
-    ...DEFAULT_ORDER_WORKER_SETTINGS,
-    payment: { ...DEFAULT_ORDER_WORKER_SETTINGS.payment, flakyPercent: config.orderFlakyPercent },
-  };
-  const handlers = { ...orderSagaHandlers(redis, config.redisPrefix, settings), ...benchFlowHandlers() };
+  const handlersModule = moduleArgument(process.argv, process.env, HANDLERS_MODULE);
+  const handlers = await loadHandlers(handlersModule, { redis, redisPrefix: config.redisPrefix });
   const kafka = createKafka(config.kafka, logger);
   const keys = await startWorkerCrypto({
     settings: config.crypto,
@@ -80,6 +79,7 @@ function fail(error: unknown): void {
 }
 
 main().catch((error: unknown) => {
-  fail(error);
-  process.exit(1);
+  if (error instanceof ModuleError) process.stderr.write(`${error.message}\n`);
+  else fail(error);
+  process.exit(error instanceof ModuleError ? BAD_MODULE_EXIT_CODE : 1);
 });

@@ -14,8 +14,8 @@ const positive = (fallback: number) => z.coerce.number().int().positive().defaul
 /** Environment variable → parsed value; the variable names are the contract with operators. */
 const schema = z.object({
   ...connectionEnv,
-  WORKER_GROUP: z.string().min(1).default('statewright-example-workers'),
-  WORKER_NAME: z.string().min(1).default('example-workers'),
+  WORKER_GROUP: z.string().min(1).default('statewright-workers'),
+  WORKER_NAME: z.string().min(1).default('workers'),
   WORKER_CONCURRENCY: positive(8),
   WORKER_HANDLER_TIMEOUT_MS: positive(60_000),
   WORKER_SHUTDOWN_TIMEOUT_MS: positive(10_000),
@@ -23,7 +23,6 @@ const schema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   /** The loopback interface unless a scraper elsewhere needs it, e.g. `0.0.0.0` in a container. */
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  ORDER_FLAKY_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
   ...logLevelEnv,
   ...cryptoEnv,
 });
@@ -38,7 +37,6 @@ export interface WorkerConfig extends Connections {
   /** Port of the /metrics server; 0 picks a free one (logged). */
   readonly metricsPort: number;
   readonly metricsHost: string;
-  readonly orderFlakyPercent: number;
   /** Without a KEK file the worker cannot decrypt task inputs; an encrypted one fails its attempt. */
   readonly crypto: CryptoSettings;
 }
@@ -56,7 +54,6 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
     resultTtlSeconds: v.WORKER_RESULT_TTL_SECONDS,
     metricsPort: v.WORKER_METRICS_PORT,
     metricsHost: v.WORKER_METRICS_HOST,
-    orderFlakyPercent: v.ORDER_FLAKY_PERCENT,
     crypto: cryptoSettingsOf(v),
   };
 }

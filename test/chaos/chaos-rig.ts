@@ -20,6 +20,7 @@ import { repoRoot } from '../harness/infrastructure';
 import type { ConsumedCommand } from './invariant-checker';
 import { TaskResponder } from './task-responder';
 import { ProgressWatcher } from './progress-watcher';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 export interface RigOptions {
   readonly label: string;
@@ -57,6 +58,7 @@ export class ChaosRig {
     this.topics = topicNames(ns.prefix);
     this.redis = new Redis(redisUrl);
     this.fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'chaos', ns.prefix), {
+      ...EXAMPLE_MODULES,
       KAFKA_BROKERS: kafkaBrokers,
       SCHEMA_REGISTRY_URL: schemaRegistryUrl,
       REDIS_URL: redisUrl,
@@ -64,7 +66,7 @@ export class ChaosRig {
       STATEWRIGHT_GROUP: ns.groupId,
       STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
       STATEWRIGHT_PARTITIONS: String(options.partitions),
-      STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: String(options.shippingTimeoutMs),
+      ORDER_SHIPPING_TIMEOUT_MS: String(options.shippingTimeoutMs),
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
     });

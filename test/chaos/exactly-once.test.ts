@@ -1,7 +1,7 @@
 // Exactly-once under crashes: several orchestrator processes in one group, duplicated and
 // out-of-order commands with poison among them, and kill -9 of a random orchestrator again and
 // again. The committed logs must then be exactly what the pure core decides for the committed input.
-import { defaultRegistry } from '../../services/orchestrator/workflows';
+import { exampleRegistry } from '../harness/examples';
 import { checkLogs } from './invariant-checker';
 import { chaosScale, runChaos, type ChaosOutcome } from './chaos-run';
 
@@ -36,11 +36,7 @@ test('the run had the disturbances and the volume it promised', () => {
 });
 
 test('the committed records are exactly what the pure core decides for the committed commands', () => {
-  const report = checkLogs(
-    defaultRegistry({ orderShippingTimeoutMs: SHIPPING_TIMEOUT_MS }),
-    outcome.commands,
-    outcome.records,
-  );
+  const report = checkLogs(exampleRegistry(SHIPPING_TIMEOUT_MS), outcome.commands, outcome.records);
   expect(report.violations).toEqual([]);
   expect(report.instances.size).toBe(plan.orders);
   const statuses = new Set([...report.instances.values()].map((instance) => instance.status));
@@ -48,11 +44,7 @@ test('the committed records are exactly what the pure core decides for the commi
 });
 
 test('the DLQ holds every poison record and every signal sent before its start, and nothing else', () => {
-  const report = checkLogs(
-    defaultRegistry({ orderShippingTimeoutMs: SHIPPING_TIMEOUT_MS }),
-    outcome.commands,
-    outcome.records,
-  );
+  const report = checkLogs(exampleRegistry(SHIPPING_TIMEOUT_MS), outcome.commands, outcome.records);
   expect(report.deadLettered).toBeGreaterThan(plan.poison);
   expect(outcome.deadLetters).toHaveLength(report.deadLettered);
 });

@@ -1,6 +1,6 @@
 // Redis is a cache: wiped in the middle of a run (FLUSHALL) with an orchestrator restarted right
 // after, the state is rebuilt from the transitions log and the result is what the core decides.
-import { defaultRegistry } from '../../services/orchestrator/workflows';
+import { exampleRegistry } from '../harness/examples';
 import { checkLogs } from './invariant-checker';
 import { chaosScale, runChaos, type ChaosOutcome } from './chaos-run';
 
@@ -31,11 +31,7 @@ test('Redis was wiped mid-run', () => {
 });
 
 test('after the wipe every order still ends as the pure fold of its commands says', () => {
-  const report = checkLogs(
-    defaultRegistry({ orderShippingTimeoutMs: SHIPPING_TIMEOUT_MS }),
-    outcome.commands,
-    outcome.records,
-  );
+  const report = checkLogs(exampleRegistry(SHIPPING_TIMEOUT_MS), outcome.commands, outcome.records);
   expect(report.violations).toEqual([]);
   expect(report.instances.size).toBe(plan.orders);
   expect([...report.instances.values()].every((instance) => instance.status !== 'running')).toBe(true);

@@ -1,6 +1,6 @@
 // Durable timers: shipping timeouts are set, every orchestrator is stopped, the clock passes the
 // due times, and a restarted orchestrator fires each timeout exactly once.
-import { defaultRegistry } from '../../services/orchestrator/workflows';
+import { exampleRegistry } from '../harness/examples';
 import { toCommandEnvelope } from '../../services/platform/codec/command-envelope';
 import { ChaosRig, type CommittedLogs } from './chaos-rig';
 import { checkLogs } from './invariant-checker';
@@ -71,11 +71,7 @@ test('each shipping timeout fired exactly once, after the restart, and unwound t
     );
     expect(timeouts).toHaveLength(1);
   }
-  const report = checkLogs(
-    defaultRegistry({ orderShippingTimeoutMs: SHIPPING_TIMEOUT_MS }),
-    logs.commands,
-    logs.records,
-  );
+  const report = checkLogs(exampleRegistry(SHIPPING_TIMEOUT_MS), logs.commands, logs.records);
   expect(report.violations).toEqual([]);
   expect([...report.instances.values()].map((i) => i.status)).toEqual(orderIds.map(() => 'timed_out'));
 });

@@ -20,6 +20,7 @@ import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { startOrder } from '../harness/order-commands';
 import { ProcessFleet } from '../harness/process-fleet';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 const run = promisify(execFile);
 const ns = testNamespace('routing');
@@ -126,6 +127,7 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
   fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'e2e', ns.prefix), {
+    ...EXAMPLE_MODULES,
     KAFKA_BROKERS: kafkaBrokers,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     REDIS_URL: redisUrl,
@@ -133,7 +135,7 @@ beforeAll(async () => {
     STATEWRIGHT_GROUP: ns.groupId,
     STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
     STATEWRIGHT_PARTITIONS: String(PARTITIONS),
-    STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: '2000',
+    ORDER_SHIPPING_TIMEOUT_MS: '2000',
     STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
     WORKER_GROUP: `${ns.groupId}.workers`,
     GATEWAY_PORT: String(port),

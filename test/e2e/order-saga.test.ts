@@ -15,6 +15,7 @@ import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet } from '../harness/process-fleet';
 import { clientCommandId } from '../../services/gateway/commands/client-command-id';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 const run = promisify(execFile);
 const ns = testNamespace('e2e');
@@ -71,6 +72,7 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
   fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'e2e', ns.prefix), {
+    ...EXAMPLE_MODULES,
     KAFKA_BROKERS: kafkaBrokers,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     REDIS_URL: redisUrl,
@@ -78,7 +80,7 @@ beforeAll(async () => {
     STATEWRIGHT_GROUP: ns.groupId,
     STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
     STATEWRIGHT_PARTITIONS: '3',
-    STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: '3000',
+    ORDER_SHIPPING_TIMEOUT_MS: '3000',
     STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
     WORKER_GROUP: `${ns.groupId}.workers`,
     GATEWAY_PORT: String(port),

@@ -10,6 +10,7 @@ import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet } from '../harness/process-fleet';
 import { OtlpCollector, type CollectedSpan } from './otlp-collector';
 import { ProcessOutput } from './process-output';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 const ns = testNamespace('service-metrics');
 const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
@@ -32,6 +33,7 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
   fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'observability', ns.prefix), {
+    ...EXAMPLE_MODULES,
     KAFKA_BROKERS: kafkaBrokers,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     REDIS_URL: redisUrl,

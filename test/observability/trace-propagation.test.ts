@@ -7,7 +7,7 @@ import { DEFAULT_ORDER_WORKER_SETTINGS, orderSagaHandlers } from '../../examples
 import { loadGatewayConfig } from '../../services/gateway/config/gateway-config';
 import { startGateway, type Gateway } from '../../services/gateway/gateway';
 import type { Orchestrator } from '../../services/orchestrator/orchestrator';
-import { defaultRegistry } from '../../services/orchestrator/workflows';
+import { exampleRegistry } from '../harness/examples';
 import { startTracing, type Tracing } from '../../services/platform/tracing/tracing';
 import { createWorker, type Worker } from '../../services/worker';
 import { eventually } from '../harness/eventually';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   fixture = await OrchestratorFixture.create('trace', 2);
   const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
   const ns = fixture.namespace;
-  orchestrator = await fixture.startOrchestrator(defaultRegistry({ orderShippingTimeoutMs: 30_000 }));
+  orchestrator = await fixture.startOrchestrator(exampleRegistry(30_000));
   worker = createWorker({
     kafka: fixture.kafka,
     codec: fixture.codec,
@@ -59,7 +59,7 @@ beforeAll(async () => {
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',
   });
-  gateway = await startGateway(config, { logger: fixture.logger });
+  gateway = await startGateway(config, { logger: fixture.logger, registry: exampleRegistry() });
   base = await gateway.listen();
 }, 90_000);
 

@@ -19,6 +19,7 @@ import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet, type ServiceProcess } from '../harness/process-fleet';
 import { createCredentialKit, type CredentialKit } from './credential-kit';
 import { leakedCredentials } from './log-audit';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 jest.setTimeout(180_000);
 
@@ -152,6 +153,7 @@ beforeAll(async () => {
   const kekFile = path.join(workdir, 'kek');
   writeFileSync(kekFile, `${kekLine}\n`, { mode: 0o600 });
   fleet = new ProcessFleet(logDir, {
+    ...EXAMPLE_MODULES,
     KAFKA_BROKERS: kafkaBrokers,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     REDIS_URL: redisUrl,

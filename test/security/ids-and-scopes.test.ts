@@ -15,6 +15,7 @@ import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { ProcessFleet } from '../harness/process-fleet';
 import { createCredentialKit, type CredentialKit } from './credential-kit';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 jest.setTimeout(120_000);
 
@@ -140,6 +141,7 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
   fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'security', ns.prefix), {
+    ...EXAMPLE_MODULES,
     KAFKA_BROKERS: kafkaBrokers,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     REDIS_URL: redisUrl,
@@ -147,7 +149,7 @@ beforeAll(async () => {
     STATEWRIGHT_GROUP: ns.groupId,
     STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
     STATEWRIGHT_PARTITIONS: '2',
-    STATEWRIGHT_ORDER_SHIPPING_TIMEOUT_MS: '3000',
+    ORDER_SHIPPING_TIMEOUT_MS: '3000',
     STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
     WORKER_GROUP: `${ns.groupId}.workers`,
     GATEWAY_PORT: String(port),

@@ -18,6 +18,7 @@ import {
 } from '../harness/secure-probes';
 import { freePorts, startSecureStack, type Principal, type SecureStack } from '../harness/secure-stack';
 import { leakedCredentials } from './log-audit';
+import { EXAMPLE_MODULES } from '../harness/examples';
 
 const ns = testNamespace('secure');
 const deployment = {
@@ -59,6 +60,7 @@ beforeAll(async () => {
   const [port] = await freePorts(1);
   gateway = `http://127.0.0.1:${port}`;
   fleet = new ProcessFleet(logDir, {
+    ...EXAMPLE_MODULES,
     STATEWRIGHT_PREFIX: ns.prefix,
     STATEWRIGHT_GROUP: deployment.orchestratorGroup,
     WORKER_GROUP: deployment.workerGroup,

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { EMPTY_ENVIRONMENT, handle } from '../../services/core';
 import { loadGatewayConfig } from '../../services/gateway/config/gateway-config';
 import { startGateway, type Gateway } from '../../services/gateway/gateway';
-import { exampleRegistry } from '../../services/gateway/workflows/example-registry';
+import { exampleRegistry } from '../harness/examples';
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import { toTransitionEnvelope } from '../../services/platform/codec/transition-envelope';
 import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
@@ -64,7 +64,10 @@ export async function startSecuredGateway(
     ...authEnv,
   });
   const logLines: string[] = [];
-  const gateway = await startGateway(config, { logger: capturingLogger(logLines) });
+  const gateway = await startGateway(config, {
+    logger: capturingLogger(logLines),
+    registry: exampleRegistry(),
+  });
   const base = await gateway.listen();
   const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
   const instanceId = `order-${randomUUID()}`;

@@ -1,9 +1,18 @@
-// diagram: a workflow's state diagram as Mermaid or Graphviz DOT.
+// diagram: a workflow's state diagram as Mermaid or Graphviz DOT, from the team's workflows module.
 import { Option, type Command } from 'commander';
 import { toDot, toMermaid, type Registry } from '../../core';
+import { ModuleError } from '../../platform/workflows/module-error';
+import { WORKFLOWS_MODULE } from '../../platform/workflows/module-argument';
+import { loadWorkflows } from '../../platform/workflows/workflows-module';
 import { usageError } from '../cli-error';
 
-export function addDiagramCommand(program: Command, registry: Registry): void {
+interface DiagramOptions {
+  readonly format: 'mermaid' | 'dot';
+  readonly definitionVersion?: string;
+  readonly workflows?: string;
+}
+
+export function addDiagramCommand(program: Command): void {
   program
     .command('diagram <workflow>')
     .description("a workflow's state diagram")
@@ -11,7 +20,9 @@ export function addDiagramCommand(program: Command, registry: Registry): void {
       new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'),
     )
     .option('--definition-version <n>', 'definition version (latest when absent)')
-    .action((workflow: string, options: { format: 'mermaid' | 'dot'; definitionVersion?: string }) => {
+    .option('--workflows <module>', `the module exporting the workflows (env ${WORKFLOWS_MODULE.env})`)
+    .action(async (workflow: string, options: DiagramOptions) => {
+      const registry = await workflowsOf(options.workflows ?? process.env[WORKFLOWS_MODULE.env]);
       if (!registry.has(workflow)) {
         throw usageError(
           `unknown workflow ${workflow}; known: ${registry.names().join(', ')}`,
@@ -31,4 +42,19 @@ export function addDiagramCommand(program: Command, registry: Registry): void {
       }
       process.stdout.write(options.format === 'dot' ? toDot(definition) : toMermaid(definition));
     });
+}
+
+async function workflowsOf(path: string | undefined): Promise<Registry> {
+  if (path === undefined || path === '') {
+    throw usageError(
+      `name the workflows with --workflows <module> or ${WORKFLOWS_MODULE.env}`,
+      'no-workflows',
+    );
+  }
+  try {
+    return await loadWorkflows(path);
+  } catch (error) {
+    if (error instanceof ModuleError) throw usageError(error.message, 'bad-module');
+    throw error;
+  }
 }

@@ -115,6 +115,7 @@ export function addInstanceCommands(program: Command): void {
     )
     .option('--latest', 'new instances start on the latest version')
     .option('--pin <version>', 'new instances start on this version (activates it)', positiveInteger)
+    .option('--activate <version>', 'the same as --pin', positiveInteger)
     .option('--canary <version>', 'a share of new instances start on this version', positiveInteger)
     .option('--stable <version>', 'with --canary: the version the others start on', positiveInteger)
     .option('--percent <p>', 'with --canary: the share, 0 to 100', Number)
@@ -162,6 +163,7 @@ export function addInstanceCommands(program: Command): void {
 interface SettingsOptions {
   readonly latest?: boolean;
   readonly pin?: number;
+  readonly activate?: number;
   readonly canary?: number;
   readonly stable?: number;
   readonly percent?: number;
@@ -174,9 +176,12 @@ interface SettingsOptions {
 
 /** The settings request of the options: one rollout choice at most, and a window given whole. */
 function settingsBody(options: SettingsOptions): Record<string, unknown> {
+  if (options.pin !== undefined && options.activate !== undefined)
+    throw usageError('give --pin or --activate');
+  const pin = options.pin ?? options.activate;
   const rollouts = [
     options.latest ? { kind: 'latest' } : undefined,
-    options.pin === undefined ? undefined : { kind: 'pinned', version: options.pin },
+    pin === undefined ? undefined : { kind: 'pinned', version: pin },
     options.canary === undefined
       ? undefined
       : { kind: 'canary', canary: options.canary, stable: options.stable, percent: options.percent },

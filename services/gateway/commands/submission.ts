@@ -10,7 +10,7 @@ import {
   type CommandEnvelope,
   type Registry,
 } from '../../core';
-import type { GatewayMetrics } from '../../platform/metrics/gateway-metrics';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { GatewayEncryption } from '../encryption/gateway-encryption';
 import { ApiError } from '../http/api-error';
 import type { Reply } from '../http/register-routes';

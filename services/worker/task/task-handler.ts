@@ -5,7 +5,7 @@ import type { JsonValue } from '../../core';
 export type TaskKind = 'action' | 'compensation';
 
 export interface TaskContext {
-  /** `correlationId/seq/index`: the idempotency key of the effect, the same for every attempt. */
+  /** `correlationId/incarnation/seq/index`: the idempotency key of the effect, the same for every attempt. */
   readonly taskId: string;
   /** `taskId#attempt`: this attempt. */
   readonly runId: string;

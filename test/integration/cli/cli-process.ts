@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { EXAMPLE_MODULES } from '../../harness/examples';
 import { repoRoot } from '../../harness/infrastructure';
 
 const run = promisify(execFile);
@@ -34,7 +35,7 @@ export async function statewright(
   try {
     const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...EXAMPLE_MODULES, ...env },
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };

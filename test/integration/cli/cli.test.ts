@@ -15,7 +15,7 @@ import { EnvelopeCodec } from '../../../services/platform/codec/envelope-codec';
 import { toTransitionEnvelope } from '../../../services/platform/codec/transition-envelope';
 import { provisionTopics } from '../../../services/platform/kafka/topic-provisioner';
 import { topicNames } from '../../../services/platform/kafka/topic-names';
-import { exampleRegistry } from '../../../services/gateway/workflows/example-registry';
+import { exampleRegistry } from '../../harness/examples';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { buildCli, statewright } from './cli-process';
 

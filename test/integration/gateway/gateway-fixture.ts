@@ -13,6 +13,7 @@ import { loadGatewayConfig } from '../../../services/gateway/config/gateway-conf
 import type { ProjectedRecord } from '../../../services/gateway/projection/transitions-projection';
 import { call, type CallOptions, type CallResult } from './http-call';
 import { endpoints, testNamespace, type TestNamespace } from '../../harness/namespace';
+import { exampleRegistry } from '../../harness/examples';
 
 export interface GatewayFixture {
   readonly ns: TestNamespace;
@@ -58,7 +59,7 @@ export async function startFixture(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const gateway = await startGateway(config, { logger: createLogger('silent') });
+  const gateway = await startGateway(config, { logger: createLogger('silent'), registry: exampleRegistry() });
   const base = await gateway.listen();
   const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
   const redis = new Redis(redisUrl);

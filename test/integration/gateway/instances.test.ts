@@ -2,7 +2,7 @@
 // from it with the definition's sensitive fields redacted, and a record seen twice changes nothing.
 import { randomUUID } from 'node:crypto';
 import { EMPTY_ENVIRONMENT, handle, type Instance, type LogRecord } from '../../../services/core';
-import { exampleRegistry } from '../../../services/gateway/workflows/example-registry';
+import { exampleRegistry } from '../../harness/examples';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
 import { clientCommandId } from '../../../services/gateway/commands/client-command-id';
 

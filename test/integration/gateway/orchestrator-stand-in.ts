@@ -7,7 +7,7 @@ import type { Consumer } from 'kafkajs';
 import { EMPTY_ENVIRONMENT, handle, type Instance } from '../../../services/core';
 import { fromCommandEnvelope, type CommandEnvelope } from '../../../services/platform/codec/command-envelope';
 import { isKeyCommand } from '../../../services/platform/codec/key-request';
-import { exampleRegistry } from '../../../services/gateway/workflows/example-registry';
+import { exampleRegistry } from '../../harness/examples';
 import type { GatewayFixture } from './gateway-fixture';
 
 export interface StandIn {

@@ -14,7 +14,7 @@ import {
 import { orderSaga } from '../../../examples/order-saga/definition';
 import type { AuditEntry } from '../../../services/platform/codec/audit-envelope';
 import type { DeadLetterEnvelope } from '../../../services/platform/codec/dead-letter-envelope';
-import { SettingsView } from '../../../services/orchestrator/settings/settings-view';
+import { SettingsView } from '../../../services/platform/settings/settings-view';
 import { eventually } from '../../harness/eventually';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
 import { startOrder } from '../../harness/order-commands';

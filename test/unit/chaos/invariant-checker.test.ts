@@ -1,10 +1,10 @@
 // The chaos checker must catch what it claims to: a record applied twice, a record missing, a seq gap.
 import { EMPTY_ENVIRONMENT, handle, type LogRecord } from '../../../services/core';
-import { defaultRegistry } from '../../../services/orchestrator/workflows';
+import { exampleRegistry } from '../../harness/examples';
 import { checkLogs, type ConsumedCommand } from '../../chaos/invariant-checker';
 import { orderCommands } from '../../chaos/order-traffic';
 
-const registry = defaultRegistry({ orderShippingTimeoutMs: 1_000 });
+const registry = exampleRegistry(1_000);
 const NOW = 1_800_000_000_000;
 
 function honestRun(): { commands: Map<number, ConsumedCommand[]>; records: Map<number, LogRecord[]> } {

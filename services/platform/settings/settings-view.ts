@@ -1,10 +1,11 @@
-// The run-time settings of every workflow as this orchestrator applies them: the settings topic's table, plus
-// what its own processors committed a moment ago and the table has not read yet (the higher revision wins).
+// The run-time settings of every workflow (version rules, dedupe windows): the settings topic's table, plus
+// what an orchestrator's own processors committed a moment ago and the table has not read yet (the higher
+// revision wins). The orchestrator decides with it and the gateway follows it, so both choose versions alike.
 import type { Kafka } from 'kafkajs';
 import { DEPLOYED, withSettings, type Registry, type WorkflowSettings } from '../../core';
-import { decodeSettingsMessage, type SettingsRecord } from '../../platform/codec/settings-record';
-import { TopicTable } from '../../platform/kafka/topic-table';
-import type { Logger } from '../../platform/logging/logger';
+import { decodeSettingsMessage, type SettingsRecord } from '../codec/settings-record';
+import { TopicTable } from '../kafka/topic-table';
+import type { Logger } from '../logging/logger';
 
 export class SettingsView {
   private readonly written = new Map<string, SettingsRecord>();
