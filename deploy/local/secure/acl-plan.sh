@@ -3,10 +3,13 @@
 # ApplyAcls.java reads (principal, resource type, pattern type, resource name, operations). Nothing is
 # allowed that is not listed (allow.everyone.if.no.acl.found=false); `admin` is the super user.
 #   orchestrator: provisions the deployment's topics, reads commands, writes transitions, tasks, dead
-#                 letters, audit and keys in transactions (transactional ids `<group>.<topic>.<partition>`),
-#                 and restores from transitions and keys with throwaway groups `<group>.…`
+#                 letters, audit, keys and settings in transactions (transactional ids
+#                 `<group>.<topic>.<partition>`), writes commands (due timers, and commands forwarded to the
+#                 partition that owns them), and restores from transitions, keys and settings with throwaway
+#                 groups `<group>.…`
 #   worker:       reads tasks and keys, writes commands (task results) only
-#   gateway:      writes commands (start, signal, cancel, admin acts), reads transitions, audit and keys
+#   gateway:      writes commands (start, signal, cancel, admin acts), reads transitions, audit, keys and
+#                 settings (to choose a new instance's version as the orchestrator does)
 #   The worker and the gateway read keys and audit with throwaway groups `<group>.…` they delete when
 #   done; the CLI runs as the gateway, with throwaway groups `statewright-cli-<uuid>`.
 
@@ -14,7 +17,8 @@ acl_plan() { # topic prefix, orchestrator group, worker group, gateway projectio
   local p=$1 orchestrator_group=$2 worker_group=$3 gateway_group=$4
   cat <<EOF
 orchestrator  TOPIC             PREFIXED  $p.                     CREATE,DESCRIBE,DESCRIBE_CONFIGS,ALTER_CONFIGS
-orchestrator  TOPIC             LITERAL   $p.commands             READ
+orchestrator  TOPIC             LITERAL   $p.commands             READ,WRITE
+orchestrator  TOPIC             LITERAL   $p.settings             READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.transitions          READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.tasks                READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.dlq                  READ,WRITE
@@ -31,6 +35,7 @@ gateway       TOPIC             LITERAL   $p.commands             WRITE
 gateway       TOPIC             LITERAL   $p.transitions          READ
 gateway       TOPIC             LITERAL   $p.audit                READ
 gateway       TOPIC             LITERAL   $p.keys                 READ
+gateway       TOPIC             LITERAL   $p.settings             READ
 gateway       GROUP             PREFIXED  $gateway_group          READ,DELETE
 gateway       GROUP             PREFIXED  statewright-cli-        READ,DELETE
 EOF
