@@ -1,16 +1,16 @@
 // A failure the CLI reports in one line and turns into its documented exit code.
+import { StatewrightError } from '../core';
 import { EXIT, type ExitCode } from './exit-codes';
 
-export class CliError extends Error {
+export class CliError extends StatewrightError {
   constructor(
     message: string,
     readonly code: string,
     readonly exitCode: ExitCode,
     /** Whether running the same command again may succeed. */
-    readonly retriable = false,
+    retriable = false,
   ) {
-    super(message);
-    this.name = 'CliError';
+    super(message, retriable);
   }
 }
 

@@ -78,6 +78,6 @@ function refusal(status: number, body: unknown, text: string): CliError {
 }
 
 function causeOf(error: unknown): string {
-  const cause = (error as { cause?: unknown }).cause;
+  const cause = error instanceof Error ? error.cause : undefined;
   return String(cause instanceof Error ? cause.message : (cause ?? error));
 }

@@ -2,6 +2,7 @@
 // partition, timers, and an orderly stop. Decisions live in PartitionProcessor and decideBatch, not here.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { TransactionError } from '../platform/kafka/transaction-error';
 import { decodeCommands } from './batch/command-decoder';
 import { routeCommands, type RoutedBatch } from './batch/command-routing';
 import { CommandPublisher } from './client/command-publisher';
@@ -122,7 +123,7 @@ export class Orchestrator {
 
   /** Any failure around a transaction: the batch did not happen for us; restore the partition and read it again. */
   private async forget(batch: Batch, error: unknown): Promise<void> {
-    const fenced = (error as { code?: unknown }).code === 'transaction-fenced';
+    const fenced = error instanceof TransactionError && error.fenced;
     this.options.metrics.aborts.inc({ fenced: String(fenced) });
     this.options.logger.warn({ err: error, partition: batch.partition, fenced }, 'batch transaction failed');
     this.rewind(batch);

@@ -1,11 +1,6 @@
 // The worker could not join its consumer group in time: the brokers may come back, so a restart can help.
+import { RetriableError } from '../core';
 
-export class WorkerStartError extends Error {
+export class WorkerStartError extends RetriableError {
   readonly code = 'worker-start-failed';
-  readonly retriable = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WorkerStartError';
-  }
 }

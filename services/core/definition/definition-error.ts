@@ -1,12 +1,7 @@
 // Raised when a workflow definition is malformed or its code misbehaves (returns non-JSON, names a missing state).
+import { NonRetriableError } from '../statewright-error';
 
-export class DefinitionError extends Error {
+/** The same definition fails the same way again: only a code change helps. */
+export class DefinitionError extends NonRetriableError {
   readonly code = 'definition-error';
-  /** The same definition fails the same way again: only a code change helps. */
-  readonly retriable = false;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'DefinitionError';
-  }
 }

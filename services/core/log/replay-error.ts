@@ -1,12 +1,7 @@
 // Raised by `evolve` when a log does not fit the instance it is folded into: corrupt or misordered input.
+import { NonRetriableError } from '../statewright-error';
 
-export class ReplayError extends Error {
+/** Replaying the same log again cannot help. */
+export class ReplayError extends NonRetriableError {
   readonly code = 'replay-mismatch';
-  /** Replaying the same log again cannot help. */
-  readonly retriable = false;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReplayError';
-  }
 }

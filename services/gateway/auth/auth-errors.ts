@@ -21,7 +21,6 @@ export class UnauthenticatedError extends ApiError {
     private readonly challenges: readonly string[],
   ) {
     super(401, 'unauthenticated', messageOf(reason));
-    this.name = 'UnauthenticatedError';
   }
 
   override responseHeaders(): Readonly<Record<string, string>> {
@@ -48,7 +47,6 @@ export class ForbiddenError extends ApiError {
           ? `${permission} on this route needs roles that apply to every workflow`
           : `the caller's roles do not apply to workflow ${workflow}`;
     super(403, 'forbidden', message, { permission, reason, workflow });
-    this.name = 'ForbiddenError';
   }
 }
 

@@ -1,10 +1,10 @@
 // A credential file named by the configuration cannot be used. Raised once at start; the message names the file
 // and the problem, never its content.
+import { NonRetriableError } from '../../core';
 
-export class AuthFileError extends Error {
+/** The file will not fix itself: retrying cannot help. */
+export class AuthFileError extends NonRetriableError {
   readonly code = 'invalid-auth-file';
-  /** The file will not fix itself: retrying cannot help. */
-  readonly retriable = false;
 
   constructor(
     readonly file: string,
@@ -12,6 +12,5 @@ export class AuthFileError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${file}: ${problem}`, options);
-    this.name = 'AuthFileError';
   }
 }

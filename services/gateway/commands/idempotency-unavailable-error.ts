@@ -1,11 +1,10 @@
 // Raised when an Idempotency-Key could neither be claimed nor read: it flickered between expiring and being set.
+import { RetriableError } from '../../core';
 
-export class IdempotencyUnavailableError extends Error {
+export class IdempotencyUnavailableError extends RetriableError {
   readonly code = 'idempotency-unavailable';
-  readonly retriable = true;
 
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} could not be claimed or read; retry the request`);
-    this.name = 'IdempotencyUnavailableError';
   }
 }

@@ -23,7 +23,6 @@ export class PublishError extends ApiError {
       !tooLarge,
     );
     this.cause = cause;
-    this.name = 'PublishError';
   }
 }
 

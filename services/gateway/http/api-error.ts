@@ -1,17 +1,17 @@
 // An HTTP answer other than success, as a value with a stable code: every 4xx and 5xx body is
 // {error: {code, message, details}}.
+import { StatewrightError } from '../../core';
 
-export class ApiError extends Error {
+export class ApiError extends StatewrightError {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details: unknown = null,
     /** Whether the same request may succeed later. */
-    readonly retriable = false,
+    retriable = false,
   ) {
-    super(message);
-    this.name = 'ApiError';
+    super(message, retriable);
   }
 
   toBody(): { error: { code: string; message: string; details: unknown } } {

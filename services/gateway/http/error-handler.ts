@@ -4,6 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StatewrightError } from '../../core';
 import type { Logger } from '../../platform/logging/logger';
 import { ApiError } from './api-error';
 
@@ -90,15 +91,15 @@ export function clientErrorReply(
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  const failure = error as Partial<FastifyError> & { retriable?: unknown };
+  if (error instanceof StatewrightError && error.retriable) {
+    return new ApiError(503, error.code, error.message, null, true);
+  }
+  // Not ours: fastify's refusals, raised before a handler runs, say their status in `statusCode`.
+  const failure = error as Partial<FastifyError>;
   const status = failure.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = (failure.code && FASTIFY_CODES[failure.code]) ?? 'bad-request';
     return new ApiError(status, code, failure.message ?? 'bad request');
-  }
-  if (failure.retriable === true) {
-    const code = typeof failure.code === 'string' ? failure.code : 'unavailable';
-    return new ApiError(503, code, failure.message ?? 'a dependency is unavailable', null, true);
   }
   return new ApiError(500, 'internal', 'internal error');
 }

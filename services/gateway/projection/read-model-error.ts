@@ -1,12 +1,7 @@
 // Raised when the read model holds something that is not what the projection wrote.
+import { NonRetriableError } from '../../core';
 
-export class ReadModelError extends Error {
+/** Redis is a cache of the log: rebuilding the projection (a new consumer group) repairs it. */
+export class ReadModelError extends NonRetriableError {
   readonly code = 'read-model-unreadable';
-  /** Redis is a cache of the log: rebuilding the projection (a new consumer group) repairs it. */
-  readonly retriable = false;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReadModelError';
-  }
 }

@@ -1,12 +1,11 @@
 // Raised once at start when the environment does not describe a usable configuration.
+import { NonRetriableError } from '../../core';
 
-export class ConfigError extends Error {
+/** The environment will not change by itself: retrying cannot help. */
+export class ConfigError extends NonRetriableError {
   readonly code = 'invalid-config';
-  /** The environment will not change by itself: retrying cannot help. */
-  readonly retriable = false;
 
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration:\n${problems.join('\n')}`);
-    this.name = 'ConfigError';
   }
 }

@@ -3,12 +3,12 @@
 // at start, then following. The last value per record key wins; `decode` says what a tombstone means.
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { RetriableError } from '../../core';
 import type { Logger } from '../logging/logger';
 
 /** The table could not start: the broker or the topic may come back, and a new start can succeed. */
-export class TopicTableError extends Error {
+export class TopicTableError extends RetriableError {
   readonly code: string = 'topic-table-unavailable';
-  readonly retriable = true;
 
   constructor(
     readonly topic: string,
@@ -16,7 +16,6 @@ export class TopicTableError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'TopicTableError';
   }
 }
 

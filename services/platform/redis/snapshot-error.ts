@@ -1,12 +1,7 @@
 // Raised when a partition's snapshot cannot be read consistently or holds something that is not an instance.
+import { RetriableError } from '../../core';
 
-export class SnapshotError extends Error {
+/** Redis is a cache: the caller may retry, or rebuild the partition from the log. */
+export class SnapshotError extends RetriableError {
   readonly code = 'snapshot-unreadable';
-  /** Redis is a cache: the caller may retry, or rebuild the partition from the log. */
-  readonly retriable = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SnapshotError';
-  }
 }

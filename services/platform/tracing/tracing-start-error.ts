@@ -1,12 +1,11 @@
 // Raised when a process starts tracing twice: OpenTelemetry keeps one global tracer provider per process.
+import { NonRetriableError } from '../../core';
 
-export class TracingStartError extends Error {
+/** The first provider stays registered until its shutdown: retrying cannot help. */
+export class TracingStartError extends NonRetriableError {
   readonly code = 'tracing-already-started';
-  /** The first provider stays registered until its shutdown: retrying cannot help. */
-  readonly retriable = false;
 
   constructor() {
     super('tracing is already started in this process; shut the first one down before starting another');
-    this.name = 'TracingStartError';
   }
 }

@@ -1,8 +1,9 @@
 // A team's module that cannot serve: missing, failing to load, or not exporting what the runnable needs. Fatal:
 // the process exits with code 2 naming the file and the problem, before anything is published.
-export class ModuleError extends Error {
+import { NonRetriableError } from '../../core';
+
+export class ModuleError extends NonRetriableError {
   readonly code = 'bad-module';
-  readonly retriable = false;
 
   constructor(
     readonly file: string,
@@ -10,7 +11,6 @@ export class ModuleError extends Error {
     options?: ErrorOptions,
   ) {
     super(`${file}: ${problem}`, options);
-    this.name = 'ModuleError';
   }
 }
 

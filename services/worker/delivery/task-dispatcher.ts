@@ -2,6 +2,7 @@
 // the task type, run the handler idempotently and publish its result. Business logic stays in the handlers.
 import type { Span } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { StatewrightError } from '../../core';
 import { toCommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TaskEnvelope } from '../../platform/codec/task-envelope';
@@ -57,7 +58,7 @@ export class TaskDispatcher {
     try {
       return (await this.options.codec.decode('task-request', message.value)) as TaskEnvelope;
     } catch (error) {
-      if ((error as { retriable?: unknown }).retriable === true) throw error;
+      if (error instanceof StatewrightError && error.retriable) throw error;
       this.options.logger.error({ offset: message.offset, err: error }, 'undecodable task request skipped');
       return undefined;
     }

@@ -1,15 +1,15 @@
 // Raised when the result cache cannot answer or holds something that is not a task result.
+import { StatewrightError } from '../../core';
 
-export class ResultStoreError extends Error {
+export class ResultStoreError extends StatewrightError {
   readonly code = 'result-store-failed';
 
   constructor(
     message: string,
     /** A connection failure may pass; a corrupt entry will not. */
-    readonly retriable: boolean,
+    retriable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'ResultStoreError';
+    super(message, retriable, options);
   }
 }

@@ -1,11 +1,10 @@
 // The worker stopped before a handler finished: the task stays uncommitted and is delivered again.
+import { RetriableError } from '../../core';
 
-export class WorkerStoppingError extends Error {
+export class WorkerStoppingError extends RetriableError {
   readonly code = 'worker-stopping';
-  readonly retriable = true;
 
   constructor() {
     super('worker stopped before the handler finished');
-    this.name = 'WorkerStoppingError';
   }
 }
