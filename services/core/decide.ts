@@ -1,27 +1,30 @@
-// handle: the orchestrator's single entry point. Finds the definition a command needs, then decides.
-import { parseCommand, type Command } from '../command/command';
-import type { Environment } from '../environment';
-import type { Instance } from '../instance/instance';
-import { reason, type Reason } from '../reason';
-import type { WorkflowDefinition } from '../definition/workflow-definition';
-import { decideCommand } from '../decision/decide';
-import type { Step } from '../decision/decision';
-import { unrecorded } from '../decision/receipt';
-import type { Registry } from './registry';
+// decide: the core's one door. Takes a typed command (parsed once, where it was decoded) with the instance it
+// addresses, finds the definition it needs, and answers with pure data: the decision, the records to log and
+// the tasks to run. Workflow settings are decided by `decideSettings`, data keys by `keyEffectOf`.
+import type { Command } from './command/command';
+import type { Environment } from './environment';
+import type { Instance } from './instance/instance';
+import { reason, type Reason } from './reason';
+import type { WorkflowDefinition } from './definition/workflow-definition';
+import { decideCommand } from './decision/decide';
+import type { Step } from './decision/decision';
+import { unrecorded } from './decision/receipt';
+import type { Registry } from './registry/registry';
 
-export function handle(
+export function decide(
   registry: Registry,
   instance: Instance | undefined,
-  command: unknown,
+  command: Command,
   now: number,
   env: Environment,
 ): Step {
-  const parsed = parseCommand(command);
-  if (!parsed.ok)
-    return unrecorded({ kind: 'rejected', reason: reason('invalid-command', parsed.message) }, instance);
-  const found = definitionFor(registry, instance, parsed.command);
+  // A key command changes no instance and may come before its start, for a workflow of any name.
+  if (command.type === 'key-request' || command.type === 'key-rewrap') {
+    return unrecorded({ kind: 'ignored', note: `data key command ${command.type}` }, instance);
+  }
+  const found = definitionFor(registry, instance, command);
   if ('code' in found) return unrecorded({ kind: 'rejected', reason: found }, instance);
-  return decideCommand(found, instance, parsed.command, now, env);
+  return decideCommand(found, instance, command, now, env);
 }
 
 /** The instance's version; for migrate the target version; for a start the requested or rolled-out version. */

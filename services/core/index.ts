@@ -1,4 +1,5 @@
 // The pure core of statewright: define workflows, decide commands, fold logs. No I/O, no clock, no randomness.
+export { StatewrightError, RetriableError, NonRetriableError } from './statewright-error';
 export type { CorrelationId, CommandId, TaskId, RunId, TimerId } from './ids';
 export {
   correlationId,
@@ -31,12 +32,14 @@ export type {
   AdminCommand,
   AdminAction,
   WorkflowSettingsCommand,
+  KeyCommand,
   TaskOutcome,
   TaskError,
   ParseResult,
 } from './command/command';
 export { parseCommand, correlationIdOf, settingsKey } from './command/command';
 export { signatureOf } from './command/signature';
+export { keyEffectOf, type KeyEffect } from './command/key-effect';
 
 export type { GuardVerdict } from './definition/guard-verdict';
 export { verdict } from './definition/guard-verdict';
@@ -86,13 +89,18 @@ export type { Outcome } from './log/outcome';
 export { ReplayError } from './log/replay-error';
 
 export type { Decision, Step, TaskRequest } from './decision/decision';
-export { decide } from './decision/decide';
 
 export type { Registry, RolloutRule } from './registry/registry';
 export { createRegistry, chooseVersion, checkRollout } from './registry/registry';
-export type { WorkflowSettings, SettingsChange } from './registry/workflow-settings';
-export { changeSettings, withSettings, DEPLOYED } from './registry/workflow-settings';
-export { handle } from './registry/handle';
+export type { WorkflowSettings, SettingsChange, SettingsDecision } from './registry/workflow-settings';
+export {
+  changeSettings,
+  decideSettings,
+  withSettings,
+  DEPLOYED,
+  RECENT_SETTINGS_COMMANDS,
+} from './registry/workflow-settings';
+export { decide } from './decide';
 
 export { toMermaid } from './render/mermaid';
 export { toDot } from './render/dot';

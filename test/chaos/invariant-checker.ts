@@ -5,13 +5,13 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   EMPTY_ENVIRONMENT,
   evolve,
-  handle,
   isDeadLetter,
   ReplayError,
   type Instance,
   type LogRecord,
   type Registry,
 } from '../../services/core';
+import { decideRaw } from '../harness/decide-raw';
 
 export interface ConsumedCommand {
   readonly offset: string;
@@ -92,7 +92,7 @@ function refold(
     const owns = head !== undefined && (head.commandId === id || head.causation === id);
     if (owns) now = head.at;
     const correlationId = typeof command.correlationId === 'string' ? command.correlationId : '';
-    const step = handle(
+    const step = decideRaw(
       registry,
       instances.get(correlationId),
       command,

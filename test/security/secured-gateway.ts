@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { EMPTY_ENVIRONMENT, handle } from '../../services/core';
+import { EMPTY_ENVIRONMENT } from '../../services/core';
 import { loadGatewayConfig } from '../../services/gateway/config/gateway-config';
 import { startGateway, type Gateway } from '../../services/gateway/gateway';
 import { exampleRegistry } from '../harness/examples';
@@ -17,6 +17,7 @@ import { CENSOR, redactionPaths } from '../../services/platform/logging/redactio
 import { endpoints, testNamespace } from '../harness/namespace';
 import { runAll } from '../integration/gateway/gateway-fixture';
 import { call, type CallOptions, type CallResult } from '../integration/gateway/http-call';
+import { decideRaw } from '../harness/decide-raw';
 
 export const ORDER_INPUT = {
   orderId: 'o-1',
@@ -120,7 +121,7 @@ async function seedInstance(
 ): Promise<void> {
   const envelope = { commandId: `${id}-start`, correlationId: id, workflow: 'order-saga', actor: 'seed' };
   const command = { ...envelope, timestamp: Date.now(), type: 'start', input: ORDER_INPUT };
-  const step = handle(exampleRegistry(), undefined, command as never, Date.now(), EMPTY_ENVIRONMENT);
+  const step = decideRaw(exampleRegistry(), undefined, command as never, Date.now(), EMPTY_ENVIRONMENT);
   const projected = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('the seeded instance was not projected in 20 s')),

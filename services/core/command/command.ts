@@ -10,20 +10,13 @@ import {
   type TaskId,
   type TimerId,
 } from '../ids';
-import type { DedupeWindow } from '../instance/instance';
-import type { RolloutRule } from '../registry/registry';
+import type { DedupeWindow } from '../instance/dedupe-window-size';
+import type { RolloutRule } from '../registry/rollout-rule';
+import type { TaskOutcome } from './task-outcome';
 import { MAX_JSON_DEPTH, nestsDeeperThan, toJson, type JsonValue } from '../json/json-value';
 import { unreachable } from '../unreachable';
 
-export interface TaskError {
-  readonly message: string;
-  readonly code: string | null;
-}
-
-export type TaskOutcome =
-  | { readonly kind: 'succeeded'; readonly output: JsonValue }
-  | { readonly kind: 'retryable'; readonly error: TaskError }
-  | { readonly kind: 'fatal'; readonly error: TaskError };
+export type { TaskError, TaskOutcome } from './task-outcome';
 
 export interface CommandEnvelope {
   readonly commandId: CommandId;
@@ -87,6 +80,15 @@ export interface WorkflowSettingsCommand extends CommandEnvelope {
   readonly dedupe: DedupeWindow | null | undefined;
 }
 
+/**
+ * A data-key command, served by the orchestrator that owns the instance's partition: `key-request` asks for the
+ * instance's data key (created once, before anything encrypted with it is published), `key-rewrap` for the key
+ * wrapped again with the current KEK. They change no instance; `keyEffectOf` says what each asks for.
+ */
+export interface KeyCommand extends CommandEnvelope {
+  readonly type: 'key-request' | 'key-rewrap';
+}
+
 export type Command =
   | StartCommand
   | SignalCommand
@@ -94,7 +96,8 @@ export type Command =
   | TaskResultCommand
   | TimerFiredCommand
   | AdminCommand
-  | WorkflowSettingsCommand;
+  | WorkflowSettingsCommand
+  | KeyCommand;
 
 /** The correlation id of a workflow's settings commands: they are ordered like one instance's. */
 export const settingsKey = (workflow: string): string => `workflow:${workflow}`;
@@ -157,6 +160,7 @@ const commandSchema = z.discriminatedUnion('type', [
     ]),
   }),
   z.object({ ...envelope, type: z.literal('timer-fired'), timerId: id }),
+  z.object({ ...envelope, type: z.enum(['key-request', 'key-rewrap']) }),
   z.object({
     ...envelope,
     type: z.literal('admin'),
@@ -215,6 +219,9 @@ function normalise(raw: RawCommand): ParseResult {
         ok: true,
         command: { ...base, type: 'workflow-settings', rollout: raw.rollout, dedupe: raw.dedupe },
       };
+    case 'key-request':
+    case 'key-rewrap':
+      return { ok: true, command: { ...base, type: raw.type } };
     default:
       return unreachable(raw);
   }

@@ -32,6 +32,9 @@ function nameAndPayload(command: Command): [string, JsonValue] {
       ];
     case 'admin':
       return [command.action, command.action === 'migrate' ? command.targetVersion : null];
+    case 'key-request':
+    case 'key-rewrap':
+      return [command.type, null];
     default:
       return unreachable(command);
   }

@@ -1,6 +1,6 @@
 // decide: one command against one instance, answered with a decision, the records to log and the tasks to run.
 // Pure and total: any input, however malformed, yields a Step; nothing here throws.
-import { parseCommand, type AdminCommand, type Command } from '../command/command';
+import type { AdminCommand, Command } from '../command/command';
 import { signatureOf } from '../command/signature';
 import type { Environment } from '../environment';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
@@ -22,21 +22,9 @@ import { decideTaskResult } from './task-result';
 import { decideRetryNow, decideTimerFired } from './timer-fired';
 
 /**
- * Decides a decoded (still unvalidated) command. `definition` is the instance's version, or for a new instance
- * the version chosen to start it, or for an `admin migrate` command the target version.
+ * Decides a command with the definition it needs: the instance's version, or for a new instance the version
+ * chosen to start it, or for an `admin migrate` command the target version.
  */
-export function decide(
-  definition: WorkflowDefinition,
-  instance: Instance | undefined,
-  command: unknown,
-  now: number,
-  env: Environment,
-): Step {
-  const parsed = parseCommand(command);
-  if (!parsed.ok) return unrecorded(rejected('invalid-command', parsed.message), instance);
-  return decideCommand(definition, instance, parsed.command, now, env);
-}
-
 export function decideCommand(
   def: WorkflowDefinition,
   instance: Instance | undefined,
@@ -147,6 +135,9 @@ function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step 
       return unrecorded(rejected('already-started', `${instance.correlationId} exists`), instance);
     case 'workflow-settings':
       return unrecorded(rejected('invalid-command', SETTINGS_ELSEWHERE), instance);
+    case 'key-request':
+    case 'key-rewrap':
+      return unrecorded({ kind: 'ignored', note: `data key command ${command.type}` }, instance);
     default:
       return unreachable(command);
   }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { DEFAULT_DEDUPE_WINDOW } from '../instance/dedupe-window';
 import { DefinitionError } from './definition-error';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
-import type { DefineSpec, EventSchemas, RetrySpec, SetupSpec, StateSpec, TaskInvocation } from './setup';
+import type { DefineSpec, EventSchemas, RetrySpec, SetupSpec, StateSpec, TaskInvocation } from './spec';
 import type {
   HandlerNode,
   InvokeNode,

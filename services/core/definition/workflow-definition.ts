@@ -2,8 +2,9 @@
 import type { z } from 'zod';
 import type { Environment } from '../environment';
 import type { JsonValue } from '../json/json-value';
-import type { DedupeWindow, TerminalStatus } from '../instance/instance';
-import type { TaskError } from '../command/command';
+import type { DedupeWindow } from '../instance/dedupe-window-size';
+import type { TerminalStatus } from '../instance/instance';
+import type { TaskError } from '../command/task-outcome';
 import type { GuardVerdict } from './guard-verdict';
 import type { RetryPolicy } from './retry-policy';
 

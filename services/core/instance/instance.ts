@@ -1,5 +1,6 @@
 // The state of one workflow instance: plain JSON, rebuilt from its log by `evolve` alone.
 import type { SignalCommand } from '../command/command';
+import type { DedupeWindow } from './dedupe-window-size';
 import type { CommandId, CorrelationId, RunId, TaskId, TimerId } from '../ids';
 import type { JsonValue } from '../json/json-value';
 import type { Outcome } from '../log/outcome';
@@ -69,11 +70,7 @@ export interface DedupeEntry {
   readonly outcome: Outcome;
 }
 
-/** Commands are remembered while both bounds hold: at most `count` entries, none older than `ageMs`. */
-export interface DedupeWindow {
-  readonly count: number;
-  readonly ageMs: number;
-}
+export type { DedupeWindow };
 
 export interface Instance {
   readonly correlationId: CorrelationId;

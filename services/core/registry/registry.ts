@@ -4,11 +4,9 @@ import { DefinitionError } from '../definition/definition-error';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import { unreachable } from '../unreachable';
 
-/** latest (default); pinned to a version; or a canary share of new instances, chosen by correlation-id hash. */
-export type RolloutRule =
-  | { readonly kind: 'latest' }
-  | { readonly kind: 'pinned'; readonly version: number }
-  | { readonly kind: 'canary'; readonly stable: number; readonly canary: number; readonly percent: number };
+import type { RolloutRule } from './rollout-rule';
+
+export type { RolloutRule } from './rollout-rule';
 
 export interface Registry {
   get(name: string, version: number): WorkflowDefinition | undefined;

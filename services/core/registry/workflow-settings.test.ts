@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   changeSettings,
   createRegistry,
+  decideSettings,
+  RECENT_SETTINGS_COMMANDS,
   DEPLOYED,
   parseCommand,
   setup,
@@ -47,7 +49,7 @@ test('a change merges into the current settings; absent keeps, null resets; unkn
   const pinned = changeSettings(registry, DEPLOYED, command({ rollout: { kind: 'pinned', version: 1 } }));
   expect(pinned).toEqual({
     ok: true,
-    settings: { rollout: { kind: 'pinned', version: 1 }, dedupe: null, revision: 1 },
+    settings: { rollout: { kind: 'pinned', version: 1 }, dedupe: null, revision: 1, recent: [] },
   });
   const settings = (pinned as { settings: WorkflowSettings }).settings;
   const windowed = changeSettings(registry, settings, command({ dedupe: { count: 5, ageMs: 1000 } }));
@@ -76,12 +78,62 @@ test('new instances start on the version the rule picks and get the window; the 
     return d.instance!;
   };
   expect(start('a').version).toBe(2);
-  current = { rollout: { kind: 'pinned', version: 1 }, dedupe: { count: 3, ageMs: 60_000 }, revision: 1 };
+  current = {
+    rollout: { kind: 'pinned', version: 1 },
+    dedupe: { count: 3, ageMs: 60_000 },
+    revision: 1,
+    recent: [],
+  };
   expect(start('b')).toMatchObject({ version: 1, window: { count: 3, ageMs: 60_000 } });
   expect(live.get('counter', 1)).toBe(live.get('counter', 1));
   const d = new Driver(live, { workflow: 'counter', correlationId: 'workflow:counter' });
   expect(d.send(command({ rollout: null })).decision).toMatchObject({
     kind: 'rejected',
     reason: { code: 'invalid-command' },
+  });
+});
+
+describe('decideSettings', () => {
+  const apply = (current: WorkflowSettings, id: string, fields: Record<string, unknown>) => {
+    const decision = decideSettings(registry, current, command({ commandId: id, ...fields }));
+    if (decision.kind !== 'applied') throw new Error(`${id}: ${decision.kind}`);
+    return decision.settings;
+  };
+
+  test('a repeated settings command is a duplicate however many others came between', () => {
+    let current = apply(DEPLOYED, 'pin-1', { rollout: { kind: 'pinned', version: 1 } });
+    for (let i = 0; i < 10; i++)
+      current = apply(current, `window-${i}`, { dedupe: { count: i + 1, ageMs: 1 } });
+    const again = decideSettings(
+      registry,
+      current,
+      command({ commandId: 'pin-1', rollout: { kind: 'pinned', version: 1 } }),
+    );
+    expect(again).toEqual({ kind: 'duplicate' });
+    expect(current.revision).toBe(11);
+  });
+
+  test('it remembers the latest RECENT_SETTINGS_COMMANDS changes, oldest forgotten first', () => {
+    let current = DEPLOYED;
+    for (let i = 0; i <= RECENT_SETTINGS_COMMANDS; i++) current = apply(current, `c-${i}`, { rollout: null });
+    expect(current.recent).toHaveLength(RECENT_SETTINGS_COMMANDS);
+    expect(current.recent[0]).toBe('c-1');
+    expect(decideSettings(registry, current, command({ commandId: 'c-0', rollout: null })).kind).toBe(
+      'applied',
+    );
+  });
+
+  test('a command keyed other than workflow:<name>, or naming an unknown version, is invalid', () => {
+    expect(
+      decideSettings(registry, DEPLOYED, command({ correlationId: 'counter', rollout: null })),
+    ).toMatchObject({
+      kind: 'invalid',
+      reason: 'settings of counter are keyed workflow:counter',
+    });
+    expect(
+      decideSettings(registry, DEPLOYED, command({ rollout: { kind: 'pinned', version: 9 } })),
+    ).toMatchObject({
+      kind: 'invalid',
+    });
   });
 });

@@ -1,7 +1,7 @@
 // Workflow-wide settings an admin changes at run time with a `workflow-settings` command: the rollout rule (which
 // version new instances start on: activating a version, a canary share) and the dedupe window new instances get.
 // Absent from a command means unchanged; null means back to what the deployed definitions say.
-import type { WorkflowSettingsCommand } from '../command/command';
+import { settingsKey, type WorkflowSettingsCommand } from '../command/command';
 import { DefinitionError } from '../definition/definition-error';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import type { DedupeWindow } from '../instance/instance';
@@ -12,9 +12,39 @@ export interface WorkflowSettings {
   readonly dedupe: DedupeWindow | null;
   /** Counts changes from 1; a reader keeps the highest it has seen. */
   readonly revision: number;
+  /** The ids of the latest changes, oldest first (at most RECENT_SETTINGS_COMMANDS): repeats are duplicates. */
+  readonly recent: readonly string[];
 }
 
-export const DEPLOYED: WorkflowSettings = { rollout: null, dedupe: null, revision: 0 };
+export const DEPLOYED: WorkflowSettings = { rollout: null, dedupe: null, revision: 0, recent: [] };
+
+/** How many settings commands of a workflow are remembered as done, however many others follow them. */
+export const RECENT_SETTINGS_COMMANDS = 64;
+
+export type SettingsDecision =
+  | { readonly kind: 'applied'; readonly settings: WorkflowSettings }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/**
+ * A workflow-settings command against the workflow's current settings: applied (the new settings), a repeat of
+ * a recent change (duplicate: nothing changes), or invalid. Pure: the orchestrator writes what it answers.
+ */
+export function decideSettings(
+  registry: Registry,
+  current: WorkflowSettings,
+  command: WorkflowSettingsCommand,
+): SettingsDecision {
+  const key = settingsKey(command.workflow);
+  if (command.correlationId !== key) {
+    return { kind: 'invalid', reason: `settings of ${command.workflow} are keyed ${key}` };
+  }
+  if (current.recent.includes(command.commandId)) return { kind: 'duplicate' };
+  const change = changeSettings(registry, current, command);
+  if (!change.ok) return { kind: 'invalid', reason: change.message };
+  const recent = [...current.recent, command.commandId].slice(-RECENT_SETTINGS_COMMANDS);
+  return { kind: 'applied', settings: { ...change.settings, recent } };
+}
 
 export type SettingsChange =
   | { readonly ok: true; readonly settings: WorkflowSettings }
@@ -41,6 +71,7 @@ export function changeSettings(
       rollout: command.rollout === undefined ? current.rollout : command.rollout,
       dedupe: command.dedupe === undefined ? current.dedupe : command.dedupe,
       revision: current.revision + 1,
+      recent: current.recent,
     },
   };
 }

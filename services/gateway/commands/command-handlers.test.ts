@@ -5,7 +5,6 @@ import { z } from 'zod';
 import {
   createRegistry,
   EMPTY_ENVIRONMENT,
-  handle,
   setup,
   type Command,
   type Instance,
@@ -27,6 +26,7 @@ import type { CommandPublisher } from './command-publisher';
 import type { Claim, IdempotencyRecord, IdempotencyStore } from './idempotency-store';
 import { requestFingerprint } from './request-fingerprint';
 import { submit, type Submission, type SubmissionDeps } from './submission';
+import { decideRaw } from '../../../test/harness/decide-raw';
 
 const signup = setup({
   types: {} as { context: { email: string; plan: string; confirmed: boolean } },
@@ -188,7 +188,7 @@ function world(options: { maxInputBytes?: number; perCaller?: number } = {}): Wo
 function instanceOf(...commands: Record<string, unknown>[]): Instance {
   let instance: Instance | undefined;
   for (const command of commands) {
-    const step = handle(registry, instance, command, NOW, EMPTY_ENVIRONMENT);
+    const step = decideRaw(registry, instance, command, NOW, EMPTY_ENVIRONMENT);
     if (step.decision.kind !== 'applied') throw new Error(`fixture command ${step.decision.kind}`);
     instance = step.instance;
   }

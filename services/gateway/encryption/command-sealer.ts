@@ -33,6 +33,8 @@ export function sealingCommands(
         case 'timer-fired':
         case 'admin':
         case 'workflow-settings':
+        case 'key-request':
+        case 'key-rewrap':
           return command;
         default:
           return unreachable(command);

@@ -1,6 +1,6 @@
 // Which applied commands are operator acts, and the audit record each leaves: admin commands (migrate, purge,
 // erase) and cancels, with a summary of the instance before and after.
-import { parseCommand, type Instance, type Step } from '../../core';
+import type { Command, Instance, Step } from '../../core';
 import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
 
 export interface CommandPosition {
@@ -10,8 +10,7 @@ export interface CommandPosition {
 }
 
 export interface AuditInput {
-  /** The decoded command, as the core was given it. */
-  readonly command: unknown;
+  readonly command: Command;
   readonly before: Instance | undefined;
   readonly step: Step;
   readonly now: number;
@@ -27,13 +26,8 @@ const summary = (instance: Instance | undefined) =>
 
 /** The audit record of an applied operator act; undefined for any other command or outcome. */
 export function auditOf(input: AuditInput): AuditEnvelope | undefined {
-  const { before, step, position } = input;
+  const { before, step, position, command } = input;
   if (step.decision.kind !== 'applied') return undefined;
-  const type = (input.command as { type?: unknown }).type;
-  if (type !== 'admin' && type !== 'cancel') return undefined;
-  const parsed = parseCommand(input.command);
-  if (!parsed.ok) return undefined;
-  const command = parsed.command;
   if (command.type !== 'admin' && command.type !== 'cancel') return undefined;
   // Only an erasure applies to an instance that is gone (purged): its data key is still deleted.
   if (before === undefined && !(command.type === 'admin' && command.action === 'erase')) return undefined;

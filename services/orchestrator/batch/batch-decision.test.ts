@@ -4,8 +4,8 @@ import type { Message } from 'kafkajs';
 import { z } from 'zod';
 import {
   createRegistry,
+  parseCommand,
   EMPTY_ENVIRONMENT,
-  handle,
   setup,
   verdict,
   type Instance,
@@ -18,6 +18,16 @@ import { KEY_REQUEST } from '../../platform/codec/key-request';
 import { decideBatch, type BatchContext, type BatchDecision } from './batch-decision';
 import type { Decoded, InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
+import { decideRaw } from '../../../test/harness/decide-raw';
+
+/** The outcome of each command, in order. */
+/** A command as written on the wire, before it is parsed. */
+type Command = Record<string, unknown>;
+
+const outcomesOf = (decision: BatchDecision) => decision.commands.map((decided) => decided.outcome);
+/** Each command as the core decided it, or undefined for a dead letter, in order. */
+const decidedOf = (decision: BatchDecision) =>
+  decision.commands.map((decided) => (decided.outcome === 'dlq' ? undefined : decided));
 
 interface Parcel {
   item: string;
@@ -83,7 +93,6 @@ const tasks = (decision: BatchDecision) => decision.tasks.map((m) => read<TaskRe
 const letters = (decision: BatchDecision) => decision.deadLetters.map((m) => read<DeadLetterEnvelope>(m));
 const audits = (decision: BatchDecision) => decision.audits.map((m) => read<AuditEnvelope>(m));
 
-type Command = Record<string, unknown>;
 let counter = 0;
 const envelope = (id: string, extra: Command = {}): Command => ({
   commandId: `cmd-${++counter}`,
@@ -128,7 +137,11 @@ function inbound(
   options: { key?: string | null; headers?: InboundCommand['headers'] } = {},
 ) {
   const key = options.key === undefined ? String(command.correlationId) : options.key;
-  const decoded: Decoded = { ok: true, command };
+  // Parsed once, as the decoder does: an unparsable command is a dead letter before the batch decides.
+  const parsed = parseCommand(command);
+  const decoded: Decoded = parsed.ok
+    ? parsed
+    : { ok: false, code: 'invalid-command', reason: parsed.message };
   return message(decoded, key, json(command), options.headers);
 }
 function message(
@@ -153,7 +166,7 @@ function committed(...commands: Command[]): { instance: Instance; tasks: TaskReq
   let instance: Instance | undefined;
   const requested: TaskRequest[] = [];
   for (const command of commands) {
-    const step = handle(registry, instance, command, NOW - 1_000, EMPTY_ENVIRONMENT);
+    const step = decideRaw(registry, instance, command, NOW - 1_000, EMPTY_ENVIRONMENT);
     if (step.decision.kind !== 'applied') throw new Error(`fixture command ${step.decision.kind}`);
     instance = step.instance;
     requested.push(...step.tasks);
@@ -184,7 +197,7 @@ describe('decideBatch: what becomes of each command', () => {
       inbound(approve, { headers: { traceparent: TRACEPARENT } }),
     ]);
 
-    expect(decision.outcomes).toEqual(['applied']);
+    expect(outcomesOf(decision)).toEqual(['applied']);
     expect(decision.transitions).toHaveLength(1);
     const [transition] = decision.transitions;
     expect(transition?.partition).toBe(SOURCE.partition);
@@ -215,12 +228,12 @@ describe('decideBatch: what becomes of each command', () => {
     const { instance } = committed(start('p-1'), approve);
     const decision = decideBatch(contextOf([instance]), [inbound(approve)]);
 
-    expect(decision.outcomes).toEqual(['duplicate']);
+    expect(outcomesOf(decision)).toEqual(['duplicate']);
     expect(decision.transitions).toEqual([]);
     expect(decision.tasks).toEqual([]);
     expect(decision.applied).toEqual([]);
     expect(decision.changes.size).toBe(0);
-    expect(decision.decided[0]?.step.decision).toEqual({
+    expect(decidedOf(decision)[0]?.step.decision).toEqual({
       kind: 'duplicate',
       original: { kind: 'applied', seq: 2 },
     });
@@ -230,7 +243,7 @@ describe('decideBatch: what becomes of each command', () => {
     const { instance } = committed(start('p-1'), signal('p-1', 'approve'));
     const decision = decideBatch(contextOf([instance]), [inbound(signal('p-1', 'approve'))]);
 
-    expect(decision.outcomes).toEqual(['rejected']);
+    expect(outcomesOf(decision)).toEqual(['rejected']);
     expect(records(decision)).toEqual([
       expect.objectContaining({
         kind: 'rejection',
@@ -247,7 +260,7 @@ describe('decideBatch: what becomes of each command', () => {
     const { instance } = committed(start('p-1'));
     const decision = decideBatch(contextOf([instance]), [inbound(signal('p-1', 'poke'))]);
 
-    expect(decision.outcomes).toEqual(['ignored']);
+    expect(outcomesOf(decision)).toEqual(['ignored']);
     expect(records(decision)).toEqual([expect.objectContaining({ kind: 'ignored' })]);
     expect(decision.applied).toEqual([]);
   });
@@ -257,11 +270,14 @@ describe('decideBatch: what becomes of each command', () => {
     const request = { ...envelope('p-1'), type: KEY_REQUEST, body: '{}' };
     const decision = decideBatch(contextOf([instance]), [inbound(request)]);
 
-    expect(decision.outcomes).toEqual(['ignored']);
+    expect(outcomesOf(decision)).toEqual(['ignored']);
     expect(decision.transitions).toEqual([]);
     expect(decision.deadLetters).toEqual([]);
     expect(decision.changes.size).toBe(0);
-    expect(decision.decided[0]).toMatchObject({ before: instance, step: { decision: { kind: 'ignored' } } });
+    expect(decidedOf(decision)[0]).toMatchObject({
+      before: instance,
+      step: { decision: { kind: 'ignored' } },
+    });
   });
 
   it('an event a later state accepts is stashed on the instance', () => {
@@ -270,7 +286,7 @@ describe('decideBatch: what becomes of each command', () => {
       inbound(signal('p-1', 'note', { text: 'fragile' })),
     ]);
 
-    expect(decision.outcomes).toEqual(['stashed']);
+    expect(outcomesOf(decision)).toEqual(['stashed']);
     expect(records(decision)).toEqual([expect.objectContaining({ kind: 'stashed' })]);
     expect(decision.changes.get('p-1')?.stash).toHaveLength(1);
   });
@@ -279,7 +295,7 @@ describe('decideBatch: what becomes of each command', () => {
     const { instance } = committed(start('p-1'));
     const decision = decideBatch(contextOf([instance]), [inbound(signal('p-1', 'hold'))]);
 
-    expect(decision.outcomes).toEqual(['deferred']);
+    expect(outcomesOf(decision)).toEqual(['deferred']);
     expect(records(decision)).toEqual([expect.objectContaining({ kind: 'deferral', until: NOW + 60_000 })]);
     expect(decision.changes.get('p-1')?.timers).toEqual([
       expect.objectContaining({ kind: 'deferral', dueAt: NOW + 60_000 }),
@@ -297,8 +313,8 @@ describe('decideBatch: dead letters', () => {
     );
     const decision = decideBatch(contextOf(), [failed]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
-    expect(decision.decided).toEqual([undefined]);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
+    expect(decidedOf(decision)).toEqual([undefined]);
     expect(decision.transitions).toEqual([]);
     expect(decision.deadLetters).toHaveLength(1);
     expect(decision.deadLetters[0]?.key).toEqual(Buffer.from('p-1'));
@@ -322,7 +338,7 @@ describe('decideBatch: dead letters', () => {
     const { instance } = committed(start('p-1'));
     const decision = decideBatch(contextOf([instance]), [inbound(signal('p-1', 'approve'), { key: 'p-2' })]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
     expect(letters(decision)).toEqual([
       expect.objectContaining({
         code: 'invalid-command',
@@ -343,7 +359,7 @@ describe('decideBatch: dead letters', () => {
   it('dead-letters a start of an unknown workflow', () => {
     const decision = decideBatch(contextOf(), [inbound(start('p-1', { workflow: 'nope' }))]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
     expect(letters(decision)).toEqual([expect.objectContaining({ code: 'unknown-workflow' })]);
     expect(decision.changes.size).toBe(0);
   });
@@ -351,7 +367,7 @@ describe('decideBatch: dead letters', () => {
   it('dead-letters a signal for an instance that does not exist', () => {
     const decision = decideBatch(contextOf(), [inbound(signal('ghost', 'approve'))]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
     expect(letters(decision)).toEqual([
       expect.objectContaining({ code: 'unknown-instance', reason: 'no instance ghost' }),
     ]);
@@ -367,7 +383,7 @@ describe('decideBatch: dead letters', () => {
     };
     const decision = decideBatch(contextOf(), [inbound(settings)]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
     expect(letters(decision)).toEqual([expect.objectContaining({ code: 'invalid-command' })]);
     expect(decision.settings).toEqual([]);
   });
@@ -380,8 +396,8 @@ describe('decideBatch: the size of output records', () => {
     const big = { ...start('p-1'), input: { item: huge } };
     const decision = decideBatch(contextOf([], { maxRecordBytes: 10_000 }), [inbound(big)]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
-    expect(decision.decided).toEqual([undefined]);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
+    expect(decidedOf(decision)).toEqual([undefined]);
     const [letter] = letters(decision);
     expect(letter?.code).toBe('oversized');
     expect(letter?.reason).toMatch(/^an output record of \d+ bytes exceeds 10000$/);
@@ -395,10 +411,10 @@ describe('decideBatch: the size of output records', () => {
     const size = probe.transitions[0]?.value?.length ?? 0;
     expect(size).toBeGreaterThan(0);
 
-    expect(decideBatch(contextOf([], { maxRecordBytes: size }), [inbound(command)]).outcomes).toEqual([
+    expect(outcomesOf(decideBatch(contextOf([], { maxRecordBytes: size }), [inbound(command)]))).toEqual([
       'applied',
     ]);
-    expect(decideBatch(contextOf([], { maxRecordBytes: size - 1 }), [inbound(command)]).outcomes).toEqual([
+    expect(outcomesOf(decideBatch(contextOf([], { maxRecordBytes: size - 1 }), [inbound(command)]))).toEqual([
       'dlq',
     ]);
   });
@@ -409,7 +425,7 @@ describe('decideBatch: the size of output records', () => {
     const success = taskResult(label, { kind: 'succeeded', output: { text: huge } });
     const decision = decideBatch(contextOf([instance], { maxRecordBytes: 10_000 }), [inbound(success)]);
 
-    expect(decision.outcomes).toEqual(['applied']);
+    expect(outcomesOf(decision)).toEqual(['applied']);
     expect(decision.deadLetters).toEqual([]);
     const [transition] = records(decision);
     expect(transition).toMatchObject({
@@ -422,7 +438,7 @@ describe('decideBatch: the size of output records', () => {
     expect(after).toMatchObject({ state: 'failed', status: 'failed', context: { label: null } });
     const error = (after?.context as { error: string }).error;
     expect(error).toMatch(/^task output refused: an output record of \d+ bytes exceeds 10000$/);
-    expect(decision.decided[0]?.command).toMatchObject({
+    expect(decidedOf(decision)[0]?.command).toMatchObject({
       taskId: label.taskId,
       outcome: { kind: 'fatal', error: { code: 'oversized-output' } },
     });
@@ -441,7 +457,7 @@ describe('decideBatch: the size of output records', () => {
     const failure = taskResult(requested[0]!, { kind: 'fatal', error: { message: huge, code: null } });
     const decision = decideBatch(contextOf([instance], { maxRecordBytes: 10_000 }), [inbound(failure)]);
 
-    expect(decision.outcomes).toEqual(['dlq']);
+    expect(outcomesOf(decision)).toEqual(['dlq']);
     expect(letters(decision)).toEqual([expect.objectContaining({ code: 'oversized' })]);
     expect(decision.changes.size).toBe(0);
   });
@@ -454,7 +470,7 @@ describe('decideBatch: audit records of operator acts', () => {
     const command = inbound(act);
     const decision = decideBatch(contextOf([instance]), [command]);
 
-    expect(decision.outcomes).toEqual(['applied']);
+    expect(outcomesOf(decision)).toEqual(['applied']);
     expect(decision.audits.map((m) => m.key)).toEqual(['p-1']);
     const [audit] = audits(decision);
     expect(audit).toMatchObject({
@@ -483,7 +499,7 @@ describe('decideBatch: audit records of operator acts', () => {
     const { instance } = committed(start('p-1'), cancel('p-1'));
     const decision = decideBatch(contextOf([instance]), [inbound(purge('p-1'))]);
 
-    expect(decision.outcomes).toEqual(['applied']);
+    expect(outcomesOf(decision)).toEqual(['applied']);
     expect(records(decision)).toEqual([expect.objectContaining({ kind: 'purged', seq: 2 })]);
     expect(decision.changes.has('p-1')).toBe(true);
     expect(decision.changes.get('p-1')).toBeUndefined();
@@ -501,7 +517,7 @@ describe('decideBatch: audit records of operator acts', () => {
       inbound(purge('p-1')),
     ]);
 
-    expect(decision.outcomes).toEqual(['applied', 'rejected', 'rejected']);
+    expect(outcomesOf(decision)).toEqual(['applied', 'rejected', 'rejected']);
     expect(decision.audits).toEqual([]);
   });
 });
@@ -516,14 +532,14 @@ describe('decideBatch: one batch, many commands', () => {
       inbound(approve),
     ]);
 
-    expect(decision.outcomes).toEqual(['applied', 'applied', 'rejected', 'duplicate']);
+    expect(outcomesOf(decision)).toEqual(['applied', 'applied', 'rejected', 'duplicate']);
     expect(records(decision).map((r) => [r.kind, r.kind === 'transition' ? r.seq : null])).toEqual([
       ['transition', 1],
       ['transition', 2],
       ['rejection', null],
     ]);
-    expect(decision.decided[1]?.before).toMatchObject({ state: 'review', seq: 1 });
-    expect(decision.decided[2]?.before).toMatchObject({ state: 'labelling', seq: 2 });
+    expect(decidedOf(decision)[1]?.before).toMatchObject({ state: 'review', seq: 1 });
+    expect(decidedOf(decision)[2]?.before).toMatchObject({ state: 'labelling', seq: 2 });
     expect(decision.changes.get('p-1')).toMatchObject({ state: 'labelling', seq: 2 });
   });
 
@@ -537,7 +553,7 @@ describe('decideBatch: one batch, many commands', () => {
       inbound(started),
     ]);
 
-    expect(decision.outcomes).toEqual(['applied', 'applied', 'applied', 'duplicate']);
+    expect(outcomesOf(decision)).toEqual(['applied', 'applied', 'applied', 'duplicate']);
     expect([...decision.changes.keys()].sort()).toEqual(['p-1', 'p-2']);
     expect(decision.changes.get('p-1')).toMatchObject({ state: 'labelling', seq: 2 });
     expect(decision.changes.get('p-2')).toMatchObject({ state: 'review', seq: 1 });
@@ -552,17 +568,17 @@ describe('decideBatch: one batch, many commands', () => {
       inbound(signal('p-1', 'poke')),
     ]);
 
-    expect(decision.outcomes).toEqual(['applied', 'dlq', 'stashed', 'dlq', 'ignored']);
-    expect(decision.decided).toHaveLength(5);
-    expect(decision.decided.map((d) => d?.step.decision.kind)).toEqual([
+    expect(outcomesOf(decision)).toEqual(['applied', 'dlq', 'stashed', 'dlq', 'ignored']);
+    expect(decidedOf(decision)).toHaveLength(5);
+    expect(decidedOf(decision).map((d) => d?.step.decision.kind)).toEqual([
       'applied',
       undefined,
       'stashed',
       undefined,
       'ignored',
     ]);
-    expect(decision.decided[0]?.before).toBeUndefined();
-    expect(decision.decided[2]?.command).toMatchObject({ event: 'note' });
+    expect(decidedOf(decision)[0]?.before).toBeUndefined();
+    expect(decidedOf(decision)[2]?.command).toMatchObject({ event: 'note' });
     expect(letters(decision).map((l) => l.code)).toEqual(['unknown-schema', 'unknown-instance']);
   });
 });

@@ -1,26 +1,29 @@
-// The decision over one batch of commands, without Kafka: decoded commands in; transitions, tasks, dead letters
-// and the changed instances out. Nothing here is applied: the caller commits it or forgets it.
+// The decision over one batch of commands, without Kafka: typed commands in; transitions, tasks, dead letters,
+// audit and settings records and the changed instances out, plus what became of each command, in order.
+// Nothing here is applied: the caller commits it or forgets it.
 import type { Span } from '@opentelemetry/api';
-import type { Message } from 'kafkajs';
 import {
   correlationIdOf,
-  handle,
+  decide,
   isDeadLetter,
+  type Command,
   type Environment,
   type Instance,
   type Registry,
   type Step,
+  type TaskResultCommand,
   type Transition,
+  type WorkflowSettingsCommand,
 } from '../../core';
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
-import { activeTracer } from '../../platform/tracing/tracing';
-import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
-import { isKeyCommand } from '../../platform/codec/key-request';
 import type { SettingsRecord } from '../../platform/codec/settings-record';
+import type { ProducedRecord } from '../../platform/kafka/records';
+import { activeTracer } from '../../platform/tracing/tracing';
 import { auditOf } from './audit-entry';
-import { decideSettings, type SettingsSource } from './settings-decision';
+import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan } from './command-span';
 import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
+import { decideSettings, type SettingsSource } from './settings-decision';
 
 export interface BatchContext {
   readonly registry: Registry;
@@ -38,28 +41,38 @@ export interface BatchContext {
 
 export type CommandOutcome = Step['decision']['kind'] | 'dlq';
 
-/** What the core made of one command, for metrics and logs: the command, its instance before, the step. */
-export interface DecidedCommand {
-  readonly command: Record<string, unknown>;
-  readonly before: Instance | undefined;
-  readonly step: Step;
-}
+/** What became of one consumed command: decided by the core (with its instance before), or dead-lettered. */
+export type DecidedCommand =
+  | {
+      readonly outcome: Step['decision']['kind'];
+      readonly inbound: InboundCommand;
+      readonly command: Command;
+      readonly before: Instance | undefined;
+      readonly step: Step;
+    }
+  | {
+      readonly outcome: 'dlq';
+      readonly inbound: InboundCommand;
+      /** The command, when it could be decoded. */
+      readonly command: Command | undefined;
+      readonly code: DeadLetterCode;
+      readonly reason: string;
+    };
 
 export interface BatchDecision {
-  readonly transitions: Message[];
-  readonly tasks: Message[];
-  readonly deadLetters: Message[];
+  readonly transitions: ProducedRecord[];
+  readonly tasks: ProducedRecord[];
+  readonly deadLetters: ProducedRecord[];
   /** Audit records of the operator acts applied in the batch. */
-  readonly audits: Message[];
+  readonly audits: ProducedRecord[];
   /** New workflow settings records, for the settings topic. */
-  readonly settings: Message[];
+  readonly settings: ProducedRecord[];
   readonly settingsRecords: SettingsRecord[];
   /** Instances after the batch, only those it changed; undefined for a purged one. */
   readonly changes: Map<string, Instance | undefined>;
-  readonly outcomes: CommandOutcome[];
   readonly applied: Transition[];
-  /** One entry per command, in order; undefined for a dead letter. */
-  readonly decided: (DecidedCommand | undefined)[];
+  /** One entry per consumed command, in order. */
+  readonly commands: DecidedCommand[];
 }
 
 export function decideBatch(context: BatchContext, commands: readonly InboundCommand[]): BatchDecision {
@@ -71,72 +84,63 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     settings: [],
     settingsRecords: [],
     changes: new Map(),
-    outcomes: [],
     applied: [],
-    decided: [],
+    commands: [],
   };
   // Looked up once per batch: without a registered provider no span is started and nothing is allocated for one.
   const tracer = activeTracer(ORCHESTRATOR_SCOPE);
   for (const inbound of commands) {
     const span =
       tracer === undefined ? undefined : startDecideSpan(tracer, inbound, context.source.partition);
-    const letter = decideOne(context, out, inbound, span);
-    if (letter !== undefined) {
-      out.deadLetters.push(deadLetterMessage(context, inbound, letter.code, letter.reason));
-      out.outcomes.push('dlq');
-      out.decided.push(undefined);
+    const decided = decideOne(context, out, inbound, span);
+    if (decided.outcome === 'dlq') {
+      out.deadLetters.push(deadLetterMessage(context, inbound, decided.code, decided.reason));
     }
+    out.commands.push(decided);
     if (span !== undefined) {
-      const command = inbound.decoded.ok ? inbound.decoded.command : undefined;
-      endDecideSpan(span, command, out.outcomes.at(-1) ?? 'dlq', letter?.reason);
+      const reason = decided.outcome === 'dlq' ? decided.reason : undefined;
+      endDecideSpan(span, decided.command, decided.outcome, reason);
     }
   }
   return out;
 }
 
-interface Letter {
-  readonly code: DeadLetterCode;
-  readonly reason: string;
-}
-
-/** Appends the command's effects to `out`, or answers why it is a dead letter. */
+/** Appends the command's effects to `out` and answers what became of it. */
 function decideOne(
   context: BatchContext,
   out: BatchDecision,
   inbound: InboundCommand,
   span: Span | undefined,
-): Letter | undefined {
-  if (!inbound.decoded.ok) return inbound.decoded;
-  const command = inbound.decoded.command;
+): DecidedCommand {
+  const { decoded } = inbound;
+  if (!decoded.ok) return { outcome: 'dlq', inbound, command: undefined, ...decoded };
+  const command = decoded.command;
+  const letter = (code: DeadLetterCode, reason: string): DecidedCommand => ({
+    outcome: 'dlq',
+    inbound,
+    command,
+    code,
+    reason,
+  });
   const id = correlationIdOf(command);
-  if (id !== undefined && inbound.key?.toString() !== id) {
-    return { code: 'invalid-command', reason: `the record key must be the correlationId ${id}` };
+  if (id === undefined || inbound.key?.toString() !== id) {
+    return letter('invalid-command', `the record key must be the correlationId ${command.correlationId}`);
   }
-  const before =
-    id === undefined ? undefined : out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
   if (command.type === 'workflow-settings') return settingsCommand(context, out, inbound, command);
-  if (isKeyCommand(command.type)) {
-    // Served by the processor's key handling, in this batch's transaction; nothing for the core to decide.
-    const note = `data key command ${String(command.type)}`;
-    const step: Step = { decision: { kind: 'ignored', note }, records: [], tasks: [], instance: before };
-    out.outcomes.push('ignored');
-    out.decided.push({ command, before, step });
-    return undefined;
-  }
-  const step = handle(context.registry, before, command, context.now, context.env);
+  const before = out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
+  const step = decide(context.registry, before, command, context.now, context.env);
   const decision = step.decision;
   if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {
-    return { code: decision.reason.code as DeadLetterCode, reason: decision.reason.message };
+    return letter(decision.reason.code as DeadLetterCode, decision.reason.message);
   }
   const headers = outputTraceHeaders(span, inbound.headers);
-  const key = id ?? null;
   const transitions = step.records.map((record) => ({
-    key,
+    key: id,
     value: context.encoder.record(record),
     partition: context.source.partition,
     headers,
   }));
-  const tasks = step.tasks.map((task) => ({ key, value: context.encoder.task(task), headers }));
+  const tasks = step.tasks.map((task) => ({ key: id, value: context.encoder.task(task), headers }));
   const largest = Math.max(0, ...[...transitions, ...tasks].map((message) => message.value.length));
   if (largest > context.maxRecordBytes) {
     const reason = `an output record of ${largest} bytes exceeds ${context.maxRecordBytes}`;
@@ -144,7 +148,7 @@ function decideOne(
     if (failure !== undefined) {
       return decideOne(context, out, { ...inbound, decoded: { ok: true, command: failure } }, span);
     }
-    return { code: 'oversized', reason };
+    return letter('oversized', reason);
   }
   out.transitions.push(...transitions);
   out.tasks.push(...tasks);
@@ -157,49 +161,43 @@ function decideOne(
     sensitive:
       before === undefined ? [] : (context.registry.get(before.workflow, before.version)?.sensitive ?? []),
   });
-  if (audit !== undefined) out.audits.push({ key, value: context.encoder.audit(audit), headers });
-  if (step.records.length > 0 && id !== undefined) out.changes.set(id, step.instance);
+  if (audit !== undefined) out.audits.push({ key: id, value: context.encoder.audit(audit), headers });
+  if (step.records.length > 0) out.changes.set(id, step.instance);
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
-  out.outcomes.push(decision.kind);
-  out.decided.push({ command, before, step });
-  return undefined;
+  return { outcome: decision.kind, inbound, command, before, step };
 }
 
 /**
  * A task's success whose output would make a record too large becomes the task's fatal failure: the instance
  * takes its failure path (and compensates) instead of stalling with its result dead-lettered.
  */
-function asFailure(command: Record<string, unknown>, reason: string): Record<string, unknown> | undefined {
-  const outcome = command.outcome as { kind?: unknown } | undefined;
-  if (command.type !== 'task-result' || outcome?.kind !== 'succeeded') return undefined;
-  return {
-    ...command,
-    outcome: {
-      kind: 'fatal',
-      error: { message: `task output refused: ${reason}`, code: 'oversized-output' },
-    },
-  };
+function asFailure(command: Command, reason: string): TaskResultCommand | undefined {
+  if (command.type !== 'task-result' || command.outcome.kind !== 'succeeded') return undefined;
+  const error = { message: `task output refused: ${reason}`, code: 'oversized-output' };
+  return { ...command, outcome: { kind: 'fatal', error } };
 }
 
 function settingsCommand(
   context: BatchContext,
   out: BatchDecision,
   inbound: InboundCommand,
-  command: Record<string, unknown>,
-): Letter | undefined {
+  command: WorkflowSettingsCommand,
+): DecidedCommand {
   if (context.settings === undefined) {
-    return { code: 'invalid-command', reason: 'this orchestrator does not apply workflow settings' };
+    const reason = 'this orchestrator does not apply workflow settings';
+    return { outcome: 'dlq', inbound, command, code: 'invalid-command', reason };
   }
-  const workflow = String(command.workflow);
   const before =
-    out.settingsRecords.findLast((record) => record.workflow === workflow) ??
-    context.settings.record(workflow);
+    out.settingsRecords.findLast((record) => record.workflow === command.workflow) ??
+    context.settings.record(command.workflow);
   const outcome = decideSettings(command, before, {
     registry: context.registry,
     now: context.now,
     position: { ...context.source, offset: Number(inbound.offset) },
   });
-  if (outcome.kind === 'invalid') return { code: 'invalid-command', reason: outcome.reason };
+  if (outcome.kind === 'invalid') {
+    return { outcome: 'dlq', inbound, command, code: 'invalid-command', reason: outcome.reason };
+  }
   if (outcome.kind === 'applied') {
     out.settings.push(outcome.message);
     out.settingsRecords.push(outcome.record);
@@ -209,13 +207,8 @@ function settingsCommand(
     outcome.kind === 'applied'
       ? { kind: 'applied' as const, transitions: [], tasks: [] }
       : { kind: 'duplicate' as const, original: { kind: 'applied' as const, seq: 0 } };
-  out.outcomes.push(decision.kind);
-  out.decided.push({
-    command,
-    before: undefined,
-    step: { decision, records: [], tasks: [], instance: undefined },
-  });
-  return undefined;
+  const step: Step = { decision, records: [], tasks: [], instance: undefined };
+  return { outcome: decision.kind, inbound, command, before: undefined, step };
 }
 
 function deadLetterMessage(
@@ -223,7 +216,7 @@ function deadLetterMessage(
   inbound: InboundCommand,
   code: DeadLetterCode,
   reason: string,
-): Message {
+): ProducedRecord {
   const headers = Object.entries(inbound.headers).flatMap(([key, raw]) =>
     (Array.isArray(raw) ? raw : [raw]).map((value) => ({
       key,

@@ -1,6 +1,6 @@
 // Reports one committed batch: metrics per command, transition and task, and a log line per command about its
 // instance (correlationId, commandId, seq, traceId). Runs only after the commit, so it reports what happened.
-import type { Instance, TaskOutcome, Transition } from '../../core';
+import type { Command, Instance, Transition } from '../../core';
 import { instanceFields, type InstanceFields } from '../../platform/logging/instance-fields';
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
@@ -17,25 +17,23 @@ export interface BatchReportContext {
   readonly committedAt: number;
 }
 
-export function reportBatch(
-  context: BatchReportContext,
-  commands: readonly InboundCommand[],
-  decision: BatchDecision,
-): void {
+type Decided = Exclude<DecidedCommand, { outcome: 'dlq' }>;
+type DeadLetter = Extract<DecidedCommand, { outcome: 'dlq' }>;
+
+export function reportBatch(context: BatchReportContext, decision: BatchDecision): void {
   const { metrics } = context;
-  metrics.batchSize.observe(commands.length);
-  for (const outcome of decision.outcomes) metrics.commandOutcomes.inc({ outcome });
+  metrics.batchSize.observe(decision.commands.length);
   for (const t of decision.applied) reportTransition(context, t);
-  commands.forEach((inbound, index) => {
-    const latency = (context.committedAt - Number(inbound.timestamp)) / 1000;
+  for (const decided of decision.commands) {
+    metrics.commandOutcomes.inc({ outcome: decided.outcome });
+    const latency = (context.committedAt - Number(decided.inbound.timestamp)) / 1000;
     if (Number.isFinite(latency)) metrics.commandToCommitSeconds.observe(Math.max(0, latency));
-    const decided = decision.decided[index];
-    if (decided === undefined) logDeadLetter(context, inbound);
+    if (decided.outcome === 'dlq') logDeadLetter(context, decided);
     else {
       reportTasks(metrics, decided);
-      logDecided(context, inbound, decided, decision.outcomes[index] ?? decided.step.decision.kind);
+      logDecided(context, decided);
     }
-  });
+  }
 }
 
 function reportTransition(context: BatchReportContext, t: Transition): void {
@@ -48,31 +46,23 @@ function reportTransition(context: BatchReportContext, t: Transition): void {
 }
 
 /** Attempts the step publishes, and the result it applied, with the type and attempt of the task it closed. */
-function reportTasks(metrics: OrchestratorMetrics, { command, before, step }: DecidedCommand): void {
+function reportTasks(metrics: OrchestratorMetrics, { command, before, step }: Decided): void {
   for (const task of step.tasks) metrics.task(task.workflow, task.type, 'requested', task.attempt);
   if (command.type !== 'task-result' || step.decision.kind !== 'applied' || before === undefined) return;
   const open = before.openTasks.find((task) => task.taskId === command.taskId);
-  const outcome = (command.outcome as TaskOutcome | undefined)?.kind;
-  if (open !== undefined && outcome !== undefined)
-    metrics.task(before.workflow, open.type, outcome, open.attempt);
+  if (open !== undefined) metrics.task(before.workflow, open.type, command.outcome.kind, open.attempt);
 }
 
-function fieldsOf(inbound: InboundCommand, command: Record<string, unknown> | undefined, after?: Instance) {
-  const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+function fieldsOf(inbound: InboundCommand, command: Command | undefined, after?: Instance) {
   return instanceFields({
-    correlationId: text(command?.correlationId) ?? inbound.key?.toString() ?? null,
-    commandId: text(command?.commandId),
+    correlationId: command?.correlationId ?? inbound.key?.toString() ?? null,
+    commandId: command?.commandId ?? null,
     seq: after?.seq ?? null,
     traceparent: traceparentOf(inbound.headers),
   });
 }
 
-function logDecided(
-  context: BatchReportContext,
-  inbound: InboundCommand,
-  { command, before, step }: DecidedCommand,
-  outcome: string,
-): void {
+function logDecided(context: BatchReportContext, { inbound, command, before, step, outcome }: Decided): void {
   const { logger, partition } = context;
   if (!logger.isLevelEnabled('debug')) return;
   const after = step.instance ?? before;
@@ -85,12 +75,12 @@ function logDecided(
       offset: inbound.offset,
       workflow: command.workflow,
       command: command.type,
-      event: command.event,
+      event: command.type === 'signal' ? command.event : undefined,
       outcome,
       from: moved[0]?.from,
       to: moved.at(-1)?.to,
-      input: command.input,
-      payload: command.payload,
+      input: command.type === 'start' ? command.input : undefined,
+      payload: command.type === 'signal' ? command.payload : undefined,
     },
     'command decided',
   );
@@ -98,17 +88,9 @@ function logDecided(
     logger.trace({ ...ids, state: after.state, context: after.context }, 'instance after command');
 }
 
-function logDeadLetter(context: BatchReportContext, inbound: InboundCommand): void {
-  const decoded = inbound.decoded;
-  const command = decoded.ok ? decoded.command : undefined;
+function logDeadLetter(context: BatchReportContext, { inbound, command, code, reason }: DeadLetter): void {
   context.logger.warn(
-    {
-      ...fieldsOf(inbound, command),
-      partition: context.partition,
-      offset: inbound.offset,
-      code: decoded.ok ? undefined : decoded.code,
-      reason: decoded.ok ? undefined : decoded.reason,
-    },
+    { ...fieldsOf(inbound, command), partition: context.partition, offset: inbound.offset, code, reason },
     'command dead-lettered',
   );
 }

@@ -1,5 +1,6 @@
 import { commandPartition } from '../../platform/kafka/command-partition';
-import { FORWARDED_FROM, routeCommands, type ConsumedRecord } from './command-routing';
+import type { ConsumedRecord } from '../../platform/kafka/records';
+import { FORWARDED_FROM, routeCommands } from './command-routing';
 
 const PARTITIONS = 4;
 

@@ -3,26 +3,10 @@
 // unchanged, to its owner partition inside this batch's transaction, so it is applied there exactly once and
 // the records of one producer keep their order.
 import { commandPartition } from '../../platform/kafka/command-partition';
+import type { ConsumedRecord, ProducedRecord, RecordHeaders } from '../../platform/kafka/records';
 
-type Headers = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
-
-/** A consumed command record, as far as routing reads it. */
-export interface ConsumedRecord {
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly offset: string;
-  readonly timestamp: string;
-  readonly headers?: Headers;
-}
-
-/** A record to produce to the commands topic, on its owner partition. */
-export interface ForwardedRecord {
-  readonly key: Buffer;
-  readonly value: Buffer | null;
-  readonly headers: Headers;
-  readonly partition: number;
-  readonly timestamp: string;
-}
+/** A command record for another partition: forwarded as it came, to its owner `partition`. */
+export type ForwardedRecord = ProducedRecord & { readonly key: Buffer; readonly partition: number };
 
 /** Names the partition and offset a forwarded record was first consumed at. */
 export const FORWARDED_FROM = 'statewright-forwarded-from';
@@ -60,6 +44,6 @@ function ownerOf(message: ConsumedRecord, partitions: number): number | undefine
 }
 
 function forward(message: ConsumedRecord & { key: Buffer }, owner: number, from: string): ForwardedRecord {
-  const headers: Headers = { ...(message.headers ?? {}), [FORWARDED_FROM]: from };
+  const headers: RecordHeaders = { ...(message.headers ?? {}), [FORWARDED_FROM]: from };
   return { key: message.key, value: message.value, headers, partition: owner, timestamp: message.timestamp };
 }

@@ -1,7 +1,8 @@
 // The `command.decide` span of one consumed command: a child of the traceparent the command carried, and the
 // parent its transitions and tasks name. Without a registered tracer the command's own context is copied as is.
 import type { Span, Tracer } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
+import type { Command } from '../../core';
+import type { RecordHeaders } from '../../platform/kafka/records';
 import { headersOf, recordFailure, SpanKind, startRemoteChild } from '../../platform/tracing/remote-span';
 import { headerText, TRACEPARENT, TRACESTATE } from '../../platform/tracing/trace-context';
 import type { InboundCommand } from './inbound-command';
@@ -27,16 +28,15 @@ export function startDecideSpan(tracer: Tracer, inbound: InboundCommand, partiti
 /** Names what the command was and what became of it (`deadLetter`: why it could not be decided), then ends the span. */
 export function endDecideSpan(
   span: Span,
-  command: Record<string, unknown> | undefined,
+  command: Command | undefined,
   outcome: string,
   deadLetter?: string,
 ): void {
-  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   span.setAttributes({
-    'statewright.command.type': text(command?.type),
-    'statewright.command.id': text(command?.commandId),
-    'statewright.correlation_id': text(command?.correlationId),
-    'statewright.workflow': text(command?.workflow),
+    'statewright.command.type': command?.type,
+    'statewright.command.id': command?.commandId,
+    'statewright.correlation_id': command?.correlationId,
+    'statewright.workflow': command?.workflow,
     'statewright.outcome': outcome,
   });
   if (deadLetter !== undefined) recordFailure(span, new Error(deadLetter));
@@ -44,7 +44,7 @@ export function endDecideSpan(
 }
 
 /** The trace headers of the command's outputs: the decide span's context, or the command's own without one. */
-export function outputTraceHeaders(span: Span | undefined, headers: IHeaders): IHeaders {
+export function outputTraceHeaders(span: Span | undefined, headers: RecordHeaders): RecordHeaders {
   if (span !== undefined) return headersOf(span);
   const traceparent = headerText(headers, TRACEPARENT);
   return traceparent === undefined ? {} : { [TRACEPARENT]: traceparent };

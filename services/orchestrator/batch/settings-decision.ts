@@ -1,10 +1,9 @@
-// A workflow-settings command in a batch: validated and merged by the core, then written as the workflow's new
-// settings record with its audit record, in the batch's transaction. Invalid ones are dead letters.
-import type { Message } from 'kafkajs';
+// A workflow-settings command in a batch: decided by the core (`decideSettings`), then written as the
+// workflow's new settings record with its audit record, in the batch's transaction. Invalid ones are dead
+// letters; a repeat of a recent change is a duplicate.
 import {
-  changeSettings,
+  decideSettings as decide,
   DEPLOYED,
-  parseCommand,
   settingsKey,
   type Registry,
   type WorkflowSettings,
@@ -12,6 +11,7 @@ import {
 } from '../../core';
 import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
 import { settingsMessage, type SettingsRecord } from '../../platform/codec/settings-record';
+import type { ProducedRecord } from '../../platform/kafka/records';
 import type { CommandPosition } from './audit-entry';
 
 export interface SettingsSource {
@@ -22,7 +22,7 @@ export type SettingsOutcome =
   | {
       readonly kind: 'applied';
       readonly record: SettingsRecord;
-      readonly message: Message;
+      readonly message: ProducedRecord;
       readonly audit: AuditEnvelope;
     }
   | { readonly kind: 'duplicate' }
@@ -35,22 +35,14 @@ const summary = (settings: WorkflowSettings | undefined) =>
 
 /** `before` is the workflow's latest record, counting those written earlier in the same batch. */
 export function decideSettings(
-  raw: unknown,
+  command: WorkflowSettingsCommand,
   before: SettingsRecord | undefined,
   context: { readonly registry: Registry; readonly now: number; readonly position: CommandPosition },
 ): SettingsOutcome {
-  const parsed = parseCommand(raw);
-  if (!parsed.ok) return { kind: 'invalid', reason: parsed.message };
-  const command = parsed.command as WorkflowSettingsCommand;
-  const key = settingsKey(command.workflow);
-  if (command.correlationId !== key) {
-    return { kind: 'invalid', reason: `settings of ${command.workflow} are keyed ${key}` };
-  }
-  if (before?.commandId === command.commandId) return { kind: 'duplicate' };
-  const change = changeSettings(context.registry, before ?? DEPLOYED, command);
-  if (!change.ok) return { kind: 'invalid', reason: change.message };
+  const decision = decide(context.registry, before ?? DEPLOYED, command);
+  if (decision.kind !== 'applied') return decision;
   const record: SettingsRecord = {
-    ...change.settings,
+    ...decision.settings,
     workflow: command.workflow,
     actor: command.actor,
     commandId: command.commandId,
@@ -63,7 +55,7 @@ export function decideSettings(
     actor: command.actor,
     action: 'settings',
     workflow: command.workflow,
-    target: key,
+    target: settingsKey(command.workflow),
     before: JSON.stringify(summary(before)),
     after: JSON.stringify(summary(record)),
     commandTopic: context.position.topic,

@@ -5,13 +5,14 @@
 import type { Admin, Kafka, Message } from 'kafkajs';
 import {
   ERASED,
+  keyEffectOf,
+  type Command,
   type Instance,
   type JsonObject,
   type JsonValue,
   type LogRecord,
   type TaskRequest,
 } from '../../core';
-import { KEY_REQUEST, KEY_REWRAP } from '../../platform/codec/key-request';
 import {
   containsEncrypted,
   decodeKeysMessage,
@@ -90,13 +91,10 @@ export class PartitionCrypto {
         continue;
       }
       const command = inbound.decoded.command;
-      const correlationId = typeof command.correlationId === 'string' ? command.correlationId : undefined;
-      if (correlationId === undefined) {
-        out.push(inbound);
-        continue;
-      }
-      const type = command.type;
-      if ((type === KEY_REQUEST || type === 'start') && owned.lookup(correlationId) === undefined) {
+      const correlationId = command.correlationId;
+      // What the command asks of the key is the core's to say (keyEffectOf); doing it is this adapter's.
+      const effect = keyEffectOf(command);
+      if (effect === 'ensure' && owned.lookup(correlationId) === undefined) {
         if (!created.has(correlationId)) {
           const fresh = await keys.newDataKey(correlationId);
           created.set(correlationId, fresh);
@@ -104,7 +102,7 @@ export class PartitionCrypto {
           messages.push(fresh.message);
         }
       }
-      if (type === KEY_REWRAP && !erasing.has(correlationId) && !rewrapped.has(correlationId)) {
+      if (effect === 'rewrap' && !erasing.has(correlationId) && !rewrapped.has(correlationId)) {
         const current = owned.lookup(correlationId);
         if (current?.kind === 'key' && current.kekId !== keys.currentKekId) {
           const record = await keys.rewrap(correlationId, current);
@@ -112,7 +110,7 @@ export class PartitionCrypto {
           messages.push(keyMessage(correlationId, record));
         }
       }
-      if (type === 'admin' && command.action === 'erase' && !erasing.has(correlationId)) {
+      if (effect === 'shred' && !erasing.has(correlationId)) {
         const current = owned.lookup(correlationId);
         if (current?.kind === 'key' || created.has(correlationId)) {
           erasing.add(correlationId);
@@ -171,11 +169,11 @@ export class PartitionCrypto {
 
   private async decrypted(
     inbound: InboundCommand,
-    command: Record<string, unknown>,
+    command: Command,
     correlationId: string,
     resolve: (correlationId: string) => Promise<ResolvedKey>,
   ): Promise<InboundCommand> {
-    const json = command as JsonObject;
+    const json = command as unknown as JsonObject;
     if (!containsEncrypted(json)) return inbound;
     const key = await resolve(correlationId);
     if (key === undefined) {
@@ -184,7 +182,8 @@ export class PartitionCrypto {
     }
     try {
       const opened = reveal(json, key === 'erased' ? 'erased' : { dataKey: key, aad: correlationId });
-      return { ...inbound, decoded: { ok: true, command: opened as Record<string, unknown> } };
+      // Opening replaces sealed string leaves with their plaintext: the command keeps the shape it was parsed with.
+      return { ...inbound, decoded: { ok: true, command: opened as unknown as Command } };
     } catch (error) {
       if (!(error instanceof FieldDecryptError)) throw error;
       return { ...inbound, decoded: { ok: false, code: 'invalid-command', reason: error.message } };

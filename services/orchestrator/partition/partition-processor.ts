@@ -141,7 +141,7 @@ export class PartitionProcessor {
     this.state.commit(decision.changes, this.lastTransitionOffset(metadata, decision.transitions.length));
     await keys?.committed();
     deps.settings?.committed(decision.settingsRecords);
-    this.report(keys?.commands ?? commands, decision, committedAt);
+    this.report(decision, committedAt);
     if (forwarded.length > 0) deps.metrics.forwarded.inc(forwarded.length);
     await this.snapshots.committed(decision.changes.keys());
     return decision;
@@ -160,12 +160,11 @@ export class PartitionProcessor {
   }
 
   /** Metrics and logs of a committed batch; a failure here must not make the batch look uncommitted. */
-  private report(commands: readonly InboundCommand[], decision: BatchDecision, committedAt: number): void {
+  private report(decision: BatchDecision, committedAt: number): void {
     const { metrics, logger } = this.deps;
     try {
       reportBatch(
         { metrics, logger, clock: this.state.clock, partition: this.partition, committedAt },
-        commands,
         decision,
       );
     } catch (error) {

@@ -1,6 +1,6 @@
 // A record of <prefix>.settings: the current run-time settings of one workflow (key: its name), with who set them
 // by which command. Compacted: the latest record per workflow is what every orchestrator applies.
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { ConsumedRecord, ProducedRecord } from '../kafka/records';
 import { z } from 'zod';
 import type { WorkflowSettings } from '../../core';
 
@@ -27,19 +27,21 @@ const wire = z.object({
   actor: z.string(),
   commandId: z.string(),
   at: z.number().int(),
+  /** Absent from records written before it existed: their own command is the only one known. */
+  recent: z.array(z.string()).optional(),
 });
 
-export const settingsMessage = (record: SettingsRecord): Message => ({
+export const settingsMessage = (record: SettingsRecord): ProducedRecord => ({
   key: record.workflow,
-  value: JSON.stringify({ v: 1, ...record }),
+  value: Buffer.from(JSON.stringify({ v: 1, ...record })),
 });
 
 /** Throws on a record that is not a settings record of this format. */
-export function decodeSettingsMessage(message: Pick<KafkaMessage, 'key' | 'value'>): {
+export function decodeSettingsMessage(message: Pick<ConsumedRecord, 'key' | 'value'>): {
   key: string;
   value: SettingsRecord;
 } {
   const parsed = wire.parse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-  const { v: _version, ...record } = parsed;
-  return { key: record.workflow, value: record };
+  const { v: _version, recent, ...record } = parsed;
+  return { key: record.workflow, value: { ...record, recent: recent ?? [record.commandId] } };
 }

@@ -4,13 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import {
-  EMPTY_ENVIRONMENT,
-  handle,
-  type Instance,
-  type LogRecord,
-  type TaskRequest,
-} from '../../../services/core';
+import { EMPTY_ENVIRONMENT, type Instance, type LogRecord, type TaskRequest } from '../../../services/core';
 import { EnvelopeCodec } from '../../../services/platform/codec/envelope-codec';
 import { toTransitionEnvelope } from '../../../services/platform/codec/transition-envelope';
 import { provisionTopics } from '../../../services/platform/kafka/topic-provisioner';
@@ -18,6 +12,7 @@ import { topicNames } from '../../../services/platform/kafka/topic-names';
 import { exampleRegistry } from '../../harness/examples';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { buildCli, statewright } from './cli-process';
+import { decideRaw } from '../../harness/decide-raw';
 
 const { kafkaBrokers, schemaRegistryUrl } = endpoints();
 const ns = testNamespace('cli');
@@ -71,7 +66,7 @@ function sagaLog(correlationId: string, cancel: boolean): LogRecord[] {
       workflow: 'order-saga',
       actor: 'test',
     };
-    const step = handle(
+    const step = decideRaw(
       registry,
       instance,
       { ...envelope, timestamp: 1_700_000_000_000 + n, ...command },

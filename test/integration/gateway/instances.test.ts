@@ -1,10 +1,11 @@
 // The projection folds real Transition envelopes from the transitions topic into the read model; GET answers
 // from it with the definition's sensitive fields redacted, and a record seen twice changes nothing.
 import { randomUUID } from 'node:crypto';
-import { EMPTY_ENVIRONMENT, handle, type Instance, type LogRecord } from '../../../services/core';
+import { EMPTY_ENVIRONMENT, type Instance, type LogRecord } from '../../../services/core';
 import { exampleRegistry } from '../../harness/examples';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
 import { clientCommandId } from '../../../services/gateway/commands/client-command-id';
+import { decideRaw } from '../../harness/decide-raw';
 
 let fixture: GatewayFixture;
 
@@ -29,7 +30,7 @@ function decideAll(correlationId: string, commands: Record<string, unknown>[]): 
       workflow: 'order-saga',
       actor: 'test',
     };
-    const step = handle(
+    const step = decideRaw(
       registry,
       instance,
       { ...envelope, timestamp: 1_700_000_000_000, ...command },

@@ -4,11 +4,12 @@
 // commands outcomes.
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
-import { EMPTY_ENVIRONMENT, handle, type Instance } from '../../../services/core';
+import { EMPTY_ENVIRONMENT, type Instance } from '../../../services/core';
 import { fromCommandEnvelope, type CommandEnvelope } from '../../../services/platform/codec/command-envelope';
 import { isKeyCommand } from '../../../services/platform/codec/key-request';
 import { exampleRegistry } from '../../harness/examples';
 import type { GatewayFixture } from './gateway-fixture';
+import { decideRaw } from '../../harness/decide-raw';
 
 export interface StandIn {
   stop(): Promise<void>;
@@ -29,7 +30,7 @@ export async function startOrchestratorStandIn(fixture: GatewayFixture): Promise
       const shape = fromCommandEnvelope(envelope);
       if (!shape.ok) throw new Error(shape.message);
       const before = instances.get(envelope.correlationId);
-      const step = handle(registry, before, shape.command, Date.now(), EMPTY_ENVIRONMENT);
+      const step = decideRaw(registry, before, shape.command, Date.now(), EMPTY_ENVIRONMENT);
       if (step.instance !== undefined) instances.set(envelope.correlationId, step.instance);
       await fixture.produceRecords(step.records);
     },

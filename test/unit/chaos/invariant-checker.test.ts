@@ -1,8 +1,9 @@
 // The chaos checker must catch what it claims to: a record applied twice, a record missing, a seq gap.
-import { EMPTY_ENVIRONMENT, handle, type LogRecord } from '../../../services/core';
+import { EMPTY_ENVIRONMENT, type LogRecord } from '../../../services/core';
 import { exampleRegistry } from '../../harness/examples';
 import { checkLogs, type ConsumedCommand } from '../../chaos/invariant-checker';
 import { orderCommands } from '../../chaos/order-traffic';
+import { decideRaw } from '../../harness/decide-raw';
 
 const registry = exampleRegistry(1_000);
 const NOW = 1_800_000_000_000;
@@ -12,7 +13,7 @@ function honestRun(): { commands: Map<number, ConsumedCommand[]>; records: Map<n
   const records: LogRecord[] = [];
   const instances = new Map();
   for (const command of stream) {
-    const step = handle(registry, instances.get(command.correlationId), command, NOW, EMPTY_ENVIRONMENT);
+    const step = decideRaw(registry, instances.get(command.correlationId), command, NOW, EMPTY_ENVIRONMENT);
     records.push(...step.records);
     if (step.instance) instances.set(command.correlationId, step.instance);
   }

@@ -3,7 +3,6 @@
 import {
   dueTimers,
   evolve,
-  handle,
   EMPTY_ENVIRONMENT,
   type Environment,
   type Instance,
@@ -13,6 +12,7 @@ import {
   type Step,
   type TaskRequest,
 } from '../../../services/core';
+import { decideRaw } from '../../harness/decide-raw';
 
 export interface DriverOptions {
   readonly workflow: string;
@@ -53,7 +53,7 @@ export class Driver {
   }
 
   send(command: unknown): Step {
-    const step = handle(this.registry, this.instance, command, this.now, this.env);
+    const step = decideRaw(this.registry, this.instance, command, this.now, this.env);
     const folded = step.records.reduce<Instance | undefined>(evolve, this.instance);
     if (JSON.stringify(folded) !== JSON.stringify(step.instance))
       throw new Error('fold differs from step.instance');

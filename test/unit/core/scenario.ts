@@ -2,7 +2,6 @@
 import fc from 'fast-check';
 import {
   dueTimers,
-  handle,
   setup,
   type Environment,
   type Instance,
@@ -13,6 +12,7 @@ import {
   type WorkflowDefinition,
 } from '../../../services/core';
 import { z } from 'zod';
+import { decideRaw } from '../../harness/decide-raw';
 
 export type Move =
   | { readonly k: 'signal'; readonly event: number; readonly v: number; readonly seqMode: number }
@@ -75,7 +75,7 @@ export function play(registry: Registry, shape: ScenarioShape, moves: readonly M
   let counter = 0;
   const requests: TaskRequest[] = [];
   const send = (command: unknown) => {
-    const step = handle(registry, instance, command, now, env);
+    const step = decideRaw(registry, instance, command, now, env);
     played.sent.push({ command, now, env });
     played.steps.push(step);
     played.instances.push(step.instance);
