@@ -20,6 +20,8 @@ import { SettingsView } from '../platform/settings/settings-view';
 import { BAD_MODULE_EXIT_CODE, ModuleError } from '../platform/workflows/module-error';
 import { moduleArgument, WORKFLOWS_MODULE } from '../platform/workflows/module-argument';
 import { loadWorkflows } from '../platform/workflows/workflows-module';
+import { untilAvailable } from '../platform/health/dependency-wait';
+import { Readiness } from '../platform/health/readiness';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
@@ -28,38 +30,47 @@ async function main(): Promise<void> {
   const tracing = startTracing(loadTracingConfig(process.env, 'statewright-orchestrator'));
   const deployed = await loadWorkflows(moduleArgument(process.argv, process.env, WORKFLOWS_MODULE));
   const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(deployed));
+  // Health first: while Kafka, the registry or Redis are out of reach, /readyz says which, and the process waits.
+  const readiness = new Readiness();
+  const metrics = new OrchestratorMetrics();
+  const metricsServer = await MetricsServer.listen(
+    metrics.registry,
+    config.metricsPort,
+    config.metricsHost,
+    readiness,
+  );
+  logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
+  const starting = new AbortController();
+  const early = () => {
+    starting.abort();
+    logger.info('stopped before it started');
+    process.exit(0);
+  };
+  process.once('SIGTERM', early);
+  process.once('SIGINT', early);
+  const wait = <T>(dependency: string, attempt: () => Promise<T>) =>
+    untilAvailable(dependency, attempt, { logger, readiness, signal: starting.signal });
   const topics = topicNames(config.topicPrefix);
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
-  await admin.connect();
-  await provisionTopics(admin, topics, {
-    partitions: config.partitions,
-    transitionsRetentionMs: config.transitionsRetentionMs,
-    retention: config.topicRetention,
+  await wait('kafka', async () => {
+    await admin.connect();
+    await provisionTopics(admin, topics, {
+      partitions: config.partitions,
+      transitionsRetentionMs: config.transitionsRetentionMs,
+      retention: config.topicRetention,
+    });
   });
-  const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
-  const settings = await SettingsView.start(kafka, topics.settings, config.groupId, logger);
+  const codec = await wait('schema registry', () =>
+    EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
+  );
+  const settings = await wait('kafka', () =>
+    SettingsView.start(kafka, topics.settings, config.groupId, logger),
+  );
   const registry = settings.registry(deployed);
   const redis = createRedis(config.redis);
-  const metrics = new OrchestratorMetrics();
-  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort, config.metricsHost);
-  logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
-  const orchestrator = await Orchestrator.start({
-    kafka,
-    admin,
-    codec,
-    store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
-    registry,
-    topics,
-    groupId: config.groupId,
-    partitions: config.partitions,
-    snapshot: config.snapshot,
-    timers: config.timers,
-    maxRecordBytes: config.maxRecordBytes,
-    restoreTimeoutMs: RESTORE_TIMEOUT_MS,
-    retention: config.hotRetention,
-    settings,
-    crypto: await orchestratorCrypto({
+  const crypto = await wait('kafka', () =>
+    orchestratorCrypto({
       settings: config.crypto,
       registry,
       keysTopic: topics.keys,
@@ -68,10 +79,32 @@ async function main(): Promise<void> {
       topicPrefix: config.topicPrefix,
       logger,
     }),
-    env: EMPTY_ENVIRONMENT,
-    metrics,
-    logger,
-  });
+  );
+  const orchestrator = await wait('kafka', () =>
+    Orchestrator.start({
+      kafka,
+      admin,
+      codec,
+      store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
+      registry,
+      topics,
+      groupId: config.groupId,
+      partitions: config.partitions,
+      snapshot: config.snapshot,
+      timers: config.timers,
+      maxRecordBytes: config.maxRecordBytes,
+      restoreTimeoutMs: RESTORE_TIMEOUT_MS,
+      retention: config.hotRetention,
+      settings,
+      crypto,
+      env: EMPTY_ENVIRONMENT,
+      metrics,
+      logger,
+    }),
+  );
+  readiness.markStarted();
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'stopping');
     try {

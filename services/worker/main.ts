@@ -11,6 +11,8 @@ import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { BAD_MODULE_EXIT_CODE, ModuleError } from '../platform/workflows/module-error';
 import { HANDLERS_MODULE, moduleArgument } from '../platform/workflows/module-argument';
+import { untilAvailable } from '../platform/health/dependency-wait';
+import { Readiness } from '../platform/health/readiness';
 import { loadHandlers } from './handlers-module';
 import { createWorker } from './worker';
 import { startWorkerCrypto } from './worker-crypto';
@@ -22,22 +24,43 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, config.name);
   const topics = topicNames(config.topicPrefix);
   const redis = createRedis(config.redis);
-  const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
   const handlersModule = moduleArgument(process.argv, process.env, HANDLERS_MODULE);
   const handlers = await loadHandlers(handlersModule, { redis, redisPrefix: config.redisPrefix });
-  const kafka = createKafka(config.kafka, logger);
-  const keys = await startWorkerCrypto({
-    settings: config.crypto,
-    kafka,
-    redis,
-    topicPrefix: config.topicPrefix,
-    redisPrefix: config.redisPrefix,
-    groupId: config.groupId,
-    logger,
-  });
+  // Health first: while Kafka or the registry are out of reach, /readyz says which, and the process waits.
+  const readiness = new Readiness();
   const metrics = new WorkerMetrics(Object.keys(handlers));
-  const metricsServer = await MetricsServer.listen(metrics.registry, config.metricsPort, config.metricsHost);
+  const metricsServer = await MetricsServer.listen(
+    metrics.registry,
+    config.metricsPort,
+    config.metricsHost,
+    readiness,
+  );
   logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
+  const starting = new AbortController();
+  const early = () => {
+    starting.abort();
+    logger.info('stopped before it started');
+    process.exit(0);
+  };
+  process.once('SIGTERM', early);
+  process.once('SIGINT', early);
+  const wait = <T>(dependency: string, attempt: () => Promise<T>) =>
+    untilAvailable(dependency, attempt, { logger, readiness, signal: starting.signal });
+  const codec = await wait('schema registry', () =>
+    EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
+  );
+  const kafka = createKafka(config.kafka, logger);
+  const keys = await wait('kafka', () =>
+    startWorkerCrypto({
+      settings: config.crypto,
+      kafka,
+      redis,
+      topicPrefix: config.topicPrefix,
+      redisPrefix: config.redisPrefix,
+      groupId: config.groupId,
+      logger,
+    }),
+  );
   const worker = createWorker({
     kafka,
     codec,
@@ -68,9 +91,12 @@ async function main(): Promise<void> {
     const failed = [...stopped, ...closed].find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
   };
+  await wait('kafka', () => worker.start());
+  readiness.markStarted();
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
   process.once('SIGTERM', () => void shutdown('SIGTERM').catch(fail));
   process.once('SIGINT', () => void shutdown('SIGINT').catch(fail));
-  await worker.start();
 }
 
 function fail(error: unknown): void {

@@ -7,7 +7,8 @@ export class TcpProxy {
     private readonly sockets: Set<net.Socket>,
   ) {}
 
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  /** Listens on `listenPort` (a free one when 0) and forwards every connection to the target. */
+  static async start(targetHost: string, targetPort: number, listenPort = 0): Promise<TcpProxy> {
     const sockets = new Set<net.Socket>();
     const server = net.createServer((client) => {
       const upstream = net.connect(targetPort, targetHost);
@@ -21,7 +22,7 @@ export class TcpProxy {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(listenPort, '127.0.0.1', () => resolve());
     });
     return new TcpProxy(server, sockets);
   }
