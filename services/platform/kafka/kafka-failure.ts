@@ -37,3 +37,9 @@ export function isConcurrentTransactions(error: unknown): boolean {
   for (const carrier of chain(error)) if (carrier.type === 'CONCURRENT_TRANSACTIONS') return true;
   return false;
 }
+
+/** The broker does not know the topic (yet): metadata of a topic just created can lag behind its creation. */
+export function isUnknownTopic(error: unknown): boolean {
+  for (const carrier of chain(error)) if (carrier.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  return false;
+}

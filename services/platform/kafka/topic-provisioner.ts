@@ -1,5 +1,7 @@
 // Creates the deployment's topics if missing, checks their partition counts and applies the configured retention
 // to topics that already exist; safe to run at every start.
+import { setTimeout as delay } from 'node:timers/promises';
+import { isUnknownTopic } from './kafka-failure';
 import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
 import { KEYS_TOPIC_CONFIG_ENTRIES } from '../crypto/keys-topic';
 import type { TopicNames } from './topic-names';
@@ -71,7 +73,7 @@ export async function provisionTopics(admin: Admin, names: TopicNames, layout: T
   const topics = wanted(names, layout);
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.topic));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  if (missing.length > 0) await createTopics(admin, missing);
   await checkPartitions(admin, [names.commands, names.transitions, names.keys], layout.partitions);
   await applyConfigs(
     admin,
@@ -106,8 +108,35 @@ async function applyConfigs(admin: Admin, topics: readonly ITopicConfig[]): Prom
   });
 }
 
+/**
+ * Creates the topics and waits for their leaders. kafkajs' wait gives up on a topic the metadata does not know
+ * yet, which a topic just created can be for a moment: the partition check after it asks again.
+ */
+async function createTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (error) {
+    if (!isUnknownTopic(error)) throw error;
+  }
+}
+
+/** Topics just created may be unknown to the metadata for a moment: asked again a bounded number of times. */
+const METADATA_ATTEMPTS = 40;
+const METADATA_PAUSE_MS = 100;
+
+async function topicMetadata(admin: Admin, topics: string[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch (error) {
+      if (!isUnknownTopic(error) || attempt >= METADATA_ATTEMPTS) throw error;
+      await delay(METADATA_PAUSE_MS);
+    }
+  }
+}
+
 async function checkPartitions(admin: Admin, topics: string[], partitions: number): Promise<void> {
-  const metadata = await admin.fetchTopicMetadata({ topics });
+  const metadata = await topicMetadata(admin, topics);
   for (const topic of metadata.topics) {
     if (topic.partitions.length !== partitions) {
       throw new TopicLayoutError(
