@@ -10,11 +10,18 @@ import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 
+const SERVERS_HELP = `
+Servers, on a team's own modules (the installed \`statewright\` command):
+  statewright orchestrator --workflows <module>   serve the module's workflows
+  statewright worker --handlers <module>          run the module's task handlers
+  statewright gateway --workflows <module>        the HTTP API for them
+`;
+
 function program(): Command {
   const root = new Command('statewright')
     .description('durable workflow state machines on Kafka')
     .version('0.1.0')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', `${SERVERS_HELP}${EXIT_CODES_HELP}`)
     .exitOverride()
     .showHelpAfterError(false);
   addStackCommands(root);
@@ -26,7 +33,8 @@ function program(): Command {
   return root;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs one subcommand of `argv` (node, script, subcommand, …); resolves to the process's exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     await program().parseAsync([...argv]);
     return EXIT.ok;
@@ -43,6 +51,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  void runCli(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -22,11 +22,16 @@ export class ProcessFleet {
     mkdirSync(logDir, { recursive: true });
   }
 
-  /** Starts `dist/<script>` with the fleet's environment plus `env`; stdout and stderr go to a log file. */
-  start(name: string, script: string, env: NodeJS.ProcessEnv = {}): ServiceProcess {
+  /** Starts `dist/<script>` (with `args`) with the fleet's environment plus `env`; output goes to a log file. */
+  start(
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv = {},
+    args: readonly string[] = [],
+  ): ServiceProcess {
     this.started += 1;
     const log = createWriteStream(path.join(this.logDir, `${name}-${this.started}.log`));
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', script)], {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', script), ...args], {
       env: { ...process.env, ...this.baseEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,128 @@
+// Starts an orchestrator serving the given workflows, configured from the environment: the parts wired, its
+// dependencies awaited (with /readyz saying which), and a handle that stops it in order. Programmatic use and
+// the orchestrator's process both start it here.
+import { createRegistry, EMPTY_ENVIRONMENT, type Registry, type WorkflowDefinition } from '../core';
+import { loadConfig } from './config/orchestrator-config';
+import { EnvelopeCodec } from '../platform/codec/envelope-codec';
+import { createKafka } from '../platform/kafka/kafka-client';
+import { topicNames } from '../platform/kafka/topic-names';
+import { provisionTopics } from '../platform/kafka/topic-provisioner';
+import { createLogger } from '../platform/logging/logger';
+import { sensitivePathsOf } from '../platform/logging/redaction';
+import { MetricsServer } from '../platform/metrics/metrics-server';
+import { OrchestratorMetrics } from './metrics/orchestrator-metrics';
+import { createRedis } from '../platform/redis/redis-client';
+import { SnapshotStore } from '../platform/redis/snapshot-store';
+import { loadTracingConfig } from '../platform/tracing/tracing-config';
+import { startTracing } from '../platform/tracing/tracing';
+import { orchestratorCrypto } from './crypto/orchestrator-crypto';
+import { Orchestrator } from './orchestrator';
+import { SettingsView } from '../platform/settings/settings-view';
+import { untilAvailable } from '../platform/health/dependency-wait';
+import { Readiness } from '../platform/health/readiness';
+
+const RESTORE_TIMEOUT_MS = 10 * 60_000;
+
+import type { RunningService } from '../platform/process/service-process';
+
+export interface OrchestratorStart {
+  /** The workflows served: their definitions, or a registry of them. */
+  readonly workflows: Registry | readonly WorkflowDefinition[];
+  /** Where the configuration is read; the process environment when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Aborting it gives up a start still waiting for its dependencies. */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunningOrchestrator extends RunningService {
+  /** The port of /metrics, /healthz and /readyz. */
+  readonly metricsPort: number;
+}
+
+export async function startOrchestrator(options: OrchestratorStart): Promise<RunningOrchestrator> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
+  const tracing = startTracing(loadTracingConfig(env, 'statewright-orchestrator'));
+  const deployed = Array.isArray(options.workflows)
+    ? createRegistry(options.workflows as readonly WorkflowDefinition[])
+    : (options.workflows as Registry);
+  const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(deployed));
+  // Health first: while Kafka, the registry or Redis are out of reach, /readyz says which, and the process waits.
+  const readiness = new Readiness();
+  const metrics = new OrchestratorMetrics();
+  const metricsServer = await MetricsServer.listen(
+    metrics.registry,
+    config.metricsPort,
+    config.metricsHost,
+    readiness,
+  );
+  logger.info({ metricsPort: metricsServer.port, tracing: tracing.enabled }, 'metrics listening');
+  const wait = <T>(dependency: string, attempt: () => Promise<T>) =>
+    untilAvailable(dependency, attempt, { logger, readiness, signal: options.signal });
+  const topics = topicNames(config.topicPrefix);
+  const kafka = createKafka(config.kafka, logger);
+  const admin = kafka.admin();
+  await wait('kafka', async () => {
+    await admin.connect();
+    await provisionTopics(admin, topics, {
+      partitions: config.partitions,
+      transitionsRetentionMs: config.transitionsRetentionMs,
+      retention: config.topicRetention,
+    });
+  });
+  const codec = await wait('schema registry', () =>
+    EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
+  );
+  const settings = await wait('kafka', () =>
+    SettingsView.start(kafka, topics.settings, config.groupId, logger),
+  );
+  const registry = settings.registry(deployed);
+  const redis = createRedis(config.redis);
+  const crypto = await wait('kafka', () =>
+    orchestratorCrypto({
+      settings: config.crypto,
+      registry,
+      keysTopic: topics.keys,
+      redis,
+      redisPrefix: config.redisPrefix,
+      topicPrefix: config.topicPrefix,
+      logger,
+    }),
+  );
+  const orchestrator = await wait('kafka', () =>
+    Orchestrator.start({
+      kafka,
+      admin,
+      codec,
+      store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
+      registry,
+      topics,
+      groupId: config.groupId,
+      partitions: config.partitions,
+      snapshot: config.snapshot,
+      timers: config.timers,
+      maxRecordBytes: config.maxRecordBytes,
+      restoreTimeoutMs: RESTORE_TIMEOUT_MS,
+      retention: config.hotRetention,
+      settings,
+      crypto,
+      env: EMPTY_ENVIRONMENT,
+      metrics,
+      logger,
+    }),
+  );
+  readiness.markStarted();
+  return {
+    metricsPort: metricsServer.port,
+    stop: async () => {
+      logger.info('stopping');
+      await orchestrator.stop();
+      await settings.stop();
+      await admin.disconnect();
+      redis.disconnect();
+      await metricsServer.close();
+      await tracing.shutdown();
+      logger.info('stopped');
+    },
+  };
+}

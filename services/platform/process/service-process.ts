@@ -1,0 +1,47 @@
+// Runs one service as the process's work: starts it (with a signal that stops a start still waiting for its
+// dependencies), stops it cleanly on SIGTERM or SIGINT, and turns a failed start into one line on stderr and an
+// exit code (2 for a team's module that cannot serve, 1 otherwise).
+import { BAD_MODULE_EXIT_CODE, ModuleError } from '../workflows/module-error';
+
+export interface RunningService {
+  stop(): Promise<void>;
+}
+
+export async function runAsProcess(
+  name: string,
+  start: (stopping: AbortSignal) => Promise<RunningService>,
+): Promise<void> {
+  const starting = new AbortController();
+  const early = () => {
+    starting.abort();
+    process.stderr.write(`${name} stopped before it started\n`);
+    process.exit(0);
+  };
+  process.once('SIGTERM', early);
+  process.once('SIGINT', early);
+  let running: RunningService;
+  try {
+    running = await start(starting.signal);
+  } catch (error) {
+    process.stderr.write(
+      `${name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(error instanceof ModuleError ? BAD_MODULE_EXIT_CODE : 1);
+  }
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${name} did not stop cleanly: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
