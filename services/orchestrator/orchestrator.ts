@@ -11,11 +11,14 @@ import { PartitionAssignment } from './partition-assignment';
 import type { PartitionProcessor } from './partition/partition-processor';
 import type { ProcessorDeps } from './partition/processor-deps';
 import { TimerScheduler, type TimerPolicy } from './timer/timer-scheduler';
+import type { GroupTimeouts } from './config/orchestrator-config';
 import { workflowStates } from './workflow-states';
 
 export interface OrchestratorOptions extends ProcessorDeps {
   readonly partitions: number;
   readonly timers: TimerPolicy;
+  /** Failover time against rebalances on a stalled but live member; the group's defaults when absent. */
+  readonly group?: GroupTimeouts;
 }
 
 /** Pause before re-reading a batch whose input could not be prepared (registry or restore failure). */
@@ -55,6 +58,8 @@ export class Orchestrator {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
+      sessionTimeout: options.group?.sessionTimeoutMs,
+      heartbeatInterval: options.group?.heartbeatIntervalMs,
     });
     const publisher = await CommandPublisher.connect(options.kafka, options.codec, options.topics);
     const orchestrator = new Orchestrator(options, consumer, publisher);

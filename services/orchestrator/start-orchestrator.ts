@@ -101,6 +101,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       partitions: config.partitions,
       snapshot: config.snapshot,
       timers: config.timers,
+      group: config.group,
       maxRecordBytes: config.maxRecordBytes,
       restoreTimeoutMs: RESTORE_TIMEOUT_MS,
       retention: config.hotRetention,

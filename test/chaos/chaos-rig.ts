@@ -38,6 +38,7 @@ export interface CommittedLogs {
 }
 
 export class ChaosRig {
+  private readonly owners = new Map<ServiceProcess, readonly number[]>();
   readonly ns: TestNamespace;
   readonly topics: TopicNames;
   readonly kafka: Kafka;
@@ -101,7 +102,24 @@ export class ChaosRig {
   }
 
   startOrchestrator(): ServiceProcess {
-    return this.fleet.start('orchestrator', 'services/orchestrator/main.js');
+    const service = this.fleet.start('orchestrator', 'services/orchestrator/main.js');
+    // Which partitions it owns, from its `orchestrator ready` lines: what a kill of it moves.
+    let buffer = '';
+    service.child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (buffer + chunk.toString('utf8')).split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.includes('orchestrator ready')) continue;
+        const parsed = JSON.parse(line) as { partitions?: number[] };
+        if (parsed.partitions !== undefined) this.owners.set(service, parsed.partitions);
+      }
+    });
+    return service;
+  }
+
+  /** The partitions `service` said last it owns. */
+  partitionsOf(service: ServiceProcess): readonly number[] {
+    return this.owners.get(service) ?? [];
   }
 
   async startResponder(): Promise<void> {

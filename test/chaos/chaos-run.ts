@@ -23,8 +23,16 @@ export interface ChaosPlan {
   readonly timeoutMs: number;
 }
 
+/** One kill -9: when, and the partitions its victim owned. */
+export interface Kill {
+  readonly at: number;
+  readonly partitions: readonly number[];
+}
+
 export interface ChaosOutcome extends CommittedLogs {
   readonly kills: number;
+  /** Per kill, ms from the kill to the first commit on every moved partition that had work (failover). */
+  readonly failoverMs: readonly number[];
   readonly wiped: boolean;
   readonly sent: number;
   readonly elapsedMs: number;
@@ -47,9 +55,12 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     for (let i = 0; i < plan.orchestrators; i++) rig.startOrchestrator();
     await rig.startResponder();
     const sent = await sendTraffic(rig, plan, random);
+    const killed: Kill[] = [];
     const restartOne = async () => {
       const victims = rig.fleet.list();
-      await rig.fleet.kill(victims[Math.floor(random() * victims.length)] as ServiceProcess);
+      const victim = victims[Math.floor(random() * victims.length)] as ServiceProcess;
+      killed.push({ at: Date.now(), partitions: rig.partitionsOf(victim) });
+      await rig.fleet.kill(victim);
       rig.startOrchestrator();
     };
     let kills = 0;
@@ -68,10 +79,26 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     await rig.watcher.finished(plan.orders, plan.timeoutMs);
     await rig.fleet.stopAll();
     const elapsedMs = Date.now() - started;
-    return { ...(await rig.readLogs()), kills, wiped, sent, elapsedMs };
+    const logs = await rig.readLogs();
+    return { ...logs, kills, failoverMs: failovers(killed, logs), wiped, sent, elapsedMs };
   } finally {
     await rig.close();
   }
+}
+
+/**
+ * For each kill, the time until every partition the victim owned committed again (the first record decided
+ * after the kill, on each such partition that still had work; `at` is when the batch was decided, just before
+ * its commit). Kills whose partitions had no work left are not counted.
+ */
+function failovers(kills: readonly Kill[], logs: CommittedLogs): number[] {
+  return kills.flatMap(({ at, partitions }) => {
+    const resumed = partitions.flatMap((partition) => {
+      const first = (logs.records.get(partition) ?? []).find((record) => record.at >= at);
+      return first === undefined ? [] : [first.at - at];
+    });
+    return resumed.length === 0 ? [] : [Math.max(...resumed)];
+  });
 }
 
 async function sendTraffic(rig: ChaosRig, plan: ChaosPlan, random: () => number): Promise<number> {

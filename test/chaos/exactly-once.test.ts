@@ -1,7 +1,10 @@
 // Exactly-once under crashes: several orchestrator processes in one group, duplicated and
 // out-of-order commands with poison among them, and kill -9 of a random orchestrator again and
 // again. The committed logs must then be exactly what the pure core decides for the committed input.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { exampleRegistry } from '../harness/examples';
+import { repoRoot } from '../harness/infrastructure';
 import { checkLogs } from './invariant-checker';
 import { chaosScale, runChaos, type ChaosOutcome } from './chaos-run';
 
@@ -32,6 +35,28 @@ test('the run had the disturbances and the volume it promised', () => {
   expect(commands).toBeGreaterThanOrEqual(full ? 10_000 : 1_500);
   process.stdout.write(
     `chaos exactly-once: ${commands} commands, ${plan.orders} orders, ${outcome.kills} kills, ${outcome.elapsedMs} ms\n`,
+  );
+});
+
+test('each kill is followed by its partitions committing again elsewhere; failover figures are written', () => {
+  // A figure, not a timed assertion: how long partitions stall after a kill depends on the machine.
+  expect(outcome.failoverMs.length).toBeGreaterThan(0);
+  const sorted = [...outcome.failoverMs].sort((a, b) => a - b);
+  const figures = {
+    kills: outcome.kills,
+    measured: sorted.length,
+    p50_ms: sorted[Math.floor((sorted.length - 1) / 2)],
+    max_ms: sorted.at(-1),
+    all_ms: sorted,
+    scale: full ? 'full' : 'reduced',
+  };
+  mkdirSync(path.join(repoRoot, 'test-results', 'chaos'), { recursive: true });
+  writeFileSync(
+    path.join(repoRoot, 'test-results', 'chaos', 'failover.json'),
+    `${JSON.stringify(figures)}\n`,
+  );
+  process.stdout.write(
+    `chaos failover: p50 ${figures.p50_ms} ms, max ${figures.max_ms} ms over ${sorted.length} kills\n`,
   );
 });
 

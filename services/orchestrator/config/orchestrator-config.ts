@@ -67,6 +67,12 @@ const schema = z.object({
   STATEWRIGHT_SNAPSHOT_INTERVAL_MS: int(500),
   STATEWRIGHT_SNAPSHOT_MAX_DIRTY: int(1000),
   STATEWRIGHT_TIMER_TICK_MS: int(200),
+  /**
+   * How long the group waits for a silent member before its partitions move (the broker's minimum is 6000):
+   * the failover time after a crash is about this plus a restore.
+   */
+  STATEWRIGHT_SESSION_TIMEOUT_MS: int(6_000),
+  STATEWRIGHT_HEARTBEAT_INTERVAL_MS: int(1_000),
   STATEWRIGHT_TIMER_REPUBLISH_MS: int(10_000),
   STATEWRIGHT_MAX_RECORD_BYTES: int(1_000_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
@@ -74,6 +80,12 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   ...logLevelEnv,
 });
+
+/** The consumer group's liveness: a member silent for `sessionTimeoutMs` is taken for dead. */
+export interface GroupTimeouts {
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+}
 
 export interface OrchestratorConfig extends Connections {
   readonly groupId: string;
@@ -84,6 +96,7 @@ export interface OrchestratorConfig extends Connections {
   readonly crypto: CryptoSettings;
   readonly snapshot: { readonly intervalMs: number; readonly maxDirty: number };
   readonly timers: { readonly tickMs: number; readonly republishMs: number };
+  readonly group: GroupTimeouts;
   readonly maxRecordBytes: number;
   readonly metricsPort: number;
   readonly metricsHost: string;
@@ -107,6 +120,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
     crypto: cryptoSettingsOf(v),
     snapshot: { intervalMs: v.STATEWRIGHT_SNAPSHOT_INTERVAL_MS, maxDirty: v.STATEWRIGHT_SNAPSHOT_MAX_DIRTY },
     timers: { tickMs: v.STATEWRIGHT_TIMER_TICK_MS, republishMs: v.STATEWRIGHT_TIMER_REPUBLISH_MS },
+    group: {
+      sessionTimeoutMs: v.STATEWRIGHT_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: v.STATEWRIGHT_HEARTBEAT_INTERVAL_MS,
+    },
     maxRecordBytes: v.STATEWRIGHT_MAX_RECORD_BYTES,
     metricsPort: v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,
