@@ -3,7 +3,7 @@
 // few, so every record is kept; `ready` says whether the records present at start have all been read.
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { fromAuditEnvelope, type AuditEntry, type AuditEnvelope } from '../../platform/codec/audit-envelope';
+import { fromAuditEnvelope, type AuditEntry } from '../../platform/codec/audit-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { Logger } from '../../platform/logging/logger';
 
@@ -54,7 +54,7 @@ export class AuditTrail {
       autoCommit: false,
       eachMessage: async ({ message, partition }) => {
         try {
-          const envelope = (await codec.decode('audit', message.value)) as AuditEnvelope;
+          const envelope = await codec.decode('audit', message.value);
           this.entries.push(fromAuditEnvelope(envelope));
         } catch (error) {
           logger.error({ err: error, partition, offset: message.offset }, 'audit record skipped');

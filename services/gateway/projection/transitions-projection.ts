@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ReplayError, type LogRecord } from '../../core';
 import { UndecodableError, UnknownSchemaError } from '../../platform/codec/codec-error';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
-import { fromTransitionEnvelope, type TransitionEnvelope } from '../../platform/codec/transition-envelope';
+import { fromTransitionEnvelope } from '../../platform/codec/transition-envelope';
 import type { Logger } from '../../platform/logging/logger';
 import type { ApplyResult, Position, ReadModel } from './read-model';
 
@@ -107,7 +107,7 @@ export class TransitionsProjection {
   private async project(position: Position, value: Buffer | null): Promise<void> {
     let record: LogRecord;
     try {
-      const envelope = (await this.options.codec.decode('transition', value)) as TransitionEnvelope;
+      const envelope = await this.options.codec.decode('transition', value);
       record = fromTransitionEnvelope(envelope);
     } catch (error) {
       if (!(error instanceof UndecodableError || error instanceof UnknownSchemaError)) throw error;

@@ -11,7 +11,7 @@ import type { Decoded, InboundCommand } from './inbound-command';
 async function decode(codec: EnvelopeCodec, value: Buffer | null): Promise<Decoded> {
   let envelope: CommandEnvelope;
   try {
-    envelope = (await codec.decode('command', value)) as CommandEnvelope;
+    envelope = await codec.decode('command', value);
   } catch (error) {
     if (error instanceof UndecodableError || error instanceof UnknownSchemaError) {
       return { ok: false, code: error.code, reason: error.message };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { LogRecord } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
-import { fromTransitionEnvelope, type TransitionEnvelope } from '../../platform/codec/transition-envelope';
+import { fromTransitionEnvelope } from '../../platform/codec/transition-envelope';
 import { RestoreError } from './restore-error';
 
 export interface ReplayRequest<T = LogRecord> {
@@ -32,7 +32,7 @@ export function replayTransitions(
   request: ReplayRequest,
 ): Promise<number> {
   const decode = async (message: KafkaMessage) =>
-    fromTransitionEnvelope((await codec.decode('transition', message.value)) as TransitionEnvelope);
+    fromTransitionEnvelope(await codec.decode('transition', message.value));
   return replayPartition(kafka, admin, decode, request);
 }
 

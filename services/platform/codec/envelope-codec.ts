@@ -3,6 +3,11 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro, { type Type } from 'avsc';
 import type { TopicNames } from '../kafka/topic-names';
+import type { AuditEnvelope } from './audit-envelope';
+import type { CommandEnvelope } from './command-envelope';
+import type { DeadLetterEnvelope } from './dead-letter-envelope';
+import type { TaskEnvelope } from './task-envelope';
+import type { TransitionEnvelope } from './transition-envelope';
 import { EncodeError, RegistryUnavailableError, UndecodableError, UnknownSchemaError } from './codec-error';
 import {
   ENVELOPE_KINDS,
@@ -14,6 +19,15 @@ import {
 
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
+
+/** The envelope each kind decodes to and encodes from. */
+export interface Envelopes {
+  readonly command: CommandEnvelope;
+  readonly transition: TransitionEnvelope;
+  readonly 'task-request': TaskEnvelope;
+  readonly 'dead-letter': DeadLetterEnvelope;
+  readonly audit: AuditEnvelope;
+}
 
 interface Registered {
   readonly id: number;
@@ -61,7 +75,7 @@ export class EnvelopeCodec {
   }
 
   /** Synchronous: uses only the schema registered at connect. */
-  encode(kind: EnvelopeKind, value: object): Buffer {
+  encode<K extends EnvelopeKind>(kind: K, value: Envelopes[K]): Buffer {
     const { type, header } = this.entry(kind);
     try {
       return Buffer.concat([header, type.toBuffer(value)]);
@@ -71,14 +85,15 @@ export class EnvelopeCodec {
   }
 
   /** Decodes into this kind's reader schema, resolving from the writer's schema when it differs. */
-  async decode(kind: EnvelopeKind, bytes: Buffer | null): Promise<unknown> {
+  async decode<K extends EnvelopeKind>(kind: K, bytes: Buffer | null): Promise<Envelopes[K]> {
     if (bytes === null || bytes.length < HEADER_BYTES || bytes.readUInt8(0) !== MAGIC_BYTE) {
       throw new UndecodableError('not a schema-registry framed value (missing magic byte or header)');
     }
     const writerId = bytes.readUInt32BE(1);
     const read = this.readers.get(`${kind}:${writerId}`) ?? (await this.readerFor(kind, writerId));
     try {
-      return read(bytes.subarray(HEADER_BYTES));
+      // The reader schema is this kind's own: Avro resolution makes what it reads that envelope.
+      return read(bytes.subarray(HEADER_BYTES)) as Envelopes[K];
     } catch (error) {
       throw new UndecodableError(`bad Avro for ${kind} (schema id ${writerId}): ${String(error)}`, {
         cause: error,

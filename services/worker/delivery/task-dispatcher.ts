@@ -56,7 +56,7 @@ export class TaskDispatcher {
 
   private async decode(message: KafkaMessage): Promise<TaskEnvelope | undefined> {
     try {
-      return (await this.options.codec.decode('task-request', message.value)) as TaskEnvelope;
+      return await this.options.codec.decode('task-request', message.value);
     } catch (error) {
       if (error instanceof StatewrightError && error.retriable) throw error;
       this.options.logger.error({ offset: message.offset, err: error }, 'undecodable task request skipped');
