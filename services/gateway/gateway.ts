@@ -15,7 +15,7 @@ import { AuditTrail } from './audit/audit-trail';
 import { AccessControl } from './auth/access-control';
 import { loadAuthenticator } from './auth/load-authenticator';
 import { commandHandlers } from './commands/command-handlers';
-import { CommandPublisher } from './commands/command-publisher';
+import { CommandLog } from '../platform/kafka/command-log';
 import { IdempotencyStore } from './commands/idempotency-store';
 import type { GatewayConfig } from './config/gateway-config';
 import { gatewayEncryption } from './encryption/gateway-encryption';
@@ -73,7 +73,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
     const waiter = await OutcomeWaiter.connect(redis.duplicate(), keys.outcomes, readModel);
     closers.push(() => waiter.close());
-    const publisher = await CommandPublisher.connect(kafka, codec, topics.commands);
+    const publisher = await CommandLog.connect(kafka, codec, topics.commands);
     closers.push(() => publisher.close());
     const projection = new TransitionsProjection({
       kafka,

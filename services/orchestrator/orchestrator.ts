@@ -5,7 +5,7 @@ import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { TransactionError } from '../platform/kafka/transaction-error';
 import { decodeCommands } from './batch/command-decoder';
 import { routeCommands, type RoutedBatch } from './batch/command-routing';
-import { CommandPublisher } from './client/command-publisher';
+import { CommandLog } from '../platform/kafka/command-log';
 import { ConsumerLag } from './consumer-lag';
 import { PartitionAssignment } from './partition-assignment';
 import type { PartitionProcessor } from './partition/partition-processor';
@@ -33,7 +33,7 @@ export class Orchestrator {
   private constructor(
     private readonly options: OrchestratorOptions,
     private readonly consumer: Consumer,
-    private readonly publisher: CommandPublisher,
+    private readonly publisher: CommandLog,
   ) {
     this.assignment = new PartitionAssignment(options);
     this.timers = new TimerScheduler(
@@ -61,7 +61,7 @@ export class Orchestrator {
       sessionTimeout: options.group?.sessionTimeoutMs,
       heartbeatInterval: options.group?.heartbeatIntervalMs,
     });
-    const publisher = await CommandPublisher.connect(options.kafka, options.codec, options.topics);
+    const publisher = await CommandLog.connect(options.kafka, options.codec, options.topics.commands);
     const orchestrator = new Orchestrator(options, consumer, publisher);
     await orchestrator.run();
     return orchestrator;
@@ -157,7 +157,7 @@ export class Orchestrator {
     try {
       await this.assignment.releaseAll();
     } finally {
-      await this.publisher.disconnect();
+      await this.publisher.close();
     }
   }
 }

@@ -20,7 +20,7 @@ import { provisionTopics } from '../../services/platform/kafka/topic-provisioner
 import { createLogger, type Logger } from '../../services/platform/logging/logger';
 import { OrchestratorMetrics } from '../../services/orchestrator/metrics/orchestrator-metrics';
 import { SnapshotStore } from '../../services/platform/redis/snapshot-store';
-import { CommandPublisher } from '../../services/orchestrator/client/command-publisher';
+import { CommandLog } from '../../services/platform/kafka/command-log';
 import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';
 import { endpoints, testNamespace, type TestNamespace } from './namespace';
 import { KEEP_FOREVER } from '../../services/orchestrator/retention/hot-retention';
@@ -38,7 +38,7 @@ export class OrchestratorFixture {
     readonly codec: EnvelopeCodec,
     readonly redis: Redis,
     readonly store: SnapshotStore,
-    readonly publisher: CommandPublisher,
+    readonly publisher: CommandLog,
     readonly logger: Logger,
     readonly partitions: number,
   ) {}
@@ -59,7 +59,7 @@ export class OrchestratorFixture {
     try {
       await provisionTopics(admin, topics, { partitions, transitionsRetentionMs: -1 });
       const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
-      const publisher = await CommandPublisher.connect(kafka, codec, topics);
+      const publisher = await CommandLog.connect(kafka, codec, topics.commands);
       const store = new SnapshotStore(redis, namespace.redisPrefix, namespace.prefix);
       const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', namespace.prefix);
       return new OrchestratorFixture(
@@ -164,7 +164,7 @@ export class OrchestratorFixture {
     const results = await Promise.allSettled([...this.running].map((orchestrator) => orchestrator.stop()));
     this.running.clear();
     await this.deleteRedisKeys();
-    await this.publisher.disconnect();
+    await this.publisher.close();
     await this.admin.disconnect();
     this.redis.disconnect();
     const failed = results.find((result) => result.status === 'rejected');

@@ -22,7 +22,7 @@ import type { CommandOutcome } from '../projection/command-outcome';
 import type { ReadModel } from '../projection/read-model';
 import { clientCommandId } from './client-command-id';
 import { commandHandlers } from './command-handlers';
-import type { CommandPublisher } from './command-publisher';
+import type { CommandLog } from '../../platform/kafka/command-log';
 import type { Claim, IdempotencyRecord, IdempotencyStore } from './idempotency-store';
 import { requestFingerprint } from './request-fingerprint';
 import { submit, type Submission, type SubmissionDeps } from './submission';
@@ -172,7 +172,7 @@ function world(options: { maxInputBytes?: number; perCaller?: number } = {}): Wo
   const deps: SubmissionDeps = {
     registry,
     idempotency: idempotency as unknown as IdempotencyStore,
-    publisher: publisher as unknown as CommandPublisher,
+    publisher: publisher as unknown as CommandLog,
     readModel: readModel as unknown as ReadModel,
     waiter: waiter as unknown as OutcomeWaiter,
     waiters: new WaiterLimit({ total: 100, perCaller: options.perCaller ?? 4 }),

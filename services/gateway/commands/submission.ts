@@ -21,14 +21,15 @@ import type { WaiterLimit } from '../outcome/waiter-limit';
 import type { CommandOutcome } from '../projection/command-outcome';
 import type { ReadModel } from '../projection/read-model';
 import { clientCommandId } from './client-command-id';
-import type { CommandPublisher } from './command-publisher';
+import type { CommandLog } from '../../platform/kafka/command-log';
+import { PublishError } from './publish-error';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store';
 import { publishTraced } from './publish-span';
 
 export interface SubmissionDeps {
   readonly registry: Registry;
   readonly idempotency: IdempotencyStore;
-  readonly publisher: CommandPublisher;
+  readonly publisher: CommandLog;
   readonly readModel: ReadModel;
   readonly waiter: OutcomeWaiter;
   readonly waiters: WaiterLimit;
@@ -115,7 +116,11 @@ async function publish(
   try {
     // Sealing may wait for a new instance's key; a refusal gives the claim back like a failed publish.
     const sealed = await deps.encryption.sealer.seal(command);
-    await publishTraced(sealed, submission.traceparent, (headers) => deps.publisher.publish(sealed, headers));
+    await publishTraced(sealed, submission.traceparent, (headers) =>
+      deps.publisher.publish(sealed, headers).catch((error: unknown) => {
+        throw new PublishError(sealed.commandId, error);
+      }),
+    );
   } catch (error) {
     await deps.idempotency.release(record.commandId, submission.fingerprint);
     throw error;

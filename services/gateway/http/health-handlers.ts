@@ -2,13 +2,13 @@
 // public, so they answer with booleans only: why a check failed goes to the log, never to the caller.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../platform/logging/logger';
-import type { CommandPublisher } from '../commands/command-publisher';
+import type { CommandLog } from '../../platform/kafka/command-log';
 import type { TransitionsProjection } from '../projection/transitions-projection';
 import type { Handlers } from './register-routes';
 
 export interface HealthDeps {
   readonly redis: Redis;
-  readonly publisher: CommandPublisher;
+  readonly publisher: CommandLog;
   readonly projection: TransitionsProjection;
   /** Where a failed check's reason goes. */
   readonly logger: Logger;

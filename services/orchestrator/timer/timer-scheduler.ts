@@ -4,7 +4,7 @@
 import type { Command } from '../../core';
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
-import type { CommandPublisher } from '../client/command-publisher';
+import type { CommandLog } from '../../platform/kafka/command-log';
 
 export interface TimerPolicy {
   readonly tickMs: number;
@@ -22,7 +22,7 @@ export class TimerScheduler {
 
   constructor(
     private readonly sources: () => Iterable<TimerSource>,
-    private readonly publisher: CommandPublisher,
+    private readonly publisher: CommandLog,
     private readonly policy: TimerPolicy,
     private readonly metrics: OrchestratorMetrics,
     private readonly logger: Logger,
