@@ -43,3 +43,11 @@ export function isUnknownTopic(error: unknown): boolean {
   for (const carrier of chain(error)) if (carrier.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
   return false;
 }
+
+/** The broker refused a record or batch for its size (message.max.bytes / max.message.bytes): retrying cannot help. */
+export function isRefusedForSize(error: unknown): boolean {
+  for (const carrier of chain(error)) {
+    if (carrier.type === 'MESSAGE_TOO_LARGE' || carrier.type === 'RECORD_LIST_TOO_LARGE') return true;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 // W3C Trace Context in Kafka headers: the header names, reading them off a record, and converting between a
 // `traceparent` value and an OpenTelemetry SpanContext.
 import { createTraceState, isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders } from '../kafka/records';
 
 export const TRACEPARENT = 'traceparent';
 export const TRACESTATE = 'tracestate';
@@ -10,7 +10,7 @@ export const TRACESTATE = 'tracestate';
 const TRACEPARENT_FORMAT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})(-.*)?$/;
 
 /** The first value of a header as text, or undefined when the record does not carry it. */
-export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+export function headerText(headers: RecordHeaders | undefined, name: string): string | undefined {
   const raw = headers?.[name];
   const value = Array.isArray(raw) ? raw[0] : raw;
   return value === undefined ? undefined : value.toString();

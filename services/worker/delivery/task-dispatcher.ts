@@ -1,7 +1,7 @@
 // One task record from decode to published result: skip types this worker has no handler for, wait for a slot of
 // the task type, run the handler idempotently and publish its result. Business logic stays in the handlers.
 import type { Span } from '@opentelemetry/api';
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord, RecordHeaders } from '../../platform/kafka/records';
 import { StatewrightError } from '../../core';
 import { toCommandEnvelope } from '../../platform/codec/command-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
@@ -42,7 +42,7 @@ export class TaskDispatcher {
   constructor(private readonly options: DispatcherOptions) {}
 
   /** Resolves once the record holds a slot of its type (or needs none); rejects only when it cannot be read yet. */
-  async dispatch(message: KafkaMessage): Promise<Dispatch> {
+  async dispatch(message: ConsumedRecord): Promise<Dispatch> {
     const envelope = await this.decode(message);
     if (envelope === undefined || !(envelope.type in this.options.handlers)) return SKIPPED;
     const delivery = deliveredTask(envelope);
@@ -54,7 +54,7 @@ export class TaskDispatcher {
     return { done: this.complete(delivery.task, message).finally(release) };
   }
 
-  private async decode(message: KafkaMessage): Promise<TaskEnvelope | undefined> {
+  private async decode(message: ConsumedRecord): Promise<TaskEnvelope | undefined> {
     try {
       return await this.options.codec.decode('task-request', message.value);
     } catch (error) {
@@ -65,7 +65,7 @@ export class TaskDispatcher {
   }
 
   /** Runs the task in a `task.run` span when tracing is on; otherwise the result carries the task's context. */
-  private async complete(task: DeliveredTask, message: KafkaMessage): Promise<void> {
+  private async complete(task: DeliveredTask, message: ConsumedRecord): Promise<void> {
     const { metrics } = this.options;
     const type = task.context.type;
     metrics.inFlight.inc({ type });
@@ -83,7 +83,7 @@ export class TaskDispatcher {
     }
   }
 
-  private async report(task: DeliveredTask, headers: IHeaders, span?: Span): Promise<void> {
+  private async report(task: DeliveredTask, headers: RecordHeaders, span?: Span): Promise<void> {
     const { metrics, runner, handlers } = this.options;
     const type = task.context.type;
     const { result, replayed } = await runner.run(task, handlers[type]!);

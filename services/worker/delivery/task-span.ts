@@ -3,12 +3,12 @@
 import type { SpanStart } from '../../platform/tracing/remote-span';
 import { SpanKind } from '../../platform/tracing/remote-span';
 import { headerText, TRACEPARENT, TRACESTATE } from '../../platform/tracing/trace-context';
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../../platform/kafka/records';
 import type { DeliveredTask } from '../task/delivered-task';
 
 export const WORKER_SCOPE = 'statewright-worker';
 
-export function taskRunSpan(task: DeliveredTask, message: KafkaMessage): SpanStart {
+export function taskRunSpan(task: DeliveredTask, message: ConsumedRecord): SpanStart {
   const { context } = task;
   return {
     name: 'task.run',
