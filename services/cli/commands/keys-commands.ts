@@ -1,7 +1,7 @@
 // keys status and keys rotate: the data keys in <prefix>.keys by KEK id, and rotation to the current KEK.
 // Rotation publishes one key-rewrap command per live key; the orchestrator owning its partition rewraps it with
 // the first KEK of its file (skipping keys already on it, and erased ones), so the log is never touched.
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Command } from 'commander';
 import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { keyRewrapEnvelope } from '../../platform/codec/key-request';
@@ -10,7 +10,8 @@ import { topicNames } from '../../platform/kafka/topic-names';
 import { commandPartitioner } from '../../platform/kafka/command-partition';
 import { createLogger } from '../../platform/logging/logger';
 import { unavailable } from '../cli-error';
-import { withKafka, type KafkaOptions } from './log-commands';
+import { cliKafka, kafkaUnavailable, type KafkaConnection } from '../transitions/transitions-source';
+import { kafkaConnectionOf, withKafka, type KafkaOptions } from './log-commands';
 
 const KEYS_WORKFLOW = 'statewright.keys';
 const SEND_CHUNK = 500;
@@ -21,12 +22,15 @@ interface KeysSummary {
   readonly live: string[];
 }
 
-async function readKeys(kafka: Kafka, prefix: string): Promise<KeysSummary> {
+async function readKeys(kafka: Kafka, connection: KafkaConnection): Promise<KeysSummary> {
+  const topic = topicNames(connection.prefix).keys;
   const table = await KeyTable.start({
     kafka,
-    topic: topicNames(prefix).keys,
+    topic,
     logger: createLogger('silent', 'statewright-cli'),
     groupIdPrefix: 'statewright-cli-keys',
+  }).catch((error: unknown) => {
+    throw kafkaUnavailable(`could not read ${topic}`, connection.kafka, error);
   });
   try {
     await table.ready();
@@ -47,20 +51,14 @@ async function readKeys(kafka: Kafka, prefix: string): Promise<KeysSummary> {
   }
 }
 
-const kafkaOf = (options: KafkaOptions) =>
-  new Kafka({
-    clientId: 'statewright-cli',
-    brokers: options.brokers.split(',').map((broker) => broker.trim()),
-    logLevel: logLevel.NOTHING,
-  });
-
 export function addKeysCommands(program: Command): void {
   const keys = program.command('keys').description('per-instance data keys (crypto-shredding)');
 
   withKafka(keys.command('status'))
     .description('count the data keys by the KEK that wraps them, and the erased ones')
     .action(async (options: KafkaOptions) => {
-      const summary = await readKeys(kafkaOf(options), options.prefix);
+      const connection = kafkaConnectionOf(options, process.env);
+      const summary = await readKeys(cliKafka(connection.kafka), connection);
       const { live, ...counts } = summary;
       process.stdout.write(`${JSON.stringify({ ...counts, live: live.length }, null, 2)}\n`);
     });
@@ -69,12 +67,15 @@ export function addKeysCommands(program: Command): void {
     .description('ask the orchestrators to rewrap every live data key with their current (first) KEK')
     .option('--actor <actor>', 'who asks', process.env.USER ?? 'cli')
     .action(async (options: KafkaOptions & { actor: string }) => {
-      const kafka = kafkaOf(options);
-      const { live } = await readKeys(kafka, options.prefix);
-      const topics = topicNames(options.prefix);
-      const codec = await EnvelopeCodec.connect({ registryUrl: options.registry, topics }).catch(
+      const connection = kafkaConnectionOf(options, process.env);
+      const kafka = cliKafka(connection.kafka);
+      const { live } = await readKeys(kafka, connection);
+      const topics = topicNames(connection.prefix);
+      const codec = await EnvelopeCodec.connect({ registryUrl: connection.registryUrl, topics }).catch(
         (error: unknown) => {
-          throw unavailable(`the schema registry at ${options.registry} did not answer: ${String(error)}`);
+          throw unavailable(
+            `the schema registry at ${connection.registryUrl} did not answer: ${String(error)}`,
+          );
         },
       );
       const producer = kafka.producer({
@@ -82,7 +83,9 @@ export function addKeysCommands(program: Command): void {
         maxInFlightRequests: 1,
         createPartitioner: commandPartitioner,
       });
-      await producer.connect();
+      await producer.connect().catch((error: unknown) => {
+        throw kafkaUnavailable(`could not write ${topics.commands}`, connection.kafka, error);
+      });
       try {
         const now = Date.now();
         for (let start = 0; start < live.length; start += SEND_CHUNK) {

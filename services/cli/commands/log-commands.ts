@@ -3,41 +3,84 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { ConfigError } from '../../platform/config/config-error';
+import {
+  connectionEnv,
+  connectionsOf,
+  logLevelEnv,
+  parseEnv,
+} from '../../platform/config/connection-settings';
 import { CliError, usageError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import { terminalText } from '../terminal-text';
 import { replay } from '../transitions/replay';
 import { formatLine, parseLines, type RecordedLine } from '../transitions/transitions-file';
-import { TransitionsSource, type SourceOptions } from '../transitions/transitions-source';
+import { TransitionsSource, type KafkaConnection } from '../transitions/transitions-source';
 
+/** The options of the Kafka commands; each one given wins over its environment variable. */
 export interface KafkaOptions {
-  readonly brokers: string;
-  readonly registry: string;
-  readonly prefix: string;
+  readonly brokers?: string;
+  readonly registry?: string;
+  readonly prefix?: string;
 }
 
-const sourceOf = (options: KafkaOptions): SourceOptions => ({
-  brokers: options.brokers,
-  registryUrl: options.registry,
-  prefix: options.prefix,
+const LOCAL_BROKERS = '127.0.0.1:19092';
+const LOCAL_REGISTRY = 'http://127.0.0.1:18081/apis/ccompat/v7';
+
+/**
+ * The variables every service reads, validated as the services validate them, defaulting to the local plain
+ * stack. The CLI never talks to Redis; REDIS_URL defaults only so that the services' environment parses whole.
+ */
+const cliEnv = z.object({
+  ...connectionEnv,
+  KAFKA_BROKERS: connectionEnv.KAFKA_BROKERS.default(LOCAL_BROKERS),
+  SCHEMA_REGISTRY_URL: connectionEnv.SCHEMA_REGISTRY_URL.default(LOCAL_REGISTRY),
+  REDIS_URL: connectionEnv.REDIS_URL.default('redis://127.0.0.1:16379'),
+  ...logLevelEnv,
 });
 
+/**
+ * Where a Kafka command connects: the services' connection settings of `env` (KAFKA_BROKERS, KAFKA_TLS,
+ * KAFKA_TLS_CA_FILE, KAFKA_SASL_*, SCHEMA_REGISTRY_URL, STATEWRIGHT_PREFIX), with --brokers, --registry and
+ * --prefix in place of their variables when given. An invalid environment is a usage error naming each problem.
+ */
+export function kafkaConnectionOf(
+  options: KafkaOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): KafkaConnection {
+  const given = {
+    KAFKA_BROKERS: options.brokers,
+    SCHEMA_REGISTRY_URL: options.registry,
+    STATEWRIGHT_PREFIX: options.prefix,
+  };
+  const overrides = Object.entries(given).filter(([, value]) => value !== undefined);
+  try {
+    const connections = connectionsOf(
+      parseEnv(cliEnv, { ...env, ...Object.fromEntries(overrides) }),
+      'statewright-cli',
+    );
+    return {
+      kafka: connections.kafka,
+      registryUrl: connections.schemaRegistryUrl,
+      prefix: connections.topicPrefix,
+    };
+  } catch (error) {
+    if (error instanceof ConfigError) throw usageError(error.message, error.code);
+    throw error;
+  }
+}
+
+/** The options of a command that reads Kafka; TLS and SASL come from the environment only, as for the services. */
 export function withKafka(command: Command): Command {
   return command
-    .option(
-      '--brokers <list>',
-      'Kafka bootstrap servers (env KAFKA_BROKERS)',
-      process.env.KAFKA_BROKERS ?? '127.0.0.1:19092',
-    )
-    .option(
-      '--registry <url>',
-      'schema registry URL (env SCHEMA_REGISTRY_URL)',
-      process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7',
-    )
-    .option(
-      '--prefix <prefix>',
-      'topic prefix (env STATEWRIGHT_PREFIX)',
-      process.env.STATEWRIGHT_PREFIX ?? 'statewright',
+    .option('--brokers <list>', `Kafka bootstrap servers (env KAFKA_BROKERS, else ${LOCAL_BROKERS})`)
+    .option('--registry <url>', `schema registry URL (env SCHEMA_REGISTRY_URL, else ${LOCAL_REGISTRY})`)
+    .option('--prefix <prefix>', 'topic prefix (env STATEWRIGHT_PREFIX, else statewright)')
+    .addHelpText(
+      'after',
+      '\nKafka security comes from the variables the services read: KAFKA_TLS, KAFKA_TLS_CA_FILE,\n' +
+        'KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_CLIENT_ID.',
     );
 }
 
@@ -59,7 +102,7 @@ export function addLogCommands(program: Command): void {
     .option('--json', 'print lines of the recorded transitions format instead')
     .option('--from-beginning', 'start at the beginning of the log')
     .action(async (options: KafkaOptions & { json?: boolean; fromBeginning?: boolean }) => {
-      const source = await TransitionsSource.connect(sourceOf(options));
+      const source = await TransitionsSource.connect(kafkaConnectionOf(options, process.env));
       const stopped = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() => undefined);
       const print = (line: RecordedLine) =>
         process.stdout.write(`${options.json ? formatLine(line) : humanLine(line)}\n`);
@@ -72,7 +115,7 @@ export function addLogCommands(program: Command): void {
     )
     .requiredOption('--out <file>', 'file to write')
     .action(async (options: KafkaOptions & { out: string }) => {
-      const source = await TransitionsSource.connect(sourceOf(options));
+      const source = await TransitionsSource.connect(kafkaConnectionOf(options, process.env));
       const out = createWriteStream(options.out, { flags: 'w' });
       let count = 0;
       await source.readToEnd((line) => {

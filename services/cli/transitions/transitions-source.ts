@@ -1,17 +1,67 @@
 // Reads <prefix>.transitions (read_committed) with a throwaway consumer group: `follow` until stopped, or
-// `readToEnd` from the beginning up to the end offsets taken when it started.
+// `readToEnd` from the beginning up to the end offsets taken when it started. The client is built from the
+// same settings the services read (TLS and SASL included), so the CLI reaches every stack they reach.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { KafkaSettings } from '../../platform/config/connection-settings';
 import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TransitionEnvelope } from '../../platform/codec/transition-envelope';
+import { createKafka } from '../../platform/kafka/kafka-client';
 import { topicNames } from '../../platform/kafka/topic-names';
-import { unavailable } from '../cli-error';
+import { createLogger } from '../../platform/logging/logger';
+import { type CliError, unavailable, usageError } from '../cli-error';
 import { lineOf, type RecordedLine } from './transitions-file';
 
-export interface SourceOptions {
-  readonly brokers: string;
+/** Where the CLI reads and writes: the services' Kafka settings, the schema registry and the topic prefix. */
+export interface KafkaConnection {
+  readonly kafka: KafkaSettings;
   readonly registryUrl: string;
   readonly prefix: string;
+}
+
+/**
+ * The services' Kafka client, silent: the CLI's stdout carries its answer, and a failure reaches the user as
+ * one error line naming how it connected. Throws a usage error when KAFKA_TLS_CA_FILE cannot be read.
+ */
+export function cliKafka(settings: KafkaSettings): Kafka {
+  try {
+    return createKafka(settings, createLogger('silent', 'statewright-cli'));
+  } catch (error) {
+    if (settings.tlsCaFile === undefined) throw error;
+    throw usageError(
+      `KAFKA_TLS_CA_FILE ${settings.tlsCaFile} cannot be read: ${String(error)}`,
+      'unreadable-file',
+    );
+  }
+}
+
+/**
+ * A Kafka failure, with the brokers and the security the client used: a broker that expects TLS or SASL only
+ * closes the connection of a client without them, so the settings to check must be named here.
+ */
+export function kafkaUnavailable(what: string, settings: KafkaSettings, error: unknown): CliError {
+  const security = [
+    settings.tls ? 'TLS' : 'no TLS',
+    settings.sasl === undefined ? 'no SASL' : `SASL ${settings.sasl.mechanism} as ${settings.sasl.username}`,
+  ].join(', ');
+  return unavailable(
+    `${what} at ${settings.brokers.join(',')} (${security}): ${causes(error)}; ` +
+      'check KAFKA_BROKERS, KAFKA_TLS, KAFKA_TLS_CA_FILE and KAFKA_SASL_MECHANISM/_USERNAME/_PASSWORD',
+    'kafka-unavailable',
+  );
+}
+
+/** The error and what caused it, outermost first: wrappers such as KeyTableError hide the broker's answer. */
+function causes(error: unknown): string {
+  const seen = new Set<string>();
+  const described: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth += 1) {
+    const message = current instanceof Error ? current.message : String(current);
+    if (!seen.has(message)) described.push(String(current));
+    seen.add(message);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return described.join(' ← ');
 }
 
 export class TransitionsSource {
@@ -19,25 +69,21 @@ export class TransitionsSource {
 
   private constructor(
     private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
     private readonly codec: EnvelopeCodec,
     prefix: string,
   ) {
     this.topic = topicNames(prefix).transitions;
   }
 
-  static async connect(options: SourceOptions): Promise<TransitionsSource> {
-    const kafka = new Kafka({
-      clientId: 'statewright-cli',
-      brokers: options.brokers.split(',').map((broker) => broker.trim()),
-      logLevel: logLevel.NOTHING,
-      retry: { initialRetryTime: 100, retries: 3 },
-    });
+  static async connect(options: KafkaConnection): Promise<TransitionsSource> {
+    const kafka = cliKafka(options.kafka);
     try {
       const codec = await EnvelopeCodec.connect({
         registryUrl: options.registryUrl,
         topics: topicNames(options.prefix),
       });
-      return new TransitionsSource(kafka, codec, options.prefix);
+      return new TransitionsSource(kafka, options.kafka, codec, options.prefix);
     } catch (error) {
       throw unavailable(`the schema registry at ${options.registryUrl} did not answer: ${String(error)}`);
     }
@@ -116,7 +162,7 @@ export class TransitionsSource {
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning });
     } catch (error) {
-      throw unavailable(`could not read ${this.topic}: ${String(error)}`, 'kafka-unavailable');
+      throw kafkaUnavailable(`could not read ${this.topic}`, this.settings, error);
     }
     await consumer.run({
       autoCommit: false,
@@ -134,7 +180,7 @@ export class TransitionsSource {
       const offsets = await admin.fetchTopicOffsets(this.topic);
       return new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
     } catch (error) {
-      throw unavailable(`could not read the offsets of ${this.topic}: ${String(error)}`, 'kafka-unavailable');
+      throw kafkaUnavailable(`could not read the offsets of ${this.topic}`, this.settings, error);
     } finally {
       await admin.disconnect();
     }
