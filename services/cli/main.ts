@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
+import { addDlqCommands } from './commands/dlq-commands';
 import { addKeysCommands } from './commands/keys-commands';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
@@ -28,6 +29,7 @@ function program(): Command {
   addInstanceCommands(root);
   addLogCommands(root);
   addKeysCommands(root);
+  addDlqCommands(root);
   addDiagramCommand(root);
   for (const command of root.commands) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return root;

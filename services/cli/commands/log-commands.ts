@@ -16,7 +16,7 @@ import { EXIT } from '../exit-codes';
 import { terminalText } from '../terminal-text';
 import { replay } from '../transitions/replay';
 import { formatLine, parseLines, type RecordedLine } from '../transitions/transitions-file';
-import { TransitionsSource, type KafkaConnection } from '../transitions/transitions-source';
+import { TopicSource, type KafkaConnection } from '../transitions/transitions-source';
 
 /** The options of the Kafka commands; each one given wins over its environment variable. */
 export interface KafkaOptions {
@@ -102,7 +102,7 @@ export function addLogCommands(program: Command): void {
     .option('--json', 'print lines of the recorded transitions format instead')
     .option('--from-beginning', 'start at the beginning of the log')
     .action(async (options: KafkaOptions & { json?: boolean; fromBeginning?: boolean }) => {
-      const source = await TransitionsSource.connect(kafkaConnectionOf(options, process.env));
+      const source = await TopicSource.transitions(kafkaConnectionOf(options, process.env));
       const stopped = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() => undefined);
       const print = (line: RecordedLine) =>
         process.stdout.write(`${options.json ? formatLine(line) : humanLine(line)}\n`);
@@ -115,7 +115,7 @@ export function addLogCommands(program: Command): void {
     )
     .requiredOption('--out <file>', 'file to write')
     .action(async (options: KafkaOptions & { out: string }) => {
-      const source = await TransitionsSource.connect(kafkaConnectionOf(options, process.env));
+      const source = await TopicSource.transitions(kafkaConnectionOf(options, process.env));
       const out = createWriteStream(options.out, { flags: 'w' });
       let count = 0;
       await source.readToEnd((line) => {

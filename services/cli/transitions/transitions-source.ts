@@ -1,13 +1,15 @@
-// Reads <prefix>.transitions (read_committed) with a throwaway consumer group: `follow` until stopped, or
-// `readToEnd` from the beginning up to the end offsets taken when it started. The client is built from the
+// Reads one topic of a deployment (read_committed) with a throwaway consumer group: `follow` until stopped, or
+// `readToEnd` from the beginning up to the end offsets taken when it started. The transitions and the dead
+// letters are read this way. The client is built from the
 // same settings the services read (TLS and SASL included), so the CLI reaches every stack they reach.
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { KafkaSettings } from '../../platform/config/connection-settings';
 import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
-import type { TransitionEnvelope } from '../../platform/codec/transition-envelope';
+import type { DeadLetterEnvelope } from '../../platform/codec/dead-letter-envelope';
 import { createKafka } from '../../platform/kafka/kafka-client';
-import { topicNames } from '../../platform/kafka/topic-names';
+import { topicNames, type TopicNames } from '../../platform/kafka/topic-names';
+import type { ConsumedRecord } from '../../platform/kafka/records';
 import { createLogger } from '../../platform/logging/logger';
 import { type CliError, unavailable, usageError } from '../cli-error';
 import { lineOf, type RecordedLine } from './transitions-file';
@@ -64,37 +66,68 @@ function causes(error: unknown): string {
   return described.join(' ← ');
 }
 
-export class TransitionsSource {
-  private readonly topic: string;
+/** A dead letter with where it sits in the DLQ (partition/offset: how `statewright dlq` names it). */
+export interface DeadLetterAt {
+  readonly at: string;
+  readonly letter: DeadLetterEnvelope;
+}
 
+type Decode<T> = (codec: EnvelopeCodec, partition: number, message: ConsumedRecord) => Promise<T>;
+
+export class TopicSource<T> {
   private constructor(
     private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
-    private readonly codec: EnvelopeCodec,
-    prefix: string,
-  ) {
-    this.topic = topicNames(prefix).transitions;
+    readonly codec: EnvelopeCodec,
+    readonly topics: TopicNames,
+    private readonly topic: string,
+    private readonly decode: Decode<T>,
+  ) {}
+
+  /** Every record of the transitions topic, as the lines of the recorded transitions format. */
+  static transitions(options: KafkaConnection): Promise<TopicSource<RecordedLine>> {
+    return TopicSource.connect(
+      options,
+      (topics) => topics.transitions,
+      async (codec, partition, message) =>
+        lineOf(partition, message.offset, await codec.decode('transition', message.value)),
+    );
   }
 
-  static async connect(options: KafkaConnection): Promise<TransitionsSource> {
+  /** Every dead letter, with its position in the DLQ. */
+  static deadLetters(options: KafkaConnection): Promise<TopicSource<DeadLetterAt>> {
+    return TopicSource.connect(
+      options,
+      (topics) => topics.dlq,
+      async (codec, partition, message) => ({
+        at: `${partition}/${message.offset}`,
+        letter: await codec.decode('dead-letter', message.value),
+      }),
+    );
+  }
+
+  private static async connect<T>(
+    options: KafkaConnection,
+    topicOf: (topics: TopicNames) => string,
+    decode: Decode<T>,
+  ): Promise<TopicSource<T>> {
     const kafka = cliKafka(options.kafka);
+    const topics = topicNames(options.prefix);
     try {
-      const codec = await EnvelopeCodec.connect({
-        registryUrl: options.registryUrl,
-        topics: topicNames(options.prefix),
-      });
-      return new TransitionsSource(kafka, options.kafka, codec, options.prefix);
+      const codec = await EnvelopeCodec.connect({ registryUrl: options.registryUrl, topics });
+      return new TopicSource(kafka, options.kafka, codec, topics, topicOf(topics), decode);
     } catch (error) {
       throw unavailable(`the schema registry at ${options.registryUrl} did not answer: ${String(error)}`);
     }
   }
 
+  /** The Kafka client this source reads with, for writing back (dlq replay). */
+  client(): Kafka {
+    return this.kafka;
+  }
+
   /** Calls `onLine` for every record until `stopped` resolves. */
-  async follow(
-    fromBeginning: boolean,
-    onLine: (line: RecordedLine) => void,
-    stopped: Promise<void>,
-  ): Promise<void> {
+  async follow(fromBeginning: boolean, onLine: (value: T) => void, stopped: Promise<void>): Promise<void> {
     const { consumer, groupId } = this.consumer();
     try {
       await this.subscribe(consumer, fromBeginning, onLine);
@@ -105,7 +138,7 @@ export class TransitionsSource {
   }
 
   /** Every record from the beginning to the end offsets of the moment it starts, in topic order per partition. */
-  async readToEnd(onLine: (line: RecordedLine) => void): Promise<void> {
+  async readToEnd(onLine: (value: T) => void): Promise<void> {
     const ends = await this.endOffsets();
     const pending = new Set(
       [...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition),
@@ -124,10 +157,8 @@ export class TransitionsSource {
       const crashed = new Promise<never>((_, reject) => {
         consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
       });
-      const before = (line: RecordedLine) => {
-        if (Number(line.offset) < (ends.get(line.partition ?? -1)?.high ?? 0)) onLine(line);
-      };
-      await this.subscribe(consumer, true, before);
+      const before = (partition: number, offset: string) => Number(offset) < (ends.get(partition)?.high ?? 0);
+      await this.subscribe(consumer, true, onLine, before);
       await Promise.race([finished, crashed]);
     } finally {
       await this.release(consumer, groupId);
@@ -157,7 +188,12 @@ export class TransitionsSource {
     }
   }
 
-  private async subscribe(consumer: Consumer, fromBeginning: boolean, onLine: (line: RecordedLine) => void) {
+  private async subscribe(
+    consumer: Consumer,
+    fromBeginning: boolean,
+    onLine: (value: T) => void,
+    wanted: (partition: number, offset: string) => boolean = () => true,
+  ) {
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning });
@@ -167,8 +203,7 @@ export class TransitionsSource {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        const envelope = (await this.codec.decode('transition', message.value)) as TransitionEnvelope;
-        onLine(lineOf(partition, message.offset, envelope));
+        if (wanted(partition, message.offset)) onLine(await this.decode(this.codec, partition, message));
       },
     });
   }
