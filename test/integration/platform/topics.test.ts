@@ -1,4 +1,5 @@
 // Topic provisioning against the real broker: idempotent, transitions never compacted, partition counts checked.
+import { eventually } from '../../harness/eventually';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { TopicLayoutError } from '../../../services/platform/kafka/topic-layout-error';
 import { topicNames } from '../../../services/platform/kafka/topic-names';
@@ -86,10 +87,22 @@ test('retention comes from the layout and a changed one is applied to existing t
     transitionsRetentionMs: 172_800_000,
     retention: { commands: 3_600_000, audit: 31_536_000_000 },
   });
-  expect(await configOf(topics.commands)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '3600000' });
-  expect(await configOf(topics.transitions)).toEqual({
+  // A broker answers with the configuration it has applied, which may trail the controller for a moment.
+  const applied = (topic: string, retentionMs: string) =>
+    eventually(`${topic} to report retention.ms ${retentionMs}`, async () => {
+      const config = await configOf(topic);
+      return config['retention.ms'] === retentionMs ? config : undefined;
+    });
+  expect(await applied(topics.commands, '3600000')).toEqual({
+    'cleanup.policy': 'delete',
+    'retention.ms': '3600000',
+  });
+  expect(await applied(topics.transitions, '172800000')).toEqual({
     'cleanup.policy': 'delete',
     'retention.ms': '172800000',
   });
-  expect(await configOf(topics.audit)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '31536000000' });
+  expect(await applied(topics.audit, '31536000000')).toEqual({
+    'cleanup.policy': 'delete',
+    'retention.ms': '31536000000',
+  });
 });
