@@ -14,13 +14,17 @@ import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import { commandPartition } from '../../services/platform/kafka/command-partition';
 import { topicNames } from '../../services/platform/kafka/topic-names';
 import { FORWARDED_FROM } from '../../services/orchestrator/batch/command-routing';
-import { eventually } from '../harness/eventually';
 import { freePort } from '../harness/free-port';
-import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
 import { startOrder } from '../harness/order-commands';
-import { ProcessFleet } from '../harness/process-fleet';
-import { EXAMPLE_MODULES } from '../harness/examples';
+import type { ProcessFleet } from '../harness/process-fleet';
+import {
+  exampleOrder,
+  finishedInstance,
+  fleetEnvironment,
+  removeNamespaces,
+  startExampleFleet,
+} from '../harness/example-fleet';
 
 const run = promisify(execFile);
 const ns = testNamespace('routing');
@@ -42,14 +46,11 @@ const PATHS = [
   { name: 'stock', status: 'compensated', charges: null },
 ] as const;
 
-const orderInput = (id: string, path: (typeof PATHS)[number]): JsonValue => ({
-  orderId: id,
-  customer: { id: `customer-${id}`, email: `${id}@example.com` },
-  items: [{ sku: path.name === 'stock' ? 'OUT-OF-STOCK' : 'SKU-1', quantity: 1 }],
-  amount: 25,
-  payment: { cardNumber: '4111111111111111' },
-  address: path.name === 'lost' ? 'NEVER-SHIPS Road' : 'Main Street 1',
-});
+const orderInput = (id: string, orderPath: (typeof PATHS)[number]): JsonValue =>
+  exampleOrder(id, {
+    sku: orderPath.name === 'stock' ? 'OUT-OF-STOCK' : 'SKU-1',
+    address: orderPath.name === 'lost' ? 'NEVER-SHIPS Road' : 'Main Street 1',
+  });
 
 interface Planned {
   readonly id: string;
@@ -90,18 +91,6 @@ async function produceToRandomPartitions(orders: readonly Planned[]): Promise<vo
   }
 }
 
-const finished = (id: string) =>
-  eventually(
-    `${id} to finish`,
-    async () => {
-      const response = await fetch(`${gateway}/instances/${id}`);
-      if (response.status !== 200) return undefined;
-      const found = (await response.json()) as { status: string };
-      return found.status !== 'running' ? found : undefined;
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  );
-
 /** Every record of a topic, read_committed, as `partition \t key \t headers`. */
 async function records(topic: string): Promise<string[][]> {
   const { stdout } = await run('kcat', [
@@ -126,47 +115,18 @@ async function records(topic: string): Promise<string[][]> {
 beforeAll(async () => {
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
-  fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'e2e', ns.prefix), {
-    ...EXAMPLE_MODULES,
-    KAFKA_BROKERS: kafkaBrokers,
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    REDIS_URL: redisUrl,
-    STATEWRIGHT_PREFIX: ns.prefix,
-    STATEWRIGHT_GROUP: ns.groupId,
-    STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
+  const env = fleetEnvironment(ns, {
     STATEWRIGHT_PARTITIONS: String(PARTITIONS),
     ORDER_SHIPPING_TIMEOUT_MS: '2000',
-    STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
-    WORKER_GROUP: `${ns.groupId}.workers`,
     GATEWAY_PORT: String(port),
-    METRICS_PORT: '0',
-    WORKER_METRICS_PORT: '0',
   });
-  const orchestrator = fleet.start('orchestrator', 'services/orchestrator/main.js');
-  await fleet.waitForLine(orchestrator, /orchestrator ready/);
-  fleet.start('workers', 'services/worker/main.js');
-  fleet.start('gateway', 'services/gateway/main.js');
+  fleet = await startExampleFleet('e2e', ns, gateway, env);
   codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
-  await eventually(
-    'the gateway to be ready',
-    () =>
-      fetch(`${gateway}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
 }, 120_000);
 
 afterAll(async () => {
   await fleet?.stopAll();
-  const admin = kafka.admin();
-  await admin.connect();
-  const created = (await admin.listTopics()).filter((topic) => topic.startsWith(`${ns.prefix}.`));
-  await admin.deleteTopics({ topics: created });
-  await admin.disconnect();
-  const keys = await redis.keys(`${ns.redisPrefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await removeNamespaces([ns]);
   await redis.quit();
   rmSync(workdir, { recursive: true, force: true });
 });
@@ -178,7 +138,7 @@ test('starts from kcat and from random partitions finish like the gateway’s, e
   await produceToRandomPartitions(fromRandom);
 
   for (const order of [...fromKcat, ...fromRandom]) {
-    expect({ id: order.id, status: (await finished(order.id)).status }).toEqual({
+    expect({ id: order.id, status: (await finishedInstance(gateway, order.id)).status }).toEqual({
       id: order.id,
       status: order.path.status,
     });

@@ -1,7 +1,6 @@
 // Ids and scopes with the real orchestrator, workers and gateway (authentication on): a caller's Idempotency-Key
 // never reaches another workflow's instance or another caller's command, never shadows an id statewright derives
 // (a timer's, a task run's), and a purged correlation id started again runs every task anew.
-import path from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { commandId, correlationId, timerCommandId, type Command } from '../../services/core';
@@ -11,11 +10,15 @@ import { commandPartitioner } from '../../services/platform/kafka/command-partit
 import { topicNames } from '../../services/platform/kafka/topic-names';
 import { eventually } from '../harness/eventually';
 import { freePort } from '../harness/free-port';
-import { repoRoot } from '../harness/infrastructure';
 import { endpoints, testNamespace } from '../harness/namespace';
-import { ProcessFleet } from '../harness/process-fleet';
+import type { ProcessFleet } from '../harness/process-fleet';
+import {
+  exampleOrder,
+  fleetEnvironment,
+  removeNamespaces,
+  startExampleFleet,
+} from '../harness/example-fleet';
 import { createCredentialKit, type CredentialKit } from './credential-kit';
-import { EXAMPLE_MODULES } from '../harness/examples';
 
 jest.setTimeout(120_000);
 
@@ -34,15 +37,6 @@ const tokens: Record<'admin' | 'alice' | 'bob' | 'benchOnly', string> = {
   bob: '',
   benchOnly: '',
 };
-
-const order = (id: string, extra: { address?: string; amount?: number } = {}) => ({
-  orderId: id,
-  customer: { id: `customer-${id}`, email: `${id}@example.com` },
-  items: [{ sku: 'SKU-1', quantity: 1 }],
-  amount: extra.amount ?? 25,
-  payment: { cardNumber: '4111111111111111' },
-  address: extra.address ?? 'Main Street 1',
-});
 
 interface Answer {
   readonly status: number;
@@ -99,7 +93,7 @@ const until = (what: string, id: string, test: (found: View) => boolean) =>
 const startOrder = (id: string, key: string, token = tokens.admin, extra = {}) =>
   request('POST', '/workflows/order-saga/instances', token, {
     key,
-    body: { correlationId: id, input: order(id, extra) },
+    body: { correlationId: id, input: exampleOrder(id, extra) },
   });
 
 /** A command produced straight to the commands topic, as any Kafka client with access may. */
@@ -140,48 +134,18 @@ beforeAll(async () => {
   });
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
-  fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'security', ns.prefix), {
-    ...EXAMPLE_MODULES,
-    KAFKA_BROKERS: kafkaBrokers,
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    REDIS_URL: redisUrl,
-    STATEWRIGHT_PREFIX: ns.prefix,
-    STATEWRIGHT_GROUP: ns.groupId,
-    STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
-    STATEWRIGHT_PARTITIONS: '2',
+  const env = fleetEnvironment(ns, {
     ORDER_SHIPPING_TIMEOUT_MS: '3000',
-    STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
-    WORKER_GROUP: `${ns.groupId}.workers`,
     GATEWAY_PORT: String(port),
-    METRICS_PORT: '0',
-    WORKER_METRICS_PORT: '0',
     ...kit.env,
   });
-  const orchestrator = fleet.start('orchestrator', 'services/orchestrator/main.js');
-  await fleet.waitForLine(orchestrator, /orchestrator ready/);
-  fleet.start('workers', 'services/worker/main.js');
-  fleet.start('gateway', 'services/gateway/main.js');
+  fleet = await startExampleFleet('security', ns, gateway, env);
   codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
-  await eventually(
-    'the gateway to be ready',
-    () =>
-      fetch(`${gateway}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
 });
 
 afterAll(async () => {
   await fleet?.stopAll();
-  const admin = kafka.admin();
-  await admin.connect();
-  const created = (await admin.listTopics()).filter((topic) => topic.startsWith(`${ns.prefix}.`));
-  await admin.deleteTopics({ topics: created });
-  await admin.disconnect();
-  const keys = await redis.keys(`${ns.redisPrefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await removeNamespaces([ns]);
   await redis.quit();
   await kit?.dispose();
 });

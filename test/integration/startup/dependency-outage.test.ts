@@ -2,9 +2,12 @@
 // registry (then the broker) cannot be reached stay up, answer not-ready on their health endpoint naming what
 // they wait for, and start working once it answers: an order then completes.
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import Redis from 'ioredis';
-import { EXAMPLE_MODULES } from '../../harness/examples';
+import {
+  exampleOrder,
+  finishedInstance,
+  fleetEnvironment,
+  removeNamespaces,
+} from '../../harness/example-fleet';
 import { eventually } from '../../harness/eventually';
 import { freePort } from '../../harness/free-port';
 import { repoRoot } from '../../harness/infrastructure';
@@ -14,7 +17,7 @@ import { TcpProxy } from '../../harness/tcp-proxy';
 
 jest.setTimeout(180_000);
 
-const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
+const { kafkaBrokers, schemaRegistryUrl } = endpoints();
 const registry = new URL(schemaRegistryUrl);
 const [brokerHost, brokerPort] = kafkaBrokers.split(',')[0]!.split(':') as [string, string];
 
@@ -33,22 +36,13 @@ const proxies: TcpProxy[] = [];
 async function startFleet(label: string, overrides: Record<string, string>): Promise<Run> {
   const ns = testNamespace(label);
   const [gatewayPort, orchestratorPort, workerPort] = [await freePort(), await freePort(), await freePort()];
-  const fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'integration', ns.prefix), {
-    ...EXAMPLE_MODULES,
-    KAFKA_BROKERS: kafkaBrokers,
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    REDIS_URL: redisUrl,
-    STATEWRIGHT_PREFIX: ns.prefix,
-    STATEWRIGHT_GROUP: ns.groupId,
-    STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
-    STATEWRIGHT_PARTITIONS: '2',
-    STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
-    WORKER_GROUP: `${ns.groupId}.workers`,
+  const env = fleetEnvironment(ns, {
     GATEWAY_PORT: String(gatewayPort),
     METRICS_PORT: String(orchestratorPort),
     WORKER_METRICS_PORT: String(workerPort),
     ...overrides,
   });
+  const fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'integration', ns.prefix), env);
   const run: Run = {
     fleet,
     prefix: ns.prefix,
@@ -110,48 +104,16 @@ async function expectWorking(run: Run): Promise<void> {
   const started = await fetch(`${run.gateway}/workflows/order-saga/instances`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': id },
-    body: JSON.stringify({
-      correlationId: id,
-      input: {
-        orderId: id,
-        customer: { id: 'c-1', email: 'c@example.com' },
-        items: [{ sku: 'SKU-1', quantity: 1 }],
-        amount: 10,
-        payment: { cardNumber: '4111111111111111' },
-        address: 'Main Street 1',
-      },
-    }),
+    body: JSON.stringify({ correlationId: id, input: exampleOrder(id) }),
   });
   expect(started.status).toBeLessThan(300);
-  const done = await eventually(
-    `${id} to complete`,
-    async () => {
-      const response = await fetch(`${run.gateway}/instances/${id}`);
-      const found = response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
-      return found !== undefined && found.status !== 'running' ? found : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
-  expect(done.status).toBe('completed');
+  expect((await finishedInstance(run.gateway, id)).status).toBe('completed');
 }
 
 afterAll(async () => {
   await Promise.allSettled(runs.map((run) => run.fleet.stopAll()));
   await Promise.allSettled(proxies.map((proxy) => proxy.close()));
-  const kafka = new Kafka({ brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) =>
-    runs.some((run) => topic.startsWith(`${run.prefix}.`)),
-  );
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.disconnect();
-  const redis = new Redis(redisUrl);
-  for (const run of runs) {
-    const keys = await redis.keys(`${run.redisPrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
+  await removeNamespaces(runs.map((run) => ({ prefix: run.prefix, redisPrefix: run.redisPrefix })));
 });
 
 test('started while the schema registry is down, every service waits, says so, and works once it is back', async () => {

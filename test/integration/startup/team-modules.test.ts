@@ -6,13 +6,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
-import Redis from 'ioredis';
-import { eventually } from '../../harness/eventually';
 import { freePort } from '../../harness/free-port';
 import { repoRoot } from '../../harness/infrastructure';
-import { endpoints, testNamespace } from '../../harness/namespace';
+import { testNamespace } from '../../harness/namespace';
 import { ProcessFleet } from '../../harness/process-fleet';
+import {
+  exampleOrder,
+  finishedInstance,
+  fleetEnvironment,
+  gatewayReady,
+  removeNamespaces,
+} from '../../harness/example-fleet';
 
 jest.setTimeout(120_000);
 
@@ -20,24 +24,11 @@ const run = promisify(execFile);
 const bin = path.join(repoRoot, 'dist', 'apps', 'statewright.js');
 const catalogue = path.join(repoRoot, 'dist', 'examples', 'catalogue.js');
 const ns = testNamespace('team-modules');
-const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
 const workdir = mkdtempSync(path.join(os.tmpdir(), 'statewright-modules-'));
 let fleet: ProcessFleet;
 let gateway = '';
 
-const env = {
-  KAFKA_BROKERS: kafkaBrokers,
-  SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-  REDIS_URL: redisUrl,
-  STATEWRIGHT_PREFIX: ns.prefix,
-  STATEWRIGHT_GROUP: ns.groupId,
-  STATEWRIGHT_REDIS_PREFIX: ns.redisPrefix,
-  STATEWRIGHT_PARTITIONS: '2',
-  STATEWRIGHT_PROJECTION_GROUP: `${ns.groupId}.projection`,
-  WORKER_GROUP: `${ns.groupId}.workers`,
-  METRICS_PORT: '0',
-  WORKER_METRICS_PORT: '0',
-};
+const env = fleetEnvironment(ns);
 
 /** Runs the command to its end (it must end: these modules cannot serve); the environment names no module. */
 async function statewright(args: readonly string[]) {
@@ -72,29 +63,12 @@ beforeAll(async () => {
     '--workflows',
     catalogue,
   ]);
-  await eventually(
-    'the gateway to be ready',
-    () =>
-      fetch(`${gateway}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
+  await gatewayReady(gateway);
 });
 
 afterAll(async () => {
   await fleet?.stopAll();
-  const kafka = new Kafka({ brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${ns.prefix}.`));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.disconnect();
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${ns.redisPrefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await removeNamespaces([ns]);
   rmSync(workdir, { recursive: true, force: true });
 });
 
@@ -103,29 +77,10 @@ test('statewright orchestrator, worker and gateway on the examples’ module run
   const started = await fetch(`${gateway}/workflows/order-saga/instances`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': id },
-    body: JSON.stringify({
-      correlationId: id,
-      input: {
-        orderId: id,
-        customer: { id: 'c-1', email: 'c@example.com' },
-        items: [{ sku: 'SKU-1', quantity: 1 }],
-        amount: 10,
-        payment: { cardNumber: '4111111111111111' },
-        address: 'Main Street 1',
-      },
-    }),
+    body: JSON.stringify({ correlationId: id, input: exampleOrder(id) }),
   });
   expect(started.status).toBeLessThan(300);
-  const done = await eventually(
-    `${id} to complete`,
-    async () => {
-      const response = await fetch(`${gateway}/instances/${id}`);
-      const found = response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
-      return found !== undefined && found.status !== 'running' ? found : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
-  expect(done.status).toBe('completed');
+  expect((await finishedInstance(gateway, id)).status).toBe('completed');
 });
 
 test('a workflows module that exports no definitions stops the orchestrator with code 2 naming the file', async () => {
