@@ -11,7 +11,7 @@ const withInfrastructure = (name) => ({
 });
 
 module.exports = {
-  testTimeout: 60_000,
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
