@@ -115,14 +115,17 @@ export class Orchestrator {
       await delay(RETRY_BACKOFF_MS);
       return;
     }
-    await this.assignment.exclusive(batch.partition, async () => {
+    const failed = await this.assignment.exclusive(batch.partition, async () => {
       try {
         await processor.process(commands, routed.forwarded, batch.lastOffset(), Date.now());
         payload.resolveOffset(batch.lastOffset());
+        return undefined;
       } catch (error) {
-        await this.forget(batch, error);
+        return { error };
       }
     });
+    // Outside the exclusive section: releasing the partition waits for that section to end.
+    if (failed !== undefined) await this.forget(batch, failed.error);
     await payload.heartbeat();
   }
 

@@ -81,6 +81,8 @@ async function readRange<T>(
     finish = resolve;
     fail = reject;
   });
+  // The consumer may crash before `done` is awaited below: the failure is read there, not left unhandled.
+  done.catch(() => undefined);
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.partition === request.partition && Number(payload.lastOffset) + 1 >= end) finish();
   });
