@@ -27,5 +27,7 @@ module.exports = {
     withInfrastructure('chaos'),
     withInfrastructure('observability'),
     withInfrastructure('security'),
+    // A real three-broker cluster with broker kills: run apart (npm run test:cluster), not by make test.
+    withInfrastructure('cluster'),
   ],
 };

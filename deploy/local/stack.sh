@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # The local stack without Docker: Apache Kafka (KRaft, one combined node), Apicurio Registry
 # (Confluent-compatible API) and Redis, each a process on 127.0.0.1 with its data, log and pid
-# file under $STACK_DIR. Usage: stack.sh deps | up | down | status | env | logs | acls
+# file under $STACK_DIR (.stack/ unless set). Usage: stack.sh deps | up | down | status | env | logs | acls
+#
+# BROKERS=3 (`make up BROKERS=3`) runs Kafka as a cluster of three combined KRaft nodes (kafka-1/, kafka-2/,
+# kafka-3/ under $STACK_DIR, one cluster id, a static quorum of the three controllers) with replication factor
+# 3 and min.insync.replicas 2, on ports 19092/19093, 19094/19095, 19096/19097 (client/controller) unless
+# KAFKA_PORTS and KAFKA_CONTROLLER_PORTS list others (comma-separated, one per node). `up` records the count in
+# $STACK_DIR/kafka.brokers, so `status`, `env` and `logs` need no BROKERS; `down` stops every node there is.
 #
 # SECURE=1 (`make up SECURE=1`, `make down SECURE=1`, ...) runs the secure stack beside the plain one,
 # under .stack-secure/ on ports 19192 (Kafka), 19193 (controller), 18181/18182 (registry), 16479 (Redis):
@@ -37,11 +43,34 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
 REGISTRY_PORT=${REGISTRY_PORT:-18081}
 REGISTRY_MANAGEMENT_PORT=${REGISTRY_MANAGEMENT_PORT:-18082}
 REDIS_PORT=${REDIS_PORT:-16379}
-KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx768m}
+# The broker count: BROKERS when set, else what the last `up` here recorded, else one.
+brokers_file="$STACK_DIR/kafka.brokers"
+recorded_brokers=$(cat "$brokers_file" 2>/dev/null || true)
+BROKERS=${BROKERS:-${recorded_brokers:-1}}
+case "$BROKERS" in
+  1 | 3) ;;
+  *) echo "[stack] BROKERS must be 1 or 3, not $BROKERS" >&2; exit 2 ;;
+esac
+[ "$BROKERS" = 1 ] || [ -z "$secure" ] || { echo "[stack] the secure stack runs one broker: BROKERS=3 is for the plain one" >&2; exit 2; }
+if [ "$BROKERS" = 1 ]; then
+  KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx768m}
+  kafka_ports=("$KAFKA_PORT")
+  controller_ports=("$KAFKA_CONTROLLER_PORT")
+else
+  # Three JVMs beside Apicurio and the tests on a small machine: a smaller heap each.
+  KAFKA_HEAP=${KAFKA_HEAP:--Xms128m -Xmx512m}
+  IFS=, read -r -a kafka_ports <<<"${KAFKA_PORTS:-$KAFKA_PORT,$((KAFKA_PORT + 2)),$((KAFKA_PORT + 4))}"
+  IFS=, read -r -a controller_ports <<<"${KAFKA_CONTROLLER_PORTS:-$KAFKA_CONTROLLER_PORT,$((KAFKA_CONTROLLER_PORT + 2)),$((KAFKA_CONTROLLER_PORT + 4))}"
+  if ((${#kafka_ports[@]} != BROKERS || ${#controller_ports[@]} != BROKERS)); then
+    echo "[stack] KAFKA_PORTS and KAFKA_CONTROLLER_PORTS must each list $BROKERS ports" >&2
+    exit 2
+  fi
+fi
 REGISTRY_HEAP=${REGISTRY_HEAP:--Xmx384m}
 READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
 
-kafka_brokers="127.0.0.1:$KAFKA_PORT"
+kafka_brokers=$(printf '127.0.0.1:%s,' "${kafka_ports[@]}")
+kafka_brokers=${kafka_brokers%,}
 registry_url="http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"
 redis_url="redis://127.0.0.1:$REDIS_PORT"
 
@@ -157,6 +186,112 @@ start_kafka() {
   say "kafka starting (pid $!)"
 }
 
+# A node of the cluster: the single node's settings with its own id, ports and log dir, the static quorum of
+# all nodes, and the replication that makes the loss of one node harmless (acks=all needs two in sync).
+cluster_node_properties() { # node id, 1-based
+  local id=$1 voters='' n
+  for ((n = 1; n <= BROKERS; n++)); do voters+="${voters:+,}$n@127.0.0.1:${controller_ports[n - 1]}"; done
+  kafka_properties | grep -Ev '^(node\.id|controller\.quorum\.voters|listeners|advertised\.listeners|log\.dirs|[a-z.]+\.replication\.factor|[a-z.]+\.min\.isr)='
+  cat <<EOF
+node.id=$id
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:${kafka_ports[id - 1]},CONTROLLER://127.0.0.1:${controller_ports[id - 1]}
+advertised.listeners=PLAINTEXT://127.0.0.1:${kafka_ports[id - 1]}
+log.dirs=$STACK_DIR/kafka-$id/data
+default.replication.factor=3
+min.insync.replicas=2
+offsets.topic.replication.factor=3
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+share.coordinator.state.topic.replication.factor=3
+share.coordinator.state.topic.min.isr=2
+EOF
+}
+
+# One cluster id for every node, made at the first start and kept beside the nodes' log dirs.
+cluster_id() {
+  local file="$STACK_DIR/kafka.cluster-id"
+  if [ ! -s "$file" ]; then
+    java -cp "$STACK_DIR/kafka/libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$file"
+  fi
+  cat "$file"
+}
+
+start_cluster_node() { # node id, cluster id
+  local name="kafka-$1" dir="$STACK_DIR/kafka-$1" cp="$STACK_DIR/kafka/libs/*"
+  if alive "$name"; then say "$name already running (pid $(pid_of "$name"))"; return; fi
+  mkdir -p "$dir/data"
+  cluster_node_properties "$1" >"$dir/server.properties"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    java -cp "$cp" kafka.tools.StorageTool format -t "$2" -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
+      || { cat "$dir/format.log" >&2; die "$name storage format failed"; }
+  fi
+  # Appended: a node started again after a crash keeps the log of its previous run.
+  # shellcheck disable=SC2086
+  nohup java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dorg.apache.logging.log4j.level=INFO -Dlog4j2.level=INFO \
+    -cp "$cp" kafka.Kafka "$dir/server.properties" >>"$dir/$name.log" 2>&1 </dev/null &
+  echo $! >"$dir/$name.pid"
+  say "$name starting (pid $!)"
+}
+
+# A node is ready when it answers metadata naming every node of the cluster.
+cluster_node_ready() { # client port
+  kcat -b "127.0.0.1:$1" -L -m 3 2>/dev/null | grep -q "^ $BROKERS brokers:"
+}
+
+# The Kafka processes of this state directory, whatever the count the last `up` had.
+kafka_nodes() {
+  local dir
+  for dir in "$STACK_DIR"/kafka "$STACK_DIR"/kafka-[0-9]*; do
+    [ -d "$dir" ] && basename "$dir"
+  done
+  return 0
+}
+
+start_kafka_nodes() {
+  if [ "$BROKERS" = 1 ]; then start_kafka; return; fi
+  local id n
+  id=$(cluster_id)
+  for ((n = 1; n <= BROKERS; n++)); do start_cluster_node "$n" "$id"; done
+}
+
+wait_kafka_nodes() {
+  if [ "$BROKERS" = 1 ]; then wait_until kafka kafka_ready; return; fi
+  local n
+  for ((n = 1; n <= BROKERS; n++)); do wait_until "kafka-$n" cluster_node_ready "${kafka_ports[n - 1]}"; done
+}
+
+# Non-zero, naming each, when a node is down.
+kafka_status() {
+  if [ "$BROKERS" = 1 ]; then
+    alive kafka && kafka_ready || { say "kafka is down"; return 1; }
+    return 0
+  fi
+  local n down=0
+  for ((n = 1; n <= BROKERS; n++)); do
+    alive "kafka-$n" && cluster_node_ready "${kafka_ports[n - 1]}" || { say "kafka-$n is down"; down=1; }
+  done
+  return $down
+}
+
+# Every node at once: stopped one after the other, the last ones would wait for a quorum that is gone.
+stop_kafka_nodes() {
+  local name
+  for name in $(kafka_nodes); do stop_one "$name" & done
+  wait
+}
+
+# `up` with a broker count other than the one running here would fight it for its ports.
+check_broker_count() {
+  [ -n "$recorded_brokers" ] && [ "$recorded_brokers" != "$BROKERS" ] || return 0
+  local name
+  for name in $(kafka_nodes); do
+    alive "$name" && die "Kafka runs here with $recorded_brokers broker(s) ($STACK_DIR): stop it first (make down)"
+  done
+  return 0
+}
+
 start_registry() {
   if alive apicurio; then say "apicurio already running (pid $(pid_of apicurio))"; return; fi
   local dir="$STACK_DIR/apicurio" java_bin
@@ -230,12 +365,14 @@ print_env() {
 cmd_up() {
   require_tools
   mkdir -p "$STACK_DIR"
+  check_broker_count
   fetch_artifacts
+  echo "$BROKERS" >"$brokers_file"
   start_redis
-  start_kafka
+  start_kafka_nodes
   start_registry
   wait_until redis redis_ready
-  wait_until kafka kafka_ready
+  wait_kafka_nodes
   wait_until apicurio registry_ready
   say "ready: data, logs and pid files under $STACK_DIR"
   print_env
@@ -243,13 +380,14 @@ cmd_up() {
 
 cmd_down() {
   stop_one apicurio
-  stop_one kafka
+  stop_kafka_nodes
   stop_one redis
+  rm -f "$brokers_file"
 }
 
 cmd_status() {
   local down=0
-  alive kafka && kafka_ready || { say "kafka is down"; down=1; }
+  kafka_status || down=1
   alive apicurio && registry_ready || { say "apicurio is down"; down=1; }
   alive redis && redis_ready || { say "redis is down"; down=1; }
   print_env

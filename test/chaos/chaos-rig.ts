@@ -13,7 +13,7 @@ import {
 } from '../../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
 import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
-import { endpoints, testNamespace, type TestNamespace } from '../harness/namespace';
+import { endpoints, testNamespace, type Endpoints, type TestNamespace } from '../harness/namespace';
 import { ProcessFleet, type ServiceProcess } from '../harness/process-fleet';
 import { readTopicToEnd } from '../harness/topic-reader';
 import { repoRoot } from '../harness/infrastructure';
@@ -29,6 +29,10 @@ export interface RigOptions {
   readonly shippingTimeoutMs: number;
   readonly duplicateRate: number;
   readonly random: () => number;
+  /** Kafka (one address or a comma-separated list), registry and Redis; the global setup's when absent. */
+  readonly endpoints?: Endpoints;
+  /** Replicas of each topic of the run; 1 when absent. */
+  readonly replicationFactor?: number;
 }
 
 export interface CommittedLogs {
@@ -53,7 +57,7 @@ export class ChaosRig {
     ns: TestNamespace,
     kafka: Kafka,
   ) {
-    const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
+    const { kafkaBrokers, schemaRegistryUrl, redisUrl } = options.endpoints ?? endpoints();
     this.ns = ns;
     this.kafka = kafka;
     this.topics = topicNames(ns.prefix);
@@ -76,9 +80,9 @@ export class ChaosRig {
 
   static async open(options: RigOptions): Promise<ChaosRig> {
     const ns = testNamespace(options.label);
-    const { kafkaBrokers, schemaRegistryUrl } = endpoints();
+    const { kafkaBrokers, schemaRegistryUrl } = options.endpoints ?? endpoints();
     const kafka = new Kafka({
-      brokers: [kafkaBrokers],
+      brokers: kafkaBrokers.split(','),
       clientId: ns.prefix,
       logLevel: logLevel.NOTHING,
       retry: { initialRetryTime: 50, retries: 10 },
@@ -89,7 +93,7 @@ export class ChaosRig {
     try {
       await provisionTopics(admin, topics, {
         partitions: options.partitions,
-        replicationFactor: 1,
+        replicationFactor: options.replicationFactor ?? 1,
         transitionsRetentionMs: -1,
       });
     } finally {

@@ -1,6 +1,7 @@
 // One chaos run over the order saga: a fleet of orchestrators, the traffic, and the disturbances
 // (kill -9 and restart, Redis wiped) triggered at progress milestones. When every order has
 // finished, the fleet is stopped and the committed logs are read back for the checker.
+import type { Endpoints } from '../harness/namespace';
 import type { ServiceProcess } from '../harness/process-fleet';
 import { ChaosRig, type CommittedLogs } from './chaos-rig';
 import { orderCommands, prng, withChaos } from './order-traffic';
@@ -21,6 +22,18 @@ export interface ChaosPlan {
   readonly shippingTimeoutMs: number;
   readonly seed: number;
   readonly timeoutMs: number;
+  /** Kafka, registry and Redis to run on; the global setup's when absent. */
+  readonly endpoints?: Endpoints;
+  /** Replicas of each topic of the run; 1 when absent. */
+  readonly replicationFactor?: number;
+  /** Disturbances of the plan's own (a broker killed, ...), each awaited at its fraction of finished orders. */
+  readonly disturbances?: readonly Disturbance[];
+}
+
+/** A disturbance of the test's own, run once `at` (a fraction) of the orders have finished. */
+export interface Disturbance {
+  readonly at: number;
+  readonly run: (rig: ChaosRig) => Promise<void>;
 }
 
 /** One kill -9: when, and the partitions its victim owned. */
@@ -49,6 +62,8 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     shippingTimeoutMs: plan.shippingTimeoutMs,
     duplicateRate: plan.duplicateRate,
     random,
+    endpoints: plan.endpoints,
+    replicationFactor: plan.replicationFactor,
   });
   try {
     const started = Date.now();
@@ -64,10 +79,18 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
       rig.startOrchestrator();
     };
     let kills = 0;
-    for (const fraction of [...plan.killsAt].sort()) {
-      await rig.watcher.finished(Math.ceil(plan.orders * fraction), plan.timeoutMs);
-      await restartOne();
-      kills += 1;
+    const killStep = (at: number): Disturbance => ({
+      at,
+      run: async () => {
+        await restartOne();
+        kills += 1;
+      },
+    });
+    // Stable sort: at the same fraction an orchestrator kill comes before the plan's own disturbance.
+    const steps = [...plan.killsAt.map(killStep), ...(plan.disturbances ?? [])].sort((a, b) => a.at - b.at);
+    for (const step of steps) {
+      await rig.watcher.finished(Math.ceil(plan.orders * step.at), plan.timeoutMs);
+      await step.run(rig);
     }
     let wiped = false;
     if (plan.wipeRedisAt !== undefined) {
