@@ -144,25 +144,22 @@ describe('metrics servers of the orchestrator and the workers', () => {
       () => false,
     );
 
-  (external === undefined ? test.skip : test)(
-    'listen on 127.0.0.1 by default, not on the addresses other hosts reach; a host setting widens it',
-    async () => {
-      const address = external as string;
-      const loopback = await MetricsServer.listen(new Registry(), 0);
-      try {
-        expect(await reachable('127.0.0.1', loopback.port)).toBe(true);
-        expect(await reachable(address, loopback.port)).toBe(false);
-      } finally {
-        await loopback.close();
-      }
-      const everywhere = await MetricsServer.listen(new Registry(), 0, '0.0.0.0');
-      try {
-        expect(await reachable(address, everywhere.port)).toBe(true);
-      } finally {
-        await everywhere.close();
-      }
-    },
-  );
+  test('listen on 127.0.0.1 by default, not on the addresses other hosts reach; a host setting widens it', async () => {
+    // Where this host has no address but loopback, the loopback half is all there is to show.
+    const loopback = await MetricsServer.listen(new Registry(), 0);
+    try {
+      expect(await reachable('127.0.0.1', loopback.port)).toBe(true);
+      if (external !== undefined) expect(await reachable(external, loopback.port)).toBe(false);
+    } finally {
+      await loopback.close();
+    }
+    const everywhere = await MetricsServer.listen(new Registry(), 0, '0.0.0.0');
+    try {
+      expect(await reachable(external ?? '127.0.0.1', everywhere.port)).toBe(true);
+    } finally {
+      await everywhere.close();
+    }
+  });
 
   test('their configurations default the metrics host to 127.0.0.1 and take METRICS_HOST / WORKER_METRICS_HOST', () => {
     const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
