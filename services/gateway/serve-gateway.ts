@@ -1,24 +1,20 @@
 // Serves a gateway for the given workflows, configured from the environment: while Kafka, the registry or Redis
 // are out of reach its port answers 503 (and /healthz 200) and it tries again with a growing pause; then it
 // listens. Programmatic use and the gateway's process both start it here.
-import { createRegistry, type Registry, type WorkflowDefinition } from '../core';
 import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
 import { StandbyServer } from '../platform/health/standby-server';
 import { createLogger } from '../platform/logging/logger';
-import type { RunningService } from '../platform/process/service-process';
+import type { RunningService, ServiceStart } from '../platform/process/service-process';
+import { registryOf, type Workflows } from '../platform/workflows/workflows-module';
 import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { loadGatewayConfig } from './config/gateway-config';
 import { startGateway } from './gateway';
 
-export interface GatewayServe {
-  /** The workflows the gateway validates and shows: their definitions, or a registry of them. */
-  readonly workflows: Registry | readonly WorkflowDefinition[];
-  /** Where the configuration is read; the process environment when absent. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Aborting it gives up a start still waiting for its dependencies. */
-  readonly signal?: AbortSignal;
+export interface GatewayServe extends ServiceStart {
+  /** The workflows the gateway validates and shows. */
+  readonly workflows: Workflows;
 }
 
 export interface ServedGateway extends RunningService {
@@ -31,9 +27,7 @@ export async function serveGateway(options: GatewayServe): Promise<ServedGateway
   const config = loadGatewayConfig(env);
   const tracing = startTracing(loadTracingConfig(env, 'statewright-gateway'));
   const logger = createLogger(config.logLevel, 'statewright-gateway');
-  const registry = Array.isArray(options.workflows)
-    ? createRegistry(options.workflows as readonly WorkflowDefinition[])
-    : (options.workflows as Registry);
+  const registry = registryOf(options.workflows);
   const readiness = new Readiness();
   const standby = await StandbyServer.listen(config.http.port, config.http.host, readiness);
   const gateway = await untilAvailable(

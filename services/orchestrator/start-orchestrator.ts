@@ -1,7 +1,7 @@
 // Starts an orchestrator serving the given workflows, configured from the environment: the parts wired, its
 // dependencies awaited (with /readyz saying which), and a handle that stops it in order. Programmatic use and
 // the orchestrator's process both start it here.
-import { createRegistry, EMPTY_ENVIRONMENT, type Registry, type WorkflowDefinition } from '../core';
+import { EMPTY_ENVIRONMENT } from '../core';
 import { loadConfig } from './config/orchestrator-config';
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
@@ -23,29 +23,20 @@ import { Readiness } from '../platform/health/readiness';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
-import type { RunningService } from '../platform/process/service-process';
+import type { RunningWithHealth, ServiceStart } from '../platform/process/service-process';
+import { registryOf, type Workflows } from '../platform/workflows/workflows-module';
 
-export interface OrchestratorStart {
-  /** The workflows served: their definitions, or a registry of them. */
-  readonly workflows: Registry | readonly WorkflowDefinition[];
-  /** Where the configuration is read; the process environment when absent. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Aborting it gives up a start still waiting for its dependencies. */
-  readonly signal?: AbortSignal;
+export interface OrchestratorStart extends ServiceStart {
+  readonly workflows: Workflows;
 }
 
-export interface RunningOrchestrator extends RunningService {
-  /** The port of /metrics, /healthz and /readyz. */
-  readonly metricsPort: number;
-}
+export type RunningOrchestrator = RunningWithHealth;
 
 export async function startOrchestrator(options: OrchestratorStart): Promise<RunningOrchestrator> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const tracing = startTracing(loadTracingConfig(env, 'statewright-orchestrator'));
-  const deployed = Array.isArray(options.workflows)
-    ? createRegistry(options.workflows as readonly WorkflowDefinition[])
-    : (options.workflows as Registry);
+  const deployed = registryOf(options.workflows);
   const logger = createLogger(config.logLevel, 'statewright-orchestrator', sensitivePathsOf(deployed));
   // Health first: while Kafka, the registry or Redis are out of reach, /readyz says which, and the process waits.
   const readiness = new Readiness();

@@ -16,23 +16,16 @@ import { createWorker } from './worker';
 import { startWorkerCrypto } from './worker-crypto';
 import { loadWorkerConfig } from './worker-config';
 
-import type { RunningService } from '../platform/process/service-process';
+import type { RunningWithHealth, ServiceStart } from '../platform/process/service-process';
 import type { HandlerRuntime } from './handlers-module';
 import type { HandlerMap } from './task/task-handler';
 
-export interface WorkersStart {
+export interface WorkersStart extends ServiceStart {
   /** Task type → handler, or a function building them from what the worker lends its handlers. */
   readonly handlers: HandlerMap | ((runtime: HandlerRuntime) => HandlerMap | Promise<HandlerMap>);
-  /** Where the configuration is read; the process environment when absent. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Aborting it gives up a start still waiting for its dependencies. */
-  readonly signal?: AbortSignal;
 }
 
-export interface RunningWorkers extends RunningService {
-  /** The port of /metrics, /healthz and /readyz. */
-  readonly metricsPort: number;
-}
+export type RunningWorkers = RunningWithHealth;
 
 export async function startWorkers(options: WorkersStart): Promise<RunningWorkers> {
   const env = options.env ?? process.env;

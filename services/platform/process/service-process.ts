@@ -7,6 +7,19 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** What starting any service takes besides its own part. */
+export interface ServiceStart {
+  /** Where the configuration is read; the process environment when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Aborting it gives up a start still waiting for its dependencies. */
+  readonly signal?: AbortSignal;
+}
+
+/** A started service that serves /metrics, /healthz and /readyz on `metricsPort`. */
+export interface RunningWithHealth extends RunningService {
+  readonly metricsPort: number;
+}
+
 export async function runAsProcess(
   name: string,
   start: (stopping: AbortSignal) => Promise<RunningService>,

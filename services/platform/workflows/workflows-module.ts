@@ -42,3 +42,11 @@ function isDefinition(value: unknown): value is WorkflowDefinition {
     states instanceof Map
   );
 }
+
+/** The workflows a runnable is handed in code: their definitions, or a registry of them. */
+export type Workflows = Registry | readonly WorkflowDefinition[];
+
+export const registryOf = (workflows: Workflows): Registry =>
+  Array.isArray(workflows)
+    ? createRegistry(workflows as readonly WorkflowDefinition[])
+    : (workflows as Registry);
