@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local stack without Docker: Apache Kafka (KRaft, one combined node), Apicurio Registry
 # (Confluent-compatible API) and Redis, each a process on 127.0.0.1 with its data, log and pid
-# file under $STACK_DIR (.stack/ unless set). Usage: stack.sh deps | up | down | status | env | logs | acls
+# file under $STACK_DIR (.stack/ unless set). Usage: stack.sh deps | up | down | status | env | logs | acls,
+# and `stop|start kafka|registry|redis` for one service of a running stack.
 #
 # BROKERS=3 (`make up BROKERS=3`) runs Kafka as a cluster of three combined KRaft nodes (kafka-1/, kafka-2/,
 # kafka-3/ under $STACK_DIR, one cluster id, a static quorum of the three controllers) with replication factor
@@ -385,6 +386,25 @@ cmd_down() {
   rm -f "$brokers_file"
 }
 
+# One service of a running stack stopped or started again (Kafka on the single-node stack only): what a test
+# of a broker restart or a registry outage needs. Data stays: the broker and the registry keep what they held.
+cmd_service() { # stop | start, kafka | registry | redis
+  local action=$1 service=${2:-}
+  case "$service" in
+    kafka) [ "$BROKERS" = 1 ] || die "$action kafka is for the single-node stack; a cluster's nodes are kafka-1..$BROKERS" ;;
+    registry | redis) ;;
+    *) echo "usage: [SECURE=1] $0 $action kafka | registry | redis" >&2; exit 2 ;;
+  esac
+  local name=$service
+  [ "$service" = registry ] && name=apicurio
+  if [ "$action" = stop ]; then stop_one "$name"; return; fi
+  case "$service" in
+    kafka) start_kafka; wait_until kafka kafka_ready ;;
+    registry) start_registry; wait_until apicurio registry_ready ;;
+    redis) start_redis; wait_until redis redis_ready ;;
+  esac
+}
+
 cmd_status() {
   local down=0
   kafka_status || down=1
@@ -403,7 +423,8 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   env) print_env ;;
+  stop | start) cmd_service "$1" "${2:-}" ;;
   logs) tail -n "${2:-40}" "$STACK_DIR"/*/*.log ;;
   acls) [ -n "$secure" ] || die "acls is for the secure stack: SECURE=1 $0 acls"; cmd_acls ;;
-  *) echo "usage: [SECURE=1] $0 deps | up | down | status | env | logs [lines] | acls" >&2; exit 2 ;;
+  *) echo "usage: [SECURE=1] $0 deps | up | down | status | env | logs [lines] | acls | stop|start kafka|registry|redis" >&2; exit 2 ;;
 esac

@@ -26,6 +26,8 @@ export interface ChaosPlan {
   readonly endpoints?: Endpoints;
   /** Replicas of each topic of the run; 1 when absent. */
   readonly replicationFactor?: number;
+  /** The last `heldBack` orders are not sent with the traffic: a disturbance of the plan sends them. */
+  readonly heldBack?: number;
   /** Disturbances of the plan's own (a broker killed, ...), each awaited at its fraction of finished orders. */
   readonly disturbances?: readonly Disturbance[];
 }
@@ -131,11 +133,9 @@ async function sendTraffic(rig: ChaosRig, plan: ChaosPlan, random: () => number)
     let sent = 0;
     const now = Date.now();
     const chunk = 50;
-    for (let start = 0; start < plan.orders; start += chunk) {
-      const ids = Array.from(
-        { length: Math.min(chunk, plan.orders - start) },
-        (_, i) => `order-${start + i}`,
-      );
+    const orders = plan.orders - (plan.heldBack ?? 0);
+    for (let start = 0; start < orders; start += chunk) {
+      const ids = Array.from({ length: Math.min(chunk, orders - start) }, (_, i) => `order-${start + i}`);
       const messages = ids.flatMap((orderId) =>
         withChaos(orderCommands(orderId, now), random, plan.duplicateRate).map((command) => ({
           key: orderId,
@@ -143,8 +143,8 @@ async function sendTraffic(rig: ChaosRig, plan: ChaosPlan, random: () => number)
         })),
       );
       const poisonHere =
-        Math.round((plan.poison * (start + ids.length)) / plan.orders) -
-        Math.round((plan.poison * start) / plan.orders);
+        Math.round((plan.poison * (start + ids.length)) / orders) -
+        Math.round((plan.poison * start) / orders);
       messages.push(...poisonMessages(rig.codec, poisonHere, start));
       await producer.send({ topic: rig.topics.commands, messages });
       sent += messages.length;
