@@ -10,6 +10,10 @@
 # KAFKA_PORTS and KAFKA_CONTROLLER_PORTS list others (comma-separated, one per node). `up` records the count in
 # $STACK_DIR/kafka.brokers, so `status`, `env` and `logs` need no BROKERS; `down` stops every node there is.
 #
+# The single node also listens on KAFKA_PORT + 10 and advertises that listener as KAFKA_PORT + 11, where nothing
+# listens unless a test puts a TCP proxy there: clients bootstrapped on the proxy then reach the broker only
+# through it, so the test can delay, stall or cut their connections (test/chaos/network-faults.test.ts).
+#
 # SECURE=1 (`make up SECURE=1`, `make down SECURE=1`, ...) runs the secure stack beside the plain one,
 # under .stack-secure/ on ports 19192 (Kafka), 19193 (controller), 18181/18182 (registry), 16479 (Redis):
 # Kafka on TLS + SASL/SCRAM-SHA-512 with ACLs, Redis on TLS + AUTH, certificates made by openssl at the
@@ -148,11 +152,11 @@ kafka_properties() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,PROXIED://127.0.0.1:$((KAFKA_PORT + 10))
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,PROXIED://127.0.0.1:$((KAFKA_PORT + 11))
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT
 log.dirs=$STACK_DIR/kafka/data
 num.partitions=1
 offsets.topic.replication.factor=1

@@ -33,6 +33,8 @@ export interface RigOptions {
   readonly endpoints?: Endpoints;
   /** Replicas of each topic of the run; 1 when absent. */
   readonly replicationFactor?: number;
+  /** Where the orchestrators and the task responder reach Kafka (a proxy); the rig's own brokers when absent. */
+  readonly serviceBrokers?: string;
 }
 
 export interface CommittedLogs {
@@ -64,7 +66,7 @@ export class ChaosRig {
     this.redis = new Redis(redisUrl);
     this.fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'chaos', ns.prefix), {
       ...EXAMPLE_MODULES,
-      KAFKA_BROKERS: kafkaBrokers,
+      KAFKA_BROKERS: options.serviceBrokers ?? kafkaBrokers,
       SCHEMA_REGISTRY_URL: schemaRegistryUrl,
       REDIS_URL: redisUrl,
       STATEWRIGHT_PREFIX: ns.prefix,
@@ -127,8 +129,17 @@ export class ChaosRig {
   }
 
   async startResponder(): Promise<void> {
+    const kafka =
+      this.options.serviceBrokers === undefined
+        ? this.kafka
+        : new Kafka({
+            brokers: this.options.serviceBrokers.split(','),
+            clientId: `${this.ns.prefix}-responder`,
+            logLevel: logLevel.NOTHING,
+            retry: { initialRetryTime: 50, retries: 10 },
+          });
     this.responder = new TaskResponder(
-      this.kafka,
+      kafka,
       this.codec,
       this.topics,
       this.options.random,

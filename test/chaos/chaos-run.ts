@@ -26,6 +26,8 @@ export interface ChaosPlan {
   readonly endpoints?: Endpoints;
   /** Replicas of each topic of the run; 1 when absent. */
   readonly replicationFactor?: number;
+  /** Where the orchestrators and the task responder reach Kafka (a proxy); the run's brokers when absent. */
+  readonly serviceBrokers?: string;
   /** The last `heldBack` orders are not sent with the traffic: a disturbance of the plan sends them. */
   readonly heldBack?: number;
   /** Disturbances of the plan's own (a broker killed, ...), each awaited at its fraction of finished orders. */
@@ -66,6 +68,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     random,
     endpoints: plan.endpoints,
     replicationFactor: plan.replicationFactor,
+    serviceBrokers: plan.serviceBrokers,
   });
   try {
     const started = Date.now();
