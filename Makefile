@@ -16,7 +16,7 @@ endif
 export PATH := $(if $(NODE_BIN),$(NODE_BIN):)$(CURDIR)/node_modules/.bin:$(PATH)
 STACK := deploy/local/stack.sh
 
-.PHONY: help node install deps build typecheck lint up down status logs test test-tools test-unit-node22 run bench clean
+.PHONY: help node install deps build typecheck lint up down status logs test test-tools test-unit-node22 run bench soak clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ run: up build ## the local stack, the orchestrator, workers and gateway, and the
 
 bench: up build ## benchmarks against the local stack; figures printed, bench/results/*.json written
 	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/main.js
+
+soak: up build ## a long steady load with periodic kills (SOAK_MINUTES, 30); RSS, lag, dead letters in bench/results/soak.json
+	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/soak.js
 
 clean: down ## stop the stacks and remove build output, stack data and the demo's KEK
 	SECURE=1 $(STACK) down

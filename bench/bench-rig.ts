@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
+import type { TopicNames } from '../services/platform/kafka/topic-names';
 
 export const distRoot = path.resolve(__dirname, '..');
 export const resultsDir = path.resolve(distRoot, '..', 'bench', 'results');
@@ -204,4 +205,22 @@ export function cpuBetween(
   // Everything else on the machine: the broker, registry and Redis, and anything not started by the bench.
   usage.rest = usage.machine! - listed;
   return usage;
+}
+
+/** Deletes a deployment's topics, consumer groups and Redis keys; what could not go is logged, not thrown. */
+export async function removeDeployment(
+  endpoints: Endpoints,
+  admin: Admin,
+  topics: TopicNames,
+  prefix: string,
+  log: (line: string) => void,
+) {
+  const problems: string[] = [];
+  const attempt = (what: string, work: () => Promise<unknown>) =>
+    work().catch((error: unknown) => void problems.push(`${what}: ${String(error)}`));
+  await attempt('topics', () => admin.deleteTopics({ topics: Object.values(topics) }));
+  await attempt('groups', () => deleteGroups(admin, prefix));
+  await attempt('redis', () => deleteRedisKeys(endpoints.redisUrl, prefix));
+  await admin.disconnect();
+  for (const problem of problems) log(`cleanup of ${prefix} incomplete: ${problem}`);
 }

@@ -10,12 +10,11 @@ import { topicNames, type TopicNames } from '../services/platform/kafka/topic-na
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
 import {
   benchKafka,
-  deleteGroups,
-  deleteRedisKeys,
   cpuBetween,
   percentile,
   resultsDir,
   sampleCpu,
+  removeDeployment,
   Services,
   type Endpoints,
 } from './bench-rig';
@@ -350,7 +349,7 @@ async function withDeployment(
     await follower?.disconnect();
     await producer.disconnect();
     await services.stopAll();
-    await cleanUp(endpoints, admin, topics, prefix);
+    await removeDeployment(endpoints, admin, topics, prefix, log);
   }
 }
 
@@ -401,20 +400,4 @@ function processEnv(endpoints: Endpoints, settings: E2eSettings, prefix: string,
       WORKER_METRICS_PORT: '0',
     }),
   };
-}
-
-async function cleanUp(
-  endpoints: Endpoints,
-  admin: ReturnType<Kafka['admin']>,
-  topics: TopicNames,
-  prefix: string,
-) {
-  const problems: string[] = [];
-  const attempt = (what: string, work: () => Promise<unknown>) =>
-    work().catch((error: unknown) => void problems.push(`${what}: ${String(error)}`));
-  await attempt('topics', () => admin.deleteTopics({ topics: Object.values(topics) }));
-  await attempt('groups', () => deleteGroups(admin, prefix));
-  await attempt('redis', () => deleteRedisKeys(endpoints.redisUrl, prefix));
-  await admin.disconnect();
-  for (const problem of problems) log(`cleanup of ${prefix} incomplete: ${problem}`);
 }

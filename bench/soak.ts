@@ -1,0 +1,234 @@
+// `make soak`: a steady moderate load for a long time with periodic kills, to see that nothing creeps. Two
+// orchestrators and one worker process serve bench-flow workflows started at a fixed rate; every
+// SOAK_KILL_EVERY_S one orchestrator (always the same one) is killed -9 and started again, while the other runs
+// the whole soak. Every SOAK_SAMPLE_S it samples the survivor's and the victim's RSS, the orchestrator group's
+// lag on the commands topic, the dead letters and the workflows finished; at the end it writes
+// bench/results/soak.json with the samples and the slopes (RSS in MB per hour over the survivor's life after
+// the warm-up, lag per hour). Sizes: SOAK_MINUTES (30), SOAK_RATE (starts per second, 20), SOAK_KILL_EVERY_S
+// (300), SOAK_SAMPLE_S (10), SOAK_WARMUP_S (120).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Partitioners, type Admin } from 'kafkajs';
+import { EnvelopeCodec } from '../services/platform/codec/envelope-codec';
+import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
+import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
+import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
+import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
+import { benchKafka, endpointsFromEnv, removeDeployment, resultsDir, Services } from './bench-rig';
+import { startOf } from './bench-traffic';
+
+const setting = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
+const settings = {
+  minutes: setting('SOAK_MINUTES', 30),
+  rate: setting('SOAK_RATE', 20),
+  killEveryS: setting('SOAK_KILL_EVERY_S', 300),
+  sampleS: setting('SOAK_SAMPLE_S', 10),
+  warmupS: setting('SOAK_WARMUP_S', 120),
+  partitions: 4,
+};
+
+interface Sample {
+  readonly t_s: number;
+  readonly survivor_rss_mb: number | null;
+  readonly victim_rss_mb: number | null;
+  readonly lag: number;
+  readonly dead_letters: number;
+  readonly started: number;
+  readonly finished: number;
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+function rssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('VmRSS:'));
+    return line === undefined ? null : round(Number(line.split(/\s+/)[1]) / 1024, 1);
+  } catch {
+    return null;
+  }
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly (readonly [number, number])[]): number | null {
+  if (points.length < 2) return null;
+  const n = points.length;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  return sxx === 0 ? null : sxy / sxx;
+}
+
+async function commandsLag(admin: Admin, group: string, topics: TopicNames): Promise<number> {
+  const [ends, committed] = await Promise.all([
+    admin.fetchTopicOffsets(topics.commands),
+    admin.fetchOffsets({ groupId: group, topics: [topics.commands] }),
+  ]);
+  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+  return ends.reduce(
+    (sum, end) => sum + Math.max(0, Number(end.high) - Math.max(0, done.get(end.partition) ?? 0)),
+    0,
+  );
+}
+
+async function main(): Promise<void> {
+  const endpoints = endpointsFromEnv();
+  const prefix = `soak-${Date.now()}`;
+  const group = `${prefix}.orchestrator`;
+  const topics = topicNames(prefix);
+  const kafka = benchKafka(endpoints.kafkaBrokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  const logDir = path.join(resultsDir, 'logs', prefix);
+  const services = new Services(logDir);
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const follower = kafka.consumer({
+    groupId: `${prefix}.follower`,
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+  });
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    await provisionTopics(admin, topics, {
+      partitions: settings.partitions,
+      replicationFactor: 1,
+      transitionsRetentionMs: -1,
+    });
+    const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
+    const common = {
+      KAFKA_BROKERS: endpoints.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+      REDIS_URL: endpoints.redisUrl,
+      STATEWRIGHT_PREFIX: prefix,
+      STATEWRIGHT_REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    };
+    const orchestratorEnv = {
+      ...common,
+      STATEWRIGHT_GROUP: group,
+      STATEWRIGHT_PARTITIONS: String(settings.partitions),
+      METRICS_PORT: '0',
+    };
+    const survivor = services.start(
+      'orchestrator-survivor',
+      'services/orchestrator/main.js',
+      orchestratorEnv,
+    );
+    let victim = services.start('orchestrator-victim-0', 'services/orchestrator/main.js', orchestratorEnv);
+    services.start('worker', 'services/worker/main.js', {
+      ...common,
+      WORKER_GROUP: `${prefix}.workers`,
+      WORKER_METRICS_PORT: '0',
+    });
+
+    let finished = 0;
+    let deadLetters = 0;
+    await follower.connect();
+    await follower.subscribe({ topics: [topics.transitions, topics.dlq], fromBeginning: true });
+    await follower.run({
+      eachBatch: async ({ batch }) => {
+        if (batch.topic === topics.dlq) {
+          deadLetters += batch.messages.length;
+          return;
+        }
+        for (const message of batch.messages) {
+          const envelope = (await codec.decode('transition', message.value)) as TransitionEnvelope;
+          if (envelope.kind === 'transition' && envelope.status !== 'running') finished += 1;
+        }
+      },
+    });
+    await producer.connect();
+
+    const began = Date.now();
+    const endsAt = began + settings.minutes * 60_000;
+    let started = 0;
+    let kills = 0;
+    const samples: Sample[] = [];
+    timers.push(
+      setInterval(() => {
+        const now = Date.now();
+        const messages = Array.from({ length: settings.rate }, () => {
+          const id = `${prefix}-${started++}`;
+          return { key: id, value: codec.encode('command', toCommandEnvelope(startOf(id, now))) };
+        });
+        producer
+          .send({ topic: topics.commands, messages })
+          .catch((error: unknown) => log(`send failed: ${String(error)}`));
+      }, 1_000),
+    );
+    timers.push(
+      setInterval(() => {
+        kills += 1;
+        victim.kill('SIGKILL');
+        victim = services.start(
+          `orchestrator-victim-${kills}`,
+          'services/orchestrator/main.js',
+          orchestratorEnv,
+        );
+        log(`kill ${kills}: victim killed -9 and started again`);
+      }, settings.killEveryS * 1_000),
+    );
+    while (Date.now() < endsAt) {
+      await new Promise((resolve) => setTimeout(resolve, settings.sampleS * 1_000));
+      const sample: Sample = {
+        t_s: Math.round((Date.now() - began) / 1000),
+        survivor_rss_mb: rssMb(survivor.pid),
+        victim_rss_mb: rssMb(victim.pid),
+        lag: await commandsLag(admin, group, topics),
+        dead_letters: deadLetters,
+        started,
+        finished,
+      };
+      samples.push(sample);
+      log(`soak ${JSON.stringify(sample)}`);
+      if (survivor.exitCode !== null || survivor.signalCode !== null)
+        throw new Error('the surviving orchestrator exited');
+    }
+    for (const timer of timers) clearInterval(timer);
+
+    const steady = samples.filter((sample) => sample.t_s >= settings.warmupS);
+    const perHour = (value: number | null) => (value === null ? null : round(value * 3600));
+    const rssPoints = steady.flatMap((s) =>
+      s.survivor_rss_mb === null ? [] : [[s.t_s, s.survivor_rss_mb] as const],
+    );
+    const figures = {
+      survivor_rss_slope_mb_per_h: perHour(slope(rssPoints)),
+      survivor_rss_mb_first: rssPoints[0]?.[1] ?? null,
+      survivor_rss_mb_last: rssPoints.at(-1)?.[1] ?? null,
+      lag_slope_per_h: perHour(slope(steady.map((s) => [s.t_s, s.lag] as const))),
+      lag_max: Math.max(...steady.map((s) => s.lag)),
+      dead_letters: deadLetters,
+      started,
+      finished,
+      kills,
+    };
+    log(`soak figures ${JSON.stringify(figures)}`);
+    mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, 'soak.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ figures, settings, samples, at: new Date().toISOString() }, null, 2)}\n`,
+    );
+    log(`written to ${file}`);
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+    await follower.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await services.stopAll();
+    await removeDeployment(endpoints, admin, topics, prefix, log);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
