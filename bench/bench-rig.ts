@@ -9,6 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import type { TopicNames } from '../services/platform/kafka/topic-names';
+// The raw loop runs on the same kafkajs as the services, idle-timer fix included.
+import '../services/platform/kafka/request-queue-idle';
 
 export const distRoot = path.resolve(__dirname, '..');
 export const resultsDir = path.resolve(distRoot, '..', 'bench', 'results');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';
+import './request-queue-idle';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
