@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the architecture's boundaries: services/core is pure,
-// services/platform knows no service, and a service reaches another only through core or platform.
+// services/platform knows no service, a service reaches another only through core or platform, and only
+// services/platform/kafka knows the Kafka client.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -40,6 +41,14 @@ const NO_EXAMPLES = {
   message:
     'services/ never imports examples/: the runnables get workflows and handlers from the module named at ' +
     'start (--workflows, --handlers), so the examples are one more user of statewright.',
+};
+
+/** The client is an adapter's business: everything else sees statewright's ports, so a second client is one folder. */
+const KAFKAJS_ONLY_IN_ADAPTER = {
+  name: 'kafkajs',
+  message:
+    'kafkajs is imported only in services/platform/kafka, its adapter: use the LogClient port (log-client.ts) ' +
+    'and the records of records.ts, so that another Kafka client needs one new adapter and nothing else.',
 };
 
 /**
@@ -147,23 +156,28 @@ export default tseslint.config(
       ],
     },
   },
-  // Tests beside the code may use the examples as fixtures; the code itself never does.
-  ...boundaries.flatMap(({ folder, forbidden, message }) => [
-    {
-      files: [`services/${folder}/**/*.ts`],
-      ignores: ['**/*.test.ts'],
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          { patterns: [{ regex: climbsInto(forbidden), message }, NO_EXAMPLES] },
-        ],
-      },
+  // Tests beside the code may use the examples as fixtures; the code itself never does. The Kafka adapter's
+  // folder, matched last, is the one place kafkajs may be imported.
+  ...[...boundaries, { ...boundaries[0], folder: 'platform/kafka', kafkajs: true }].flatMap(
+    ({ folder, forbidden, message, kafkajs = false }) => {
+      const paths = kafkajs ? [] : [KAFKAJS_ONLY_IN_ADAPTER];
+      const services = { regex: climbsInto(forbidden), message };
+      return [
+        {
+          files: [`services/${folder}/**/*.ts`],
+          ignores: ['**/*.test.ts'],
+          rules: { 'no-restricted-imports': ['error', { paths, patterns: [services, NO_EXAMPLES] }] },
+        },
+        {
+          files: [`services/${folder}/**/*.test.ts`],
+          rules: { 'no-restricted-imports': ['error', { paths, patterns: [services] }] },
+        },
+      ];
     },
-    {
-      files: [`services/${folder}/**/*.test.ts`],
-      rules: {
-        'no-restricted-imports': ['error', { patterns: [{ regex: climbsInto(forbidden), message }] }],
-      },
-    },
-  ]),
+  ),
+  {
+    // The runnables wire services together and receive a LogClient like everyone else.
+    files: ['apps/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS_ONLY_IN_ADAPTER] }] },
+  },
 );
