@@ -58,19 +58,22 @@ const KAFKAJS_ONLY_IN_ADAPTER = {
  */
 const climbsInto = (services) => `^(?:\\.{1,2}/)*\\.\\./(?:services/)?(?:${services.join('|')})(?:/|$)`;
 
+const PLATFORM = {
+  folder: 'platform',
+  forbidden: SERVICES,
+  message:
+    'services/platform never imports a service (orchestrator, gateway, worker, cli): every service shares ' +
+    'platform, so what it needs from one is passed in.',
+};
+
 /**
  * The folders of services/ whose imports are fenced, what each must not import, and why. ESLint replaces, not
  * merges, the options of a rule set again by a later config object matching the same file, so every
  * no-restricted-imports pattern for these folders belongs here, in the one config object built per folder.
+ * Only the Kafka adapter's folder, matched last so that its options win inside platform, may import kafkajs.
  */
 const boundaries = [
-  {
-    folder: 'platform',
-    forbidden: SERVICES,
-    message:
-      'services/platform never imports a service (orchestrator, gateway, worker, cli): every service shares ' +
-      'platform, so what it needs from one is passed in.',
-  },
+  PLATFORM,
   ...SERVICES.map((service) => {
     const others = SERVICES.filter((other) => other !== service);
     return {
@@ -81,6 +84,7 @@ const boundaries = [
         'services reach each other only through services/core or services/platform.',
     };
   }),
+  { ...PLATFORM, folder: 'platform/kafka', kafkajs: true },
 ];
 
 export default tseslint.config(
@@ -156,25 +160,22 @@ export default tseslint.config(
       ],
     },
   },
-  // Tests beside the code may use the examples as fixtures; the code itself never does. The Kafka adapter's
-  // folder, matched last, is the one place kafkajs may be imported.
-  ...[...boundaries, { ...boundaries[0], folder: 'platform/kafka', kafkajs: true }].flatMap(
-    ({ folder, forbidden, message, kafkajs = false }) => {
-      const paths = kafkajs ? [] : [KAFKAJS_ONLY_IN_ADAPTER];
-      const services = { regex: climbsInto(forbidden), message };
-      return [
-        {
-          files: [`services/${folder}/**/*.ts`],
-          ignores: ['**/*.test.ts'],
-          rules: { 'no-restricted-imports': ['error', { paths, patterns: [services, NO_EXAMPLES] }] },
-        },
-        {
-          files: [`services/${folder}/**/*.test.ts`],
-          rules: { 'no-restricted-imports': ['error', { paths, patterns: [services] }] },
-        },
-      ];
-    },
-  ),
+  // Tests beside the code may use the examples as fixtures; the code itself never does.
+  ...boundaries.flatMap(({ folder, forbidden, message, kafkajs = false }) => {
+    const paths = kafkajs ? [] : [KAFKAJS_ONLY_IN_ADAPTER];
+    const services = { regex: climbsInto(forbidden), message };
+    return [
+      {
+        files: [`services/${folder}/**/*.ts`],
+        ignores: ['**/*.test.ts'],
+        rules: { 'no-restricted-imports': ['error', { paths, patterns: [services, NO_EXAMPLES] }] },
+      },
+      {
+        files: [`services/${folder}/**/*.test.ts`],
+        rules: { 'no-restricted-imports': ['error', { paths, patterns: [services] }] },
+      },
+    ];
+  }),
   {
     // The runnables wire services together and receive a LogClient like everyone else.
     files: ['apps/**/*.ts'],
