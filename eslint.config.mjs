@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the architecture's boundaries: services/core is pure,
-// services/platform knows no service, and a service reaches another only through core or platform.
+// services/platform knows no service, a service reaches another only through core or platform, and only
+// services/platform/kafka knows the Kafka client.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -42,6 +43,14 @@ const NO_EXAMPLES = {
     'start (--workflows, --handlers), so the examples are one more user of statewright.',
 };
 
+/** The client is an adapter's business: everything else sees statewright's ports, so a second client is one folder. */
+const KAFKAJS_ONLY_IN_ADAPTER = {
+  name: 'kafkajs',
+  message:
+    'kafkajs is imported only in services/platform/kafka, its adapter: use the LogClient port (log-client.ts) ' +
+    'and the records of records.ts, so that another Kafka client needs one new adapter and nothing else.',
+};
+
 /**
  * Matches a relative import that climbs out of the importing folder into one of `services`, with or without
  * passing through `services/`: `../../orchestrator/x`, `../gateway`, `../../../services/worker/y`. Imports are
@@ -49,19 +58,22 @@ const NO_EXAMPLES = {
  */
 const climbsInto = (services) => `^(?:\\.{1,2}/)*\\.\\./(?:services/)?(?:${services.join('|')})(?:/|$)`;
 
+const PLATFORM = {
+  folder: 'platform',
+  forbidden: SERVICES,
+  message:
+    'services/platform never imports a service (orchestrator, gateway, worker, cli): every service shares ' +
+    'platform, so what it needs from one is passed in.',
+};
+
 /**
  * The folders of services/ whose imports are fenced, what each must not import, and why. ESLint replaces, not
  * merges, the options of a rule set again by a later config object matching the same file, so every
  * no-restricted-imports pattern for these folders belongs here, in the one config object built per folder.
+ * Only the Kafka adapter's folder, matched last so that its options win inside platform, may import kafkajs.
  */
 const boundaries = [
-  {
-    folder: 'platform',
-    forbidden: SERVICES,
-    message:
-      'services/platform never imports a service (orchestrator, gateway, worker, cli): every service shares ' +
-      'platform, so what it needs from one is passed in.',
-  },
+  PLATFORM,
   ...SERVICES.map((service) => {
     const others = SERVICES.filter((other) => other !== service);
     return {
@@ -72,6 +84,7 @@ const boundaries = [
         'services reach each other only through services/core or services/platform.',
     };
   }),
+  { ...PLATFORM, folder: 'platform/kafka', kafkajs: true },
 ];
 
 export default tseslint.config(
@@ -148,22 +161,24 @@ export default tseslint.config(
     },
   },
   // Tests beside the code may use the examples as fixtures; the code itself never does.
-  ...boundaries.flatMap(({ folder, forbidden, message }) => [
-    {
-      files: [`services/${folder}/**/*.ts`],
-      ignores: ['**/*.test.ts'],
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          { patterns: [{ regex: climbsInto(forbidden), message }, NO_EXAMPLES] },
-        ],
+  ...boundaries.flatMap(({ folder, forbidden, message, kafkajs = false }) => {
+    const paths = kafkajs ? [] : [KAFKAJS_ONLY_IN_ADAPTER];
+    const services = { regex: climbsInto(forbidden), message };
+    return [
+      {
+        files: [`services/${folder}/**/*.ts`],
+        ignores: ['**/*.test.ts'],
+        rules: { 'no-restricted-imports': ['error', { paths, patterns: [services, NO_EXAMPLES] }] },
       },
-    },
-    {
-      files: [`services/${folder}/**/*.test.ts`],
-      rules: {
-        'no-restricted-imports': ['error', { patterns: [{ regex: climbsInto(forbidden), message }] }],
+      {
+        files: [`services/${folder}/**/*.test.ts`],
+        rules: { 'no-restricted-imports': ['error', { paths, patterns: [services] }] },
       },
-    },
-  ]),
+    ];
+  }),
+  {
+    // The runnables wire services together and receive a LogClient like everyone else.
+    files: ['apps/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS_ONLY_IN_ADAPTER] }] },
+  },
 );

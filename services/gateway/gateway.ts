@@ -62,10 +62,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const authenticator = await loadAuthenticator(config.auth, logger);
     const topics = topicNames(config.topicPrefix);
     const keys = readModelKeys(config.redisPrefix);
-    const kafka = createKafka(config.kafka, logger);
+    const log = createKafka(config.kafka, logger);
     const codec = await EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics });
     // New instances start on the version the settings choose: validated here against that same version.
-    const settings = await SettingsView.start(kafka, topics.settings, config.projectionGroup, logger);
+    const settings = await SettingsView.start(log, topics.settings, config.projectionGroup, logger);
     closers.push(() => settings.stop());
     const registry = settings.registry(deps.registry);
     const redis = createRedis(config.redis);
@@ -73,10 +73,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
     const waiter = await OutcomeWaiter.connect(redis.duplicate(), keys.outcomes, readModel);
     closers.push(() => waiter.close());
-    const publisher = await CommandLog.connect(kafka, codec, topics.commands);
+    const publisher = await CommandLog.connect(log, codec, topics.commands);
     closers.push(() => publisher.close());
     const projection = new TransitionsProjection({
-      kafka,
+      log,
       codec,
       readModel,
       topic: topics.transitions,
@@ -86,7 +86,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     closers.push(() => projection.stop());
     await projection.start();
     const auditTrail = new AuditTrail({
-      kafka,
+      log,
       codec,
       topic: topics.audit,
       groupPrefix: config.projectionGroup,
@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     await auditTrail.start();
     const crypto = await startCryptoRuntime({
       settings: config.crypto,
-      kafka,
+      log,
       redis,
       keysTopic: topics.keys,
       redisPrefix: config.redisPrefix,

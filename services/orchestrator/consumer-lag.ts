@@ -1,6 +1,6 @@
 // Consumer lag of the commands partitions this process owns: the topic's end offsets minus the group's committed
 // offsets, read from the brokers when Prometheus scrapes. A slow or failed read answers the last known lag.
-import type { Admin } from 'kafkajs';
+import type { LogAdmin } from '../platform/kafka/log-admin';
 import type { Logger } from '../platform/logging/logger';
 
 /** A scrape must not hang on an unreachable broker; the previous reading is answered instead. */
@@ -10,7 +10,7 @@ export class ConsumerLag {
   private last: ReadonlyMap<number, number> = new Map();
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: LogAdmin,
     private readonly topic: string,
     private readonly groupId: string,
     private readonly logger: Logger,

@@ -1,7 +1,8 @@
 // The orchestrator's Kafka wiring: one group consumer over the commands topic, a partition processor per owned
 // partition, timers, and an orderly stop. Decisions live in PartitionProcessor and decideBatch, not here.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { BatchContext, ConsumedBatch, LogConsumer } from '../platform/kafka/log-consumer';
+import type { ConsumedRecord } from '../platform/kafka/records';
 import { TransactionError } from '../platform/kafka/transaction-error';
 import { decodeCommands } from './batch/command-decoder';
 import { routeCommands, type RoutedBatch } from './batch/command-routing';
@@ -32,7 +33,7 @@ export class Orchestrator {
 
   private constructor(
     private readonly options: OrchestratorOptions,
-    private readonly consumer: Consumer,
+    private readonly consumer: LogConsumer,
     private readonly publisher: CommandLog,
   ) {
     this.assignment = new PartitionAssignment(options);
@@ -53,7 +54,7 @@ export class Orchestrator {
   }
 
   static async start(options: OrchestratorOptions): Promise<Orchestrator> {
-    const consumer = options.kafka.consumer({
+    const consumer = options.log.consumer({
       groupId: options.groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
@@ -61,7 +62,7 @@ export class Orchestrator {
       sessionTimeout: options.group?.sessionTimeoutMs,
       heartbeatInterval: options.group?.heartbeatIntervalMs,
     });
-    const publisher = await CommandLog.connect(options.kafka, options.codec, options.topics.commands);
+    const publisher = await CommandLog.connect(options.log, options.codec, options.topics.commands);
     const orchestrator = new Orchestrator(options, consumer, publisher);
     await orchestrator.run();
     return orchestrator;
@@ -74,8 +75,8 @@ export class Orchestrator {
 
   private async run(): Promise<void> {
     const { consumer, options } = this;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assigned = payload.memberAssignment[options.topics.commands] ?? [];
+    consumer.onGroupJoin((assignment) => {
+      const assigned = assignment[options.topics.commands] ?? [];
       this.reassigning = this.reassigning.then(() => this.reassign(assigned));
     });
     await consumer.connect();
@@ -99,15 +100,15 @@ export class Orchestrator {
     }
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: BatchContext): Promise<void> {
     const { batch } = payload;
     if (!payload.isRunning() || payload.isStale() || this.stopped) return;
     let processor: PartitionProcessor;
-    let routed: RoutedBatch<KafkaMessage>;
+    let routed: RoutedBatch<ConsumedRecord>;
     let commands;
     try {
       processor = await this.assignment.processor(batch.partition, payload.heartbeat);
-      routed = routeCommands(batch.messages, batch.partition, this.options.partitions);
+      routed = routeCommands(batch.records, batch.partition, this.options.partitions);
       commands = await decodeCommands(this.options.codec, routed.local);
     } catch (error) {
       this.options.logger.warn({ err: error, partition: batch.partition }, 'batch input not ready: retrying');
@@ -130,7 +131,7 @@ export class Orchestrator {
   }
 
   /** Any failure around a transaction: the batch did not happen for us; restore the partition and read it again. */
-  private async forget(batch: Batch, error: unknown): Promise<void> {
+  private async forget(batch: ConsumedBatch, error: unknown): Promise<void> {
     const fenced = error instanceof TransactionError && error.fenced;
     this.options.metrics.aborts.inc({ fenced: String(fenced) });
     this.options.logger.warn({ err: error, partition: batch.partition, fenced }, 'batch transaction failed');
@@ -145,7 +146,7 @@ export class Orchestrator {
       );
   }
 
-  private rewind(batch: Batch): void {
+  private rewind(batch: ConsumedBatch): void {
     const offset = batch.firstOffset();
     if (offset !== null) this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
   }

@@ -51,8 +51,8 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
   const wait = <T>(dependency: string, attempt: () => Promise<T>) =>
     untilAvailable(dependency, attempt, { logger, readiness, signal: options.signal });
   const topics = topicNames(config.topicPrefix);
-  const kafka = createKafka(config.kafka, logger);
-  const admin = kafka.admin();
+  const log = createKafka(config.kafka, logger);
+  const admin = log.admin();
   await wait('kafka', async () => {
     await admin.connect();
     await provisionTopics(admin, topics, {
@@ -65,7 +65,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
     EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
   );
   const settings = await wait('kafka', () =>
-    SettingsView.start(kafka, topics.settings, config.groupId, logger),
+    SettingsView.start(log, topics.settings, config.groupId, logger),
   );
   const registry = settings.registry(deployed);
   const redis = createRedis(config.redis);
@@ -82,7 +82,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
   );
   const orchestrator = await wait('kafka', () =>
     Orchestrator.start({
-      kafka,
+      log,
       admin,
       codec,
       store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),

@@ -12,6 +12,7 @@ import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
+import { RedisResultStore } from './task/redis-result-store';
 import { createWorker } from './worker';
 import { startWorkerCrypto } from './worker-crypto';
 import { loadWorkerConfig } from './worker-config';
@@ -52,11 +53,11 @@ export async function startWorkers(options: WorkersStart): Promise<RunningWorker
   const codec = await wait('schema registry', () =>
     EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
   );
-  const kafka = createKafka(config.kafka, logger);
+  const log = createKafka(config.kafka, logger);
   const keys = await wait('kafka', () =>
     startWorkerCrypto({
       settings: config.crypto,
-      kafka,
+      log,
       redis,
       topicPrefix: config.topicPrefix,
       redisPrefix: config.redisPrefix,
@@ -64,20 +65,22 @@ export async function startWorkers(options: WorkersStart): Promise<RunningWorker
       logger,
     }),
   );
+  const results = new RedisResultStore(redis, {
+    redisPrefix: config.redisPrefix,
+    ttlSeconds: config.resultTtlSeconds,
+  });
   const worker = createWorker({
-    kafka,
+    log,
     codec,
-    redis,
+    results,
     topics,
     groupId: config.groupId,
     name: config.name,
-    redisPrefix: config.redisPrefix,
     logger,
     handlers,
     concurrency: config.concurrency,
     handlerTimeoutMs: config.handlerTimeoutMs,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
-    resultTtlSeconds: config.resultTtlSeconds,
     metrics,
     keys,
   });

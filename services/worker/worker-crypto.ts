@@ -2,16 +2,16 @@
 // orchestrator encrypted can be decrypted for the handlers. Undefined without a KEK file. Workers only decrypt
 // (any token, wherever it is), so they need no definition's list of sensitive fields.
 import type { Redis } from 'ioredis';
-import type { Kafka } from 'kafkajs';
 import { createRegistry } from '../core';
 import type { CryptoSettings } from '../platform/config/crypto-settings';
 import { startCryptoRuntime, type CryptoRuntime } from '../platform/crypto/crypto-runtime';
+import type { LogClient } from '../platform/kafka/log-client';
 import { topicNames } from '../platform/kafka/topic-names';
 import type { Logger } from '../platform/logging/logger';
 
 export interface WorkerCryptoOptions {
   readonly settings: CryptoSettings;
-  readonly kafka: Kafka;
+  readonly log: LogClient;
   /** Caches wrapped keys, shared with the other services of the deployment. */
   readonly redis: Redis;
   readonly topicPrefix: string;

@@ -1,9 +1,7 @@
 // The worker SDK's entry point: subscribes one consumer group to the tasks topic, runs the handlers of the task
 // types it knows, reports each result as a task-result command and commits a task only once its result is out.
-import type { Consumer, Kafka } from 'kafkajs';
-import { commandPartitioner } from '../platform/kafka/command-partition';
-import type { Redis } from 'ioredis';
-import type { EnvelopeCodec } from '../platform/codec/envelope-codec';
+import type { LogClient } from '../platform/kafka/log-client';
+import type { LogConsumer } from '../platform/kafka/log-consumer';
 import type { TopicNames } from '../platform/kafka/topic-names';
 import type { Logger } from '../platform/logging/logger';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -12,21 +10,27 @@ import { ResultPublisher } from './delivery/result-publisher';
 import { Semaphore } from './delivery/semaphore';
 import { TaskDispatcher } from './delivery/task-dispatcher';
 import type { UnknownErrorPolicy } from './task/error-classification';
-import { ResultStore } from './task/result-store';
+import type { ResultStore } from './task/result-store';
 import type { HandlerMap } from './task/task-handler';
 import type { TaskKeys } from './task/task-input';
 import { TaskRunner } from './task/task-runner';
+import type { WorkerCodec } from './task/worker-codec';
 import { WorkerStartError } from './worker-start-error';
 
 export interface WorkerOptions {
-  readonly kafka: Kafka;
-  readonly codec: EnvelopeCodec;
-  readonly redis: Redis;
+  /** The log task requests are read from and results written to: createKafka's client, or another LogClient. */
+  readonly log: LogClient;
+  /** Reads task requests and writes task-result commands; the services' EnvelopeCodec is one. */
+  readonly codec: WorkerCodec;
+  /**
+   * Where final results are kept by task id, so a redelivered task reports its first result instead of running
+   * again; RedisResultStore keeps them in Redis.
+   */
+  readonly results: ResultStore;
   readonly topics: Pick<TopicNames, 'tasks' | 'commands'>;
   readonly groupId: string;
   /** The actor of every result this worker reports. */
   readonly name: string;
-  readonly redisPrefix: string;
   readonly logger: Logger;
   readonly handlers: HandlerMap;
   /** Handlers of one task type running at once; `concurrencyByType` overrides it per type. */
@@ -35,7 +39,6 @@ export interface WorkerOptions {
   readonly partitionsConsumedConcurrently?: number;
   readonly handlerTimeoutMs?: number;
   readonly shutdownTimeoutMs?: number;
-  readonly resultTtlSeconds?: number;
   /** How an error that is neither RetryableTaskError nor FatalTaskError is reported. */
   readonly unknownErrors?: UnknownErrorPolicy;
   /** Where a group without committed offsets starts; true so tasks published before the first start are run. */
@@ -65,7 +68,6 @@ const DEFAULTS = {
   partitionsConsumedConcurrently: 4,
   handlerTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,
-  resultTtlSeconds: 7 * 24 * 3600,
   unknownErrors: 'retryable',
   fromBeginning: true,
   startTimeoutMs: 30_000,
@@ -86,10 +88,7 @@ function slotsOf(options: WorkerOptions): Map<string, Semaphore> {
 
 function runnerOf(options: WorkerOptions, logger: Logger, metrics: WorkerMetrics): TaskRunner {
   return new TaskRunner({
-    store: new ResultStore(options.redis, {
-      redisPrefix: options.redisPrefix,
-      ttlSeconds: options.resultTtlSeconds ?? DEFAULTS.resultTtlSeconds,
-    }),
+    store: options.results,
     logger,
     handlerTimeoutMs: options.handlerTimeoutMs ?? DEFAULTS.handlerTimeoutMs,
     unknownErrors: options.unknownErrors ?? DEFAULTS.unknownErrors,
@@ -100,7 +99,7 @@ function runnerOf(options: WorkerOptions, logger: Logger, metrics: WorkerMetrics
 
 export function createWorker(options: WorkerOptions): Worker {
   const logger = options.logger.child({ component: 'worker', worker: options.name });
-  const consumer = options.kafka.consumer({
+  const consumer = options.log.consumer({
     groupId: options.groupId,
     readUncommitted: false,
     allowAutoTopicCreation: false,
@@ -108,10 +107,10 @@ export function createWorker(options: WorkerOptions): Worker {
     maxWaitTimeInMs: 1_000,
   });
   // A result lands on the owner partition of its correlation id, like every statewright producer's command.
-  const producer = options.kafka.producer({
+  const producer = options.log.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: commandPartitioner,
+    ownerPartitioning: true,
   });
   const metrics = options.metrics ?? new WorkerMetrics(Object.keys(options.handlers));
   const runner = runnerOf(options, logger, metrics);
@@ -174,14 +173,17 @@ export function createWorker(options: WorkerOptions): Worker {
 }
 
 /** Resolves on the consumer's first group join; `cancel` drops the listener and the timer either way. */
-function joinedGroup(consumer: Consumer, timeoutMs: number): { promise: Promise<void>; cancel: () => void } {
+function joinedGroup(
+  consumer: LogConsumer,
+  timeoutMs: number,
+): { promise: Promise<void>; cancel: () => void } {
   let cancel = (): void => undefined;
   const promise = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new WorkerStartError(`consumer did not join its group within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    const removeListener = consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+    const removeListener = consumer.onGroupJoin(() => resolve());
     cancel = () => {
       clearTimeout(timer);
       removeListener();

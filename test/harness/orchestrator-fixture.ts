@@ -20,6 +20,8 @@ import { provisionTopics } from '../../services/platform/kafka/topic-provisioner
 import { createLogger, type Logger } from '../../services/platform/logging/logger';
 import { OrchestratorMetrics } from '../../services/orchestrator/metrics/orchestrator-metrics';
 import { SnapshotStore } from '../../services/platform/redis/snapshot-store';
+import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
+import type { LogClient } from '../../services/platform/kafka/log-client';
 import { CommandLog } from '../../services/platform/kafka/command-log';
 import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';
 import { endpoints, testNamespace, type TestNamespace } from './namespace';
@@ -34,6 +36,8 @@ export class OrchestratorFixture {
     readonly namespace: TestNamespace,
     readonly topics: TopicNames,
     readonly kafka: Kafka,
+    /** The same client as the services' port. */
+    readonly log: LogClient,
     readonly admin: Admin,
     readonly codec: EnvelopeCodec,
     readonly redis: Redis,
@@ -59,13 +63,15 @@ export class OrchestratorFixture {
     try {
       await provisionTopics(admin, topics, { partitions, transitionsRetentionMs: -1 });
       const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
-      const publisher = await CommandLog.connect(kafka, codec, topics.commands);
+      const log = kafkajsLogClient(kafka);
+      const publisher = await CommandLog.connect(log, codec, topics.commands);
       const store = new SnapshotStore(redis, namespace.redisPrefix, namespace.prefix);
       const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', namespace.prefix);
       return new OrchestratorFixture(
         namespace,
         topics,
         kafka,
+        log,
         admin,
         codec,
         redis,
@@ -83,7 +89,7 @@ export class OrchestratorFixture {
 
   options(registry: Registry, overrides: Partial<OrchestratorOptions> = {}): OrchestratorOptions {
     return {
-      kafka: this.kafka,
+      log: this.log,
       admin: this.admin,
       codec: this.codec,
       store: this.store,

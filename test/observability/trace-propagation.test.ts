@@ -9,7 +9,7 @@ import { startGateway, type Gateway } from '../../services/gateway/gateway';
 import type { Orchestrator } from '../../services/orchestrator/orchestrator';
 import { exampleRegistry } from '../harness/examples';
 import { startTracing, type Tracing } from '../../services/platform/tracing/tracing';
-import { createWorker, type Worker } from '../../services/worker';
+import { createWorker, RedisResultStore, type Worker } from '../../services/worker';
 import { eventually } from '../harness/eventually';
 import { endpoints } from '../harness/namespace';
 import { OrchestratorFixture } from '../harness/orchestrator-fixture';
@@ -38,13 +38,12 @@ beforeAll(async () => {
   const ns = fixture.namespace;
   orchestrator = await fixture.startOrchestrator(exampleRegistry(30_000));
   worker = createWorker({
-    kafka: fixture.kafka,
+    log: fixture.log,
     codec: fixture.codec,
-    redis: fixture.redis,
+    results: new RedisResultStore(fixture.redis, { redisPrefix: ns.redisPrefix }),
     topics: fixture.topics,
     groupId: `${ns.groupId}.workers`,
     name: 'trace-workers',
-    redisPrefix: ns.redisPrefix,
     logger: fixture.logger,
     handlers: orderSagaHandlers(fixture.redis, ns.redisPrefix, DEFAULT_ORDER_WORKER_SETTINGS),
   });

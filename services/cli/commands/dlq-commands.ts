@@ -4,7 +4,6 @@
 import type { Command } from 'commander';
 import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
-import { commandPartitioner } from '../../platform/kafka/command-partition';
 import { usageError } from '../cli-error';
 import { terminalText } from '../terminal-text';
 import { TopicSource, type DeadLetterAt } from '../transitions/transitions-source';
@@ -108,7 +107,7 @@ async function replay(
   actor: string,
 ): Promise<void> {
   if (chosen.length === 0) return;
-  const producer = source.client().producer({ idempotent: true, createPartitioner: commandPartitioner });
+  const producer = source.client().producer({ idempotent: true, ownerPartitioning: true });
   await producer.connect();
   try {
     const now = Date.now();
@@ -125,8 +124,8 @@ async function replay(
       key: entry.letter.key,
       value: source.codec.encode('audit', auditOf(entry, actor, now)),
     }));
-    await producer.send({ topic: source.topics.commands, acks: -1, messages: commands });
-    await producer.send({ topic: source.topics.audit, acks: -1, messages: audits });
+    await producer.send(source.topics.commands, commands);
+    await producer.send(source.topics.audit, audits);
   } finally {
     await producer.disconnect();
   }

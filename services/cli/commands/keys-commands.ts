@@ -1,13 +1,12 @@
 // keys status and keys rotate: the data keys in <prefix>.keys by KEK id, and rotation to the current KEK.
 // Rotation publishes one key-rewrap command per live key; the orchestrator owning its partition rewraps it with
 // the first KEK of its file (skipping keys already on it, and erased ones), so the log is never touched.
-import type { Kafka } from 'kafkajs';
 import type { Command } from 'commander';
 import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { keyRewrapEnvelope } from '../../platform/codec/key-request';
 import { KeyTable } from '../../platform/crypto';
+import type { LogClient } from '../../platform/kafka/log-client';
 import { topicNames } from '../../platform/kafka/topic-names';
-import { commandPartitioner } from '../../platform/kafka/command-partition';
 import { createLogger } from '../../platform/logging/logger';
 import { unavailable } from '../cli-error';
 import { cliKafka, kafkaUnavailable, type KafkaConnection } from '../transitions/transitions-source';
@@ -22,10 +21,10 @@ interface KeysSummary {
   readonly live: string[];
 }
 
-async function readKeys(kafka: Kafka, connection: KafkaConnection): Promise<KeysSummary> {
+async function readKeys(log: LogClient, connection: KafkaConnection): Promise<KeysSummary> {
   const topic = topicNames(connection.prefix).keys;
   const table = await KeyTable.start({
-    kafka,
+    log,
     topic,
     logger: createLogger('silent', 'statewright-cli'),
     groupIdPrefix: 'statewright-cli-keys',
@@ -68,8 +67,8 @@ export function addKeysCommands(program: Command): void {
     .option('--actor <actor>', 'who asks', process.env.USER ?? 'cli')
     .action(async (options: KafkaOptions & { actor: string }) => {
       const connection = kafkaConnectionOf(options, process.env);
-      const kafka = cliKafka(connection.kafka);
-      const { live } = await readKeys(kafka, connection);
+      const log = cliKafka(connection.kafka);
+      const { live } = await readKeys(log, connection);
       const topics = topicNames(connection.prefix);
       const codec = await EnvelopeCodec.connect({ registryUrl: connection.registryUrl, topics }).catch(
         (error: unknown) => {
@@ -78,25 +77,21 @@ export function addKeysCommands(program: Command): void {
           );
         },
       );
-      const producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: commandPartitioner,
-      });
+      const producer = log.producer({ idempotent: true, maxInFlightRequests: 1, ownerPartitioning: true });
       await producer.connect().catch((error: unknown) => {
         throw kafkaUnavailable(`could not write ${topics.commands}`, connection.kafka, error);
       });
       try {
         const now = Date.now();
         for (let start = 0; start < live.length; start += SEND_CHUNK) {
-          const messages = live.slice(start, start + SEND_CHUNK).map((correlationId) => ({
+          const records = live.slice(start, start + SEND_CHUNK).map((correlationId) => ({
             key: correlationId,
             value: codec.encode(
               'command',
               keyRewrapEnvelope(correlationId, KEYS_WORKFLOW, options.actor, now),
             ),
           }));
-          await producer.send({ topic: topics.commands, messages });
+          await producer.send(topics.commands, records);
           process.stderr.write(`asked for ${Math.min(start + SEND_CHUNK, live.length)}/${live.length}\n`);
         }
       } finally {

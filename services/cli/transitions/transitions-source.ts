@@ -3,11 +3,13 @@
 // letters are read this way. The client is built from the
 // same settings the services read (TLS and SASL included), so the CLI reaches every stack they reach.
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { KafkaSettings } from '../../platform/config/connection-settings';
 import { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { DeadLetterEnvelope } from '../../platform/codec/dead-letter-envelope';
 import { createKafka } from '../../platform/kafka/kafka-client';
+import type { LogAdmin } from '../../platform/kafka/log-admin';
+import type { LogClient } from '../../platform/kafka/log-client';
+import type { LogConsumer } from '../../platform/kafka/log-consumer';
 import { topicNames, type TopicNames } from '../../platform/kafka/topic-names';
 import type { ConsumedRecord } from '../../platform/kafka/records';
 import { createLogger } from '../../platform/logging/logger';
@@ -25,7 +27,7 @@ export interface KafkaConnection {
  * The services' Kafka client, silent: the CLI's stdout carries its answer, and a failure reaches the user as
  * one error line naming how it connected. Throws a usage error when KAFKA_TLS_CA_FILE cannot be read.
  */
-export function cliKafka(settings: KafkaSettings): Kafka {
+export function cliKafka(settings: KafkaSettings): LogClient {
   try {
     return createKafka(settings, createLogger('silent', 'statewright-cli'));
   } catch (error) {
@@ -76,7 +78,7 @@ type Decode<T> = (codec: EnvelopeCodec, partition: number, message: ConsumedReco
 
 export class TopicSource<T> {
   private constructor(
-    private readonly kafka: Kafka,
+    private readonly log: LogClient,
     private readonly settings: KafkaSettings,
     readonly codec: EnvelopeCodec,
     readonly topics: TopicNames,
@@ -111,19 +113,19 @@ export class TopicSource<T> {
     topicOf: (topics: TopicNames) => string,
     decode: Decode<T>,
   ): Promise<TopicSource<T>> {
-    const kafka = cliKafka(options.kafka);
+    const log = cliKafka(options.kafka);
     const topics = topicNames(options.prefix);
     try {
       const codec = await EnvelopeCodec.connect({ registryUrl: options.registryUrl, topics });
-      return new TopicSource(kafka, options.kafka, codec, topics, topicOf(topics), decode);
+      return new TopicSource(log, options.kafka, codec, topics, topicOf(topics), decode);
     } catch (error) {
       throw unavailable(`the schema registry at ${options.registryUrl} did not answer: ${String(error)}`);
     }
   }
 
   /** The Kafka client this source reads with, for writing back (dlq replay). */
-  client(): Kafka {
-    return this.kafka;
+  client(): LogClient {
+    return this.log;
   }
 
   /** Calls `onLine` for every record until `stopped` resolves. */
@@ -147,15 +149,15 @@ export class TopicSource<T> {
     const { consumer, groupId } = this.consumer();
     try {
       const finished = new Promise<void>((resolve) => {
-        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        consumer.onBatchEnd((end) => {
           // lastOffset counts transaction markers too, so the end is reached even when a commit marker ends the log.
-          if (Number(payload.lastOffset) + 1 >= (ends.get(payload.partition)?.high ?? 0))
-            pending.delete(payload.partition);
+          if (Number(end.lastOffset) + 1 >= (ends.get(end.partition)?.high ?? 0))
+            pending.delete(end.partition);
           if (pending.size === 0) resolve();
         });
       });
       const crashed = new Promise<never>((_, reject) => {
-        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+        consumer.onCrash(({ error }) => reject(error));
       });
       const before = (partition: number, offset: string) => Number(offset) < (ends.get(partition)?.high ?? 0);
       await this.subscribe(consumer, true, onLine, before);
@@ -165,9 +167,9 @@ export class TopicSource<T> {
     }
   }
 
-  private consumer(): { consumer: Consumer; groupId: string } {
+  private consumer(): { consumer: LogConsumer; groupId: string } {
     const groupId = `statewright-cli-${randomUUID()}`;
-    return { consumer: this.kafka.consumer({ groupId, readUncommitted: false }), groupId };
+    return { consumer: this.log.consumer({ groupId, readUncommitted: false }), groupId };
   }
 
   /**
@@ -175,9 +177,9 @@ export class TopicSource<T> {
    * deletion is best effort: a group that never committed an offset may already be gone
    * (GROUP_ID_NOT_FOUND), and an empty group expires on its own anyway.
    */
-  private async release(consumer: Consumer, groupId: string): Promise<void> {
+  private async release(consumer: LogConsumer, groupId: string): Promise<void> {
     await consumer.disconnect();
-    const admin = this.kafka.admin();
+    const admin = this.log.admin();
     try {
       await admin.connect();
       await admin.deleteGroups([groupId]);
@@ -189,7 +191,7 @@ export class TopicSource<T> {
   }
 
   private async subscribe(
-    consumer: Consumer,
+    consumer: LogConsumer,
     fromBeginning: boolean,
     onLine: (value: T) => void,
     wanted: (partition: number, offset: string) => boolean = () => true,
@@ -202,14 +204,14 @@ export class TopicSource<T> {
     }
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        if (wanted(partition, message.offset)) onLine(await this.decode(this.codec, partition, message));
+      eachRecord: async ({ partition, record }) => {
+        if (wanted(partition, record.offset)) onLine(await this.decode(this.codec, partition, record));
       },
     });
   }
 
   private async endOffsets(): Promise<Map<number, { low: number; high: number }>> {
-    const admin: Admin = this.kafka.admin();
+    const admin: LogAdmin = this.log.admin();
     try {
       await admin.connect();
       const offsets = await admin.fetchTopicOffsets(this.topic);

@@ -2,9 +2,11 @@
 // a consumer of a throwaway group under the gateway's group prefix, and followed from then on. Operator acts are
 // few, so every record is kept; `ready` says whether the records present at start have all been read.
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { fromAuditEnvelope, type AuditEntry } from '../../platform/codec/audit-envelope';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import type { LogAdmin } from '../../platform/kafka/log-admin';
+import type { LogClient } from '../../platform/kafka/log-client';
+import type { LogConsumer } from '../../platform/kafka/log-consumer';
 import type { Logger } from '../../platform/logging/logger';
 
 export interface AuditQuery {
@@ -16,7 +18,7 @@ export interface AuditQuery {
 }
 
 export interface AuditTrailOptions {
-  readonly kafka: Kafka;
+  readonly log: LogClient;
   readonly codec: EnvelopeCodec;
   readonly topic: string;
   readonly groupPrefix: string;
@@ -26,7 +28,7 @@ export interface AuditTrailOptions {
 export class AuditTrail {
   private readonly entries: AuditEntry[] = [];
   private readonly pending = new Map<number, number>();
-  private consumer: Consumer | undefined;
+  private consumer: LogConsumer | undefined;
   private groupId = '';
 
   constructor(private readonly options: AuditTrailOptions) {}
@@ -36,28 +38,27 @@ export class AuditTrail {
   }
 
   async start(): Promise<void> {
-    const { kafka, topic, codec, logger } = this.options;
-    for (const [partition, high] of await endOffsets(kafka.admin(), topic)) {
+    const { log, topic, codec, logger } = this.options;
+    for (const [partition, high] of await endOffsets(log.admin(), topic)) {
       if (high > 0) this.pending.set(partition, high);
     }
     this.groupId = `${this.options.groupPrefix}.audit.${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const consumer = log.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+    consumer.onBatchEnd((end) => {
       // lastOffset counts transaction markers, so a log ending in a commit marker is still read to its end.
-      const high = this.pending.get(payload.partition);
-      if (high !== undefined && Number(payload.lastOffset) + 1 >= high)
-        this.pending.delete(payload.partition);
+      const high = this.pending.get(end.partition);
+      if (high !== undefined && Number(end.lastOffset) + 1 >= high) this.pending.delete(end.partition);
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ message, partition }) => {
+      eachRecord: async ({ record, partition }) => {
         try {
-          const envelope = await codec.decode('audit', message.value);
+          const envelope = await codec.decode('audit', record.value);
           this.entries.push(fromAuditEnvelope(envelope));
         } catch (error) {
-          logger.error({ err: error, partition, offset: message.offset }, 'audit record skipped');
+          logger.error({ err: error, partition, offset: record.offset }, 'audit record skipped');
         }
       },
     });
@@ -89,7 +90,7 @@ export class AuditTrail {
     this.consumer = undefined;
     if (consumer === undefined) return;
     await consumer.disconnect();
-    const admin = this.options.kafka.admin();
+    const admin = this.options.log.admin();
     try {
       await admin.connect();
       await admin.deleteGroups([this.groupId]);
@@ -101,7 +102,7 @@ export class AuditTrail {
   }
 }
 
-async function endOffsets(admin: Admin, topic: string): Promise<Map<number, number>> {
+async function endOffsets(admin: LogAdmin, topic: string): Promise<Map<number, number>> {
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);

@@ -1,10 +1,11 @@
 // Consumes <prefix>.transitions (read_committed, its own group) and folds every record into the read model.
 // Records that cannot be folded are logged and counted, never retried for ever: the log stays the truth.
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ReplayError, type LogRecord } from '../../core';
 import { UndecodableError, UnknownSchemaError } from '../../platform/codec/codec-error';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { fromTransitionEnvelope } from '../../platform/codec/transition-envelope';
+import type { LogClient } from '../../platform/kafka/log-client';
+import type { BatchContext, LogConsumer } from '../../platform/kafka/log-consumer';
 import type { Logger } from '../../platform/logging/logger';
 import type { ApplyResult, Position, ReadModel } from './read-model';
 
@@ -24,7 +25,7 @@ export interface ProjectionStatus {
 }
 
 export interface ProjectionOptions {
-  readonly kafka: Kafka;
+  readonly log: LogClient;
   readonly codec: EnvelopeCodec;
   readonly readModel: ReadModel;
   readonly topic: string;
@@ -33,7 +34,7 @@ export interface ProjectionOptions {
 }
 
 export class TransitionsProjection {
-  private consumer: Consumer | undefined;
+  private consumer: LogConsumer | undefined;
   private running = false;
   private skipped = 0;
   private readonly lags = new Map<number, number>();
@@ -42,26 +43,23 @@ export class TransitionsProjection {
   constructor(private readonly options: ProjectionOptions) {}
 
   async start(): Promise<void> {
-    const { kafka, topic, groupId } = this.options;
+    const { log, topic, groupId } = this.options;
     // A short fetch wait keeps `?wait` answers prompt and shutdown quick on a quiet topic.
-    const consumer = kafka.consumer({
+    const consumer = log.consumer({
       groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.onGroupJoin(() => {
       this.running = true;
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.running = payload.restart;
-      this.options.logger.error(
-        { err: payload.error, restart: payload.restart },
-        'projection consumer crashed',
-      );
+    consumer.onCrash(({ error, restart }) => {
+      this.running = restart;
+      this.options.logger.error({ err: error, restart }, 'projection consumer crashed');
     });
-    consumer.on(consumer.events.STOP, () => {
+    consumer.onStop(() => {
       this.running = false;
     });
     await consumer.connect();
@@ -87,18 +85,12 @@ export class TransitionsProjection {
     if (consumer !== undefined) await consumer.disconnect();
   }
 
-  private async batch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
+  private async batch({ batch, resolveOffset, heartbeat, isRunning, isStale }: BatchContext): Promise<void> {
+    for (const record of batch.records) {
       if (!isRunning() || isStale()) return;
-      const position = { partition: batch.partition, offset: Number(message.offset) };
-      await this.project(position, message.value);
-      resolveOffset(message.offset);
+      const position = { partition: batch.partition, offset: Number(record.offset) };
+      await this.project(position, record.value);
+      resolveOffset(record.offset);
       this.lags.set(batch.partition, Math.max(0, Number(batch.highWatermark) - 1 - position.offset));
       await heartbeat();
     }

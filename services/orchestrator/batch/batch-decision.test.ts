@@ -1,6 +1,5 @@
 // decideBatch without Kafka: inbound commands in, the messages and instances of the batch out. The encoder writes
 // JSON so each output can be read back and checked.
-import type { Message } from 'kafkajs';
 import { z } from 'zod';
 import {
   createRegistry,
@@ -15,6 +14,7 @@ import {
 import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
 import type { DeadLetterEnvelope } from '../../platform/codec/dead-letter-envelope';
 import { KEY_REQUEST } from '../../platform/codec/key-request';
+import type { ProducedRecord } from '../../platform/kafka/records';
 import { decideBatch, type BatchContext, type BatchDecision } from './batch-decision';
 import type { Decoded, InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
@@ -87,7 +87,7 @@ const jsonEncoder: OutputEncoder = {
   deadLetter: json,
   audit: json,
 };
-const read = <T>(message: Message): T => JSON.parse(String(message.value)) as T;
+const read = <T>(record: ProducedRecord): T => JSON.parse(String(record.value)) as T;
 const records = (decision: BatchDecision) => decision.transitions.map((m) => read<LogRecord>(m));
 const tasks = (decision: BatchDecision) => decision.tasks.map((m) => read<TaskRequest>(m));
 const letters = (decision: BatchDecision) => decision.deadLetters.map((m) => read<DeadLetterEnvelope>(m));

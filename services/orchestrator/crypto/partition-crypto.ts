@@ -2,7 +2,6 @@
 // orchestrator writes (transitions, task requests, snapshots) has its sensitive leaves encrypted with the
 // instance's data key, or set to ERASED once that key is gone. Keys are created for key requests and starts,
 // and tombstoned for erasures, in the transaction of the batch that needs them.
-import type { Admin, Kafka, Message } from 'kafkajs';
 import {
   ERASED,
   keyEffectOf,
@@ -23,6 +22,9 @@ import {
   type ResolvedKey,
 } from '../../platform/crypto';
 import { leafPaths, protect, reveal } from '../../platform/crypto/sensitive-leaves';
+import type { LogAdmin } from '../../platform/kafka/log-admin';
+import type { LogClient } from '../../platform/kafka/log-client';
+import type { ProducedRecord } from '../../platform/kafka/records';
 import type { InboundCommand } from '../batch/inbound-command';
 import { replayPartition } from '../restore/transition-replay';
 import type { OwnedKeys } from './owned-keys';
@@ -37,7 +39,7 @@ export interface OrchestratorCrypto {
 /** What one batch needs: decrypted commands, a key per instance, and the keys records to commit with it. */
 export interface BatchKeys {
   readonly commands: InboundCommand[];
-  readonly messages: Message[];
+  readonly records: ProducedRecord[];
   keyOf(correlationId: string): ResolvedKey;
   /** After the commit: the new keys and tombstones become the owned ones. */
   committed(): Promise<void>;
@@ -54,13 +56,13 @@ export class PartitionCrypto {
 
   /** Reads keys partition `partition` to its end; call after fencing, before replaying transitions. */
   async restore(
-    kafka: Kafka,
-    admin: Admin,
+    log: LogClient,
+    admin: LogAdmin,
     options: { groupPrefix: string; timeoutMs: number; heartbeat: () => Promise<void> },
   ): Promise<number> {
     const { owned, keysTopic } = this.crypto;
     owned.release(this.partition);
-    return replayPartition(kafka, admin, async (message) => decodeKeysMessage(message), {
+    return replayPartition(log, admin, async (record) => decodeKeysMessage(record), {
       topic: keysTopic,
       partition: this.partition,
       after: null,
@@ -78,7 +80,7 @@ export class PartitionCrypto {
     const created = new Map<string, Created>();
     const erasing = new Set<string>();
     const rewrapped = new Map<string, Rewrapped>();
-    const messages: Message[] = [];
+    const records: ProducedRecord[] = [];
     const resolved = new Map<string, ResolvedKey>();
     const resolve = async (correlationId: string): Promise<ResolvedKey> => {
       if (!resolved.has(correlationId)) resolved.set(correlationId, await keys.resolve(correlationId));
@@ -99,7 +101,7 @@ export class PartitionCrypto {
           const fresh = await keys.newDataKey(correlationId);
           created.set(correlationId, fresh);
           resolved.set(correlationId, fresh.dataKey);
-          messages.push(fresh.message);
+          records.push(fresh.message);
         }
       }
       if (effect === 'rewrap' && !erasing.has(correlationId) && !rewrapped.has(correlationId)) {
@@ -107,14 +109,14 @@ export class PartitionCrypto {
         if (current?.kind === 'key' && current.kekId !== keys.currentKekId) {
           const record = await keys.rewrap(correlationId, current);
           rewrapped.set(correlationId, { record });
-          messages.push(keyMessage(correlationId, record));
+          records.push(keyMessage(correlationId, record));
         }
       }
       if (effect === 'shred' && !erasing.has(correlationId)) {
         const current = owned.lookup(correlationId);
         if (current?.kind === 'key' || created.has(correlationId)) {
           erasing.add(correlationId);
-          messages.push(keys.tombstone(correlationId));
+          records.push(keys.tombstone(correlationId));
         }
       }
       // Every instance the batch touches needs its key to seal what the batch writes for it.
@@ -123,7 +125,7 @@ export class PartitionCrypto {
     }
     return {
       commands: out,
-      messages,
+      records,
       // An instance erased in this batch still seals this batch's records with its key: the tombstone
       // committed beside them makes them unreadable.
       keyOf: (correlationId) => resolved.get(correlationId),

@@ -1,8 +1,8 @@
 // PartitionProcessor: the single writer of one commands partition. It restores its state from the snapshot and
 // the transitions changelog, then turns each batch into one transaction: outputs, offsets, commit.
-import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
 import { dueTimers, type Command, type Instance, type LogRecord } from '../../core';
-import { TransactionalProducer } from '../../platform/kafka/transactional-producer';
+import type { TopicRecords, TransactionalSink, WrittenRange } from '../../platform/kafka/log-producer';
+import type { ProducedRecord } from '../../platform/kafka/records';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
 import type { Snapshot } from '../../platform/redis/snapshot-store';
 import type { PartitionView } from '../metrics/instance-gauges';
@@ -28,7 +28,7 @@ export class PartitionProcessor {
   private constructor(
     private readonly deps: ProcessorDeps,
     readonly partition: number,
-    private readonly producer: TransactionalProducer,
+    private readonly sink: TransactionalSink,
     readonly state: PartitionState,
     private readonly snapshots: SnapshotWriter,
     private readonly crypto: PartitionCrypto | undefined,
@@ -43,13 +43,13 @@ export class PartitionProcessor {
     heartbeat: () => Promise<void>,
   ): Promise<PartitionProcessor> {
     const started = Date.now();
-    const producer = new TransactionalProducer(deps.kafka, transactionalIdOf(deps, partition), deps.logger);
-    await producer.connect();
+    const sink = deps.log.transactionalSink(transactionalIdOf(deps, partition), deps.logger);
+    await sink.connect();
     const crypto = deps.crypto === undefined ? undefined : new PartitionCrypto(deps.crypto, partition);
     try {
       const groupPrefix = deps.groupId;
       const timeoutMs = deps.restoreTimeoutMs;
-      await crypto?.restore(deps.kafka, deps.admin, { groupPrefix, timeoutMs, heartbeat });
+      await crypto?.restore(deps.log, deps.admin, { groupPrefix, timeoutMs, heartbeat });
       const snapshot = await loadSnapshot(deps, partition, crypto);
       const state = new PartitionState(snapshot.instances, snapshot.offset);
       // What replay changed is not in the snapshot yet: it is written with the next snapshot.
@@ -58,7 +58,7 @@ export class PartitionProcessor {
         replayedIds.add(record.correlationId);
         state.fold(record, offset);
       };
-      const replayed = await replayTransitions(deps.kafka, deps.admin, deps.codec, {
+      const replayed = await replayTransitions(deps.log, deps.admin, deps.codec, {
         topic: deps.topics.transitions,
         partition,
         after: snapshot.offset,
@@ -92,10 +92,10 @@ export class PartitionProcessor {
         crypto === undefined ? undefined : (instance) => crypto.sealForSnapshot(instance),
       );
       await writer.committed(replayedIds);
-      return new PartitionProcessor(deps, partition, producer, state, writer, crypto);
+      return new PartitionProcessor(deps, partition, sink, state, writer, crypto);
     } catch (error) {
       crypto?.release();
-      await producer.disconnect();
+      await sink.disconnect();
       throw error;
     }
   }
@@ -127,18 +127,15 @@ export class PartitionProcessor {
       keys?.commands ?? commands,
     );
     const started = Date.now();
-    const metadata = await this.producer.commit({
-      topicMessages: this.topicMessages(decision, keys?.messages ?? [], forwarded),
-      offsets: {
-        consumerGroupId: deps.groupId,
-        topic: deps.topics.commands,
-        partition,
-        offset: String(Number(lastOffset) + 1),
-      },
+    const written = await this.sink.commit(this.topicRecords(decision, keys?.records ?? [], forwarded), {
+      consumerGroupId: deps.groupId,
+      topic: deps.topics.commands,
+      partition,
+      offset: String(Number(lastOffset) + 1),
     });
     const committedAt = Date.now();
     deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
-    this.state.commit(decision.changes, this.lastTransitionOffset(metadata, decision.transitions.length));
+    this.state.commit(decision.changes, this.lastTransitionOffset(written, decision.transitions.length));
     await keys?.committed();
     deps.settings?.committed(decision.settingsRecords);
     this.report(decision, committedAt);
@@ -189,41 +186,41 @@ export class PartitionProcessor {
       await this.snapshots.close();
     } finally {
       this.crypto?.release();
-      await this.producer.disconnect();
+      await this.sink.disconnect();
     }
   }
 
   /** After a failed transaction: forget this processor without writing a snapshot of uncertain state. */
   async discard(): Promise<void> {
     this.crypto?.release();
-    await this.producer.disconnect();
+    await this.sink.disconnect();
   }
 
-  private topicMessages(
+  private topicRecords(
     decision: BatchDecision,
-    keys: Message[],
+    keys: ProducedRecord[],
     forwarded: readonly ForwardedRecord[],
-  ): TopicMessages[] {
+  ): TopicRecords[] {
     const { topics } = this.deps;
     return [
-      { topic: topics.commands, messages: [...forwarded] },
-      { topic: topics.keys, messages: keys },
-      { topic: topics.transitions, messages: decision.transitions },
-      { topic: topics.tasks, messages: decision.tasks },
-      { topic: topics.dlq, messages: decision.deadLetters },
-      { topic: topics.audit, messages: decision.audits },
-      { topic: topics.settings, messages: decision.settings },
-    ].filter((entry) => entry.messages.length > 0);
+      { topic: topics.commands, records: forwarded },
+      { topic: topics.keys, records: keys },
+      { topic: topics.transitions, records: decision.transitions },
+      { topic: topics.tasks, records: decision.tasks },
+      { topic: topics.dlq, records: decision.deadLetters },
+      { topic: topics.audit, records: decision.audits },
+      { topic: topics.settings, records: decision.settings },
+    ].filter((entry) => entry.records.length > 0);
   }
 
   /**
    * The offset of this batch's last transitions record. This processor is the partition's only writer, so
    * its records of one transaction take consecutive offsets from the first request's base offset.
    */
-  private lastTransitionOffset(metadata: RecordMetadata[], count: number): number | null {
+  private lastTransitionOffset(written: readonly WrittenRange[], count: number): number | null {
     if (count === 0) return null;
-    const bases = metadata
-      .filter((m) => m.topicName === this.deps.topics.transitions && m.partition === this.partition)
+    const bases = written
+      .filter((m) => m.topic === this.deps.topics.transitions && m.partition === this.partition)
       .map((m) => Number(m.baseOffset));
     const entry = bases.length === 0 ? undefined : { baseOffset: Math.min(...bases) };
     if (entry?.baseOffset === undefined) {

@@ -1,7 +1,8 @@
 // What every partition processor of one orchestrator shares: clients, codec, store, registry and settings.
-import type { Admin, Kafka } from 'kafkajs';
 import type { Environment, Registry } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
+import type { LogAdmin } from '../../platform/kafka/log-admin';
+import type { LogClient } from '../../platform/kafka/log-client';
 import type { TopicNames } from '../../platform/kafka/topic-names';
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
@@ -12,8 +13,8 @@ import type { SettingsView } from '../../platform/settings/settings-view';
 import type { SnapshotPolicy } from '../snapshot/snapshot-writer';
 
 export interface ProcessorDeps {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+  readonly log: LogClient;
+  readonly admin: LogAdmin;
   readonly codec: EnvelopeCodec;
   readonly store: SnapshotStore;
   readonly registry: Registry;

@@ -1,13 +1,16 @@
 // Reads one partition (the transitions changelog, or the keys topic) from an offset to its end, for restore.
-// kafkajs cannot assign() without a group,
-// so a consumer with a unique, never-committing group subscribes, seeks the partition and pauses the others.
+// The log client cannot assign() without a group (kafkajs cannot), so a consumer with a unique, never-committing
+// group subscribes, seeks the partition and pauses the others.
 // The end is fixed before reading: after InitProducerId no transaction of this partition's only writer is open,
-// so the end offset is stable; progress counts control records too (kafkajs reports them in batch events).
+// so the end offset is stable; progress counts control records too (the consumer reports them at each batch end).
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { LogRecord } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import { fromTransitionEnvelope } from '../../platform/codec/transition-envelope';
+import type { LogAdmin } from '../../platform/kafka/log-admin';
+import type { LogClient } from '../../platform/kafka/log-client';
+import type { BatchContext, LogConsumer } from '../../platform/kafka/log-consumer';
+import type { ConsumedRecord } from '../../platform/kafka/records';
 import { RestoreError } from './restore-error';
 
 export interface ReplayRequest<T = LogRecord> {
@@ -23,22 +26,22 @@ export interface ReplayRequest<T = LogRecord> {
   readonly heartbeat: () => Promise<void>;
 }
 
-type Decode<T> = (message: KafkaMessage) => Promise<T>;
+type Decode<T> = (record: ConsumedRecord) => Promise<T>;
 
 export function replayTransitions(
-  kafka: Kafka,
-  admin: Admin,
+  log: LogClient,
+  admin: LogAdmin,
   codec: EnvelopeCodec,
   request: ReplayRequest,
 ): Promise<number> {
-  const decode = async (message: KafkaMessage) =>
-    fromTransitionEnvelope(await codec.decode('transition', message.value));
-  return replayPartition(kafka, admin, decode, request);
+  const decode = async (record: ConsumedRecord) =>
+    fromTransitionEnvelope(await codec.decode('transition', record.value));
+  return replayPartition(log, admin, decode, request);
 }
 
 export async function replayPartition<T>(
-  kafka: Kafka,
-  admin: Admin,
+  log: LogClient,
+  admin: LogAdmin,
   decode: Decode<T>,
   request: ReplayRequest<T>,
 ): Promise<number> {
@@ -55,7 +58,7 @@ export async function replayPartition<T>(
     );
   }
   if (start >= end) return 0;
-  const consumer = kafka.consumer({
+  const consumer = log.consumer({
     groupId: `${request.groupPrefix}.restore.${request.partition}.${randomUUID()}`,
     readUncommitted: false,
     allowAutoTopicCreation: false,
@@ -68,7 +71,7 @@ export async function replayPartition<T>(
 }
 
 async function readRange<T>(
-  consumer: Consumer,
+  consumer: LogConsumer,
   decode: Decode<T>,
   request: ReplayRequest<T>,
   start: number,
@@ -83,30 +86,30 @@ async function readRange<T>(
   });
   // The consumer may crash before `done` is awaited below: the failure is read there, not left unhandled.
   done.catch(() => undefined);
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (payload.partition === request.partition && Number(payload.lastOffset) + 1 >= end) finish();
+  consumer.onBatchEnd((batchEnd) => {
+    if (batchEnd.partition === request.partition && Number(batchEnd.lastOffset) + 1 >= end) finish();
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => fail(payload.error));
+  consumer.onCrash(({ error }) => fail(error));
   await consumer.connect();
   await consumer.subscribe({ topic: request.topic, fromBeginning: true });
   let next = start;
-  const eachBatch = async ({ batch, pause }: EachBatchPayload) => {
+  const eachBatch = async ({ batch, pause }: BatchContext) => {
     if (batch.partition !== request.partition) {
       pause();
       return;
     }
     try {
       // `next` makes each offset apply once, whether the seek lands before or after the first fetch.
-      for (const message of batch.messages) {
-        const offset = Number(message.offset);
+      for (const record of batch.records) {
+        const offset = Number(record.offset);
         if (offset < next || offset >= end) continue;
-        await request.apply(await decode(message), offset);
+        await request.apply(await decode(record), offset);
         next = offset + 1;
         applied += 1;
       }
       await request.heartbeat();
     } catch (error) {
-      // Thrown errors would make kafkajs retry the batch and fold records twice: stop the replay instead.
+      // Thrown errors would make the consumer retry the batch and fold records twice: stop the replay instead.
       fail(error);
     }
   };

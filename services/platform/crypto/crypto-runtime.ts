@@ -1,9 +1,9 @@
 // What a service that reads or writes sensitive fields runs: the KEK from its file, a KeyTable following
 // <prefix>.keys, and DataKeys on top with Redis as a cache. Undefined when no KEK file is configured.
-import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Registry } from '../../core';
 import type { CryptoSettings } from '../config/crypto-settings';
+import type { LogClient } from '../kafka/log-client';
 import type { Logger } from '../logging/logger';
 import { DataKeys, type ResolvedKey } from './data-keys';
 import { FileKeyEncryptionKey } from './key-encryption-key';
@@ -21,7 +21,7 @@ export interface CryptoRuntime {
 
 export interface CryptoRuntimeOptions {
   readonly settings: CryptoSettings;
-  readonly kafka: Kafka;
+  readonly log: LogClient;
   readonly redis: Redis;
   readonly keysTopic: string;
   readonly redisPrefix: string;
@@ -39,7 +39,7 @@ export async function startCryptoRuntime(options: CryptoRuntimeOptions): Promise
   }
   const kek = await FileKeyEncryptionKey.load(settings.kekFile);
   const table = await KeyTable.start({
-    kafka: options.kafka,
+    log: options.log,
     topic: options.keysTopic,
     logger,
     groupIdPrefix: `${options.groupIdPrefix}.keys`,

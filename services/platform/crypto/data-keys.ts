@@ -4,7 +4,6 @@
 // table has not read yet (before it caught up, or just after a key was committed). Losing Redis changes nothing.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Message } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 import { DATA_KEY_BYTES, type KeyEncryptionKey } from './key-encryption-key';
 import type { KeyLookup } from './key-table';
@@ -16,6 +15,7 @@ import {
   type DataKeyRecord,
 } from './keys-topic';
 import { LruMap } from './lru-map';
+import type { ProducedRecord } from '../kafka/records';
 
 export interface DataKeysOptions {
   readonly kek: KeyEncryptionKey;
@@ -36,7 +36,7 @@ export interface NewDataKey {
   readonly dataKey: Buffer;
   readonly record: DataKeyRecord;
   /** The keys-topic message to produce, in the same transaction as the first record the key encrypts. */
-  readonly message: Message;
+  readonly message: ProducedRecord;
 }
 
 export type ResolvedKey = Buffer | 'erased' | undefined;
@@ -98,7 +98,7 @@ export class DataKeys {
   }
 
   /** The message that erases the instance's key; after it commits, call `forget`. */
-  tombstone(correlationId: string): Message {
+  tombstone(correlationId: string): ProducedRecord {
     return tombstoneMessage(correlationId);
   }
 

@@ -1,7 +1,7 @@
 // An in-memory table of `<prefix>.keys`, the durable home of wrapped data keys (see TopicTable). Tombstones stay
 // in the table as `erased`, so an erasure is never forgotten.
-import type { Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
+import type { LogClient } from '../kafka/log-client';
 import { TopicTable, TopicTableError } from '../kafka/topic-table';
 import { KeyTableError } from './crypto-error';
 import { decodeKeysMessage, type KeysEntry } from './keys-topic';
@@ -12,7 +12,7 @@ export interface KeyLookup {
 }
 
 export interface KeyTableOptions {
-  readonly kafka: Kafka;
+  readonly log: LogClient;
   readonly topic: string;
   readonly logger: Logger;
   /** The throwaway group's id is this plus a random suffix. */

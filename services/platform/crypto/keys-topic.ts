@@ -1,7 +1,8 @@
 // The record format of `<prefix>.keys`, a compacted topic keyed by correlation id: its latest value is the
 // instance's wrapped data key as JSON, or a tombstone (null value) once the key has been erased.
-import type { ITopicConfig, Message } from 'kafkajs';
 import { z } from 'zod';
+import type { ConfigEntry } from '../kafka/log-admin';
+import type { ProducedRecord } from '../kafka/records';
 import { KeysRecordError } from './crypto-error';
 import type { WrappedDataKey } from './key-encryption-key';
 
@@ -17,7 +18,7 @@ export type KeysEntry = ({ readonly kind: 'key' } & DataKeyRecord) | { readonly 
  * hold the key: once compaction removes a tombstone, the instance has no record at all (a lookup finds
  * nothing rather than "erased"), so they are kept ten years instead of the broker's default of one day.
  */
-export const KEYS_TOPIC_CONFIG_ENTRIES: NonNullable<ITopicConfig['configEntries']> = [
+export const KEYS_TOPIC_CONFIG_ENTRIES: readonly ConfigEntry[] = [
   { name: 'cleanup.policy', value: 'compact' },
   { name: 'delete.retention.ms', value: String(10 * 365 * 24 * 3_600_000) },
 ];
@@ -55,11 +56,11 @@ export function decodeKeyRecord(text: string | Buffer): DataKeyRecord {
 
 const describe = (issue: z.core.$ZodIssue): string => `${issue.path.join('.') || 'value'}: ${issue.message}`;
 
-export function keyMessage(correlationId: string, record: DataKeyRecord): Message {
+export function keyMessage(correlationId: string, record: DataKeyRecord): ProducedRecord {
   return { key: Buffer.from(correlationId, 'utf8'), value: Buffer.from(encodeKeyRecord(record), 'utf8') };
 }
 
-export function tombstoneMessage(correlationId: string): Message {
+export function tombstoneMessage(correlationId: string): ProducedRecord {
   return { key: Buffer.from(correlationId, 'utf8'), value: null };
 }
 

@@ -1,43 +1,33 @@
 // The one way statewright's components write commands: Avro Command envelopes to <prefix>.commands, each on
 // the owner partition of its correlation id, through an idempotent producer (producer retries never duplicate
 // a record; the core dedupes repeated commands by id). Resolves once the broker acknowledged (acks = all).
-import type { Kafka, Producer } from 'kafkajs';
 import type { Command } from '../../core';
 import { toCommandEnvelope, type CommandEnvelope } from '../codec/command-envelope';
 import type { EnvelopeCodec } from '../codec/envelope-codec';
-import { commandPartitioner } from './command-partition';
+import type { LogClient } from './log-client';
+import type { LogProducer } from './log-producer';
 import type { RecordHeaders } from './records';
 
 export class CommandLog {
-  private connected = false;
-
   private constructor(
-    private readonly producer: Producer,
+    private readonly producer: LogProducer,
     private readonly codec: EnvelopeCodec,
     private readonly topic: string,
-  ) {
-    producer.on(producer.events.CONNECT, () => {
-      this.connected = true;
-    });
-    producer.on(producer.events.DISCONNECT, () => {
-      this.connected = false;
-    });
-  }
+  ) {}
 
-  static async connect(kafka: Kafka, codec: EnvelopeCodec, topic: string): Promise<CommandLog> {
-    const producer = kafka.producer({
+  static async connect(log: LogClient, codec: EnvelopeCodec, topic: string): Promise<CommandLog> {
+    const producer = log.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: commandPartitioner,
+      ownerPartitioning: true,
     });
-    const log = new CommandLog(producer, codec, topic);
     await producer.connect();
-    return log;
+    return new CommandLog(producer, codec, topic);
   }
 
   isConnected(): boolean {
-    return this.connected;
+    return this.producer.isConnected();
   }
 
   publish(command: Command, headers: RecordHeaders = {}): Promise<void> {
@@ -59,14 +49,13 @@ export class CommandLog {
 
   private async send(envelopes: readonly CommandEnvelope[], headers: RecordHeaders): Promise<void> {
     if (envelopes.length === 0) return;
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: envelopes.map((envelope) => ({
+    await this.producer.send(
+      this.topic,
+      envelopes.map((envelope) => ({
         key: envelope.correlationId,
         value: this.codec.encode('command', envelope),
         headers: { ...headers },
       })),
-    });
+    );
   }
 }

@@ -1,8 +1,14 @@
-// Builds kafkajs clients from configuration, with a short initial retry (kafkajs #304) and logs routed to pino.
+// The kafkajs adapter of the LogClient port: built from configuration, with a short initial retry (kafkajs #304)
+// and logs routed to pino. This folder is the only place that knows kafkajs.
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';
+import { commandPartitioner } from './command-partition';
+import { KafkajsConsumer } from './kafkajs-consumer';
+import { KafkajsProducer } from './kafkajs-producer';
+import type { LogClient } from './log-client';
+import { TransactionalProducer } from './transactional-producer';
 import './request-queue-idle';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -28,13 +34,13 @@ function saslOf(settings: KafkaSettings): SASLOptions | undefined {
   return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
 }
 
-export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+export function createKafka(settings: KafkaSettings, logger: Logger): LogClient {
   const ssl = settings.tls
     ? settings.tlsCaFile === undefined
       ? true
       : { ca: [readFileSync(settings.tlsCaFile, 'utf8')] }
     : undefined;
-  return new Kafka({
+  const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
     ssl,
@@ -43,4 +49,21 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     logLevel: logLevel.WARN,
     logCreator: logCreator(logger),
   });
+  return kafkajsLogClient(kafka);
+}
+
+/** A kafkajs client as the LogClient port: what createKafka returns, and how a test's own client is handed in. */
+export function kafkajsLogClient(kafka: Kafka): LogClient {
+  return {
+    consumer: (settings) => new KafkajsConsumer(kafka.consumer({ ...settings })),
+    producer: ({ ownerPartitioning, ...settings }) =>
+      new KafkajsProducer(
+        kafka.producer({
+          ...settings,
+          ...(ownerPartitioning === true ? { createPartitioner: commandPartitioner } : {}),
+        }),
+      ),
+    transactionalSink: (transactionalId, logger) => new TransactionalProducer(kafka, transactionalId, logger),
+    admin: () => kafka.admin(),
+  };
 }

@@ -2,7 +2,8 @@
 // to topics that already exist; safe to run at every start.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUnknownTopic } from './kafka-failure';
-import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes } from 'kafkajs';
+import type { LogAdmin, TopicSpec } from './log-admin';
 import { KEYS_TOPIC_CONFIG_ENTRIES } from '../crypto/keys-topic';
 import type { TopicNames } from './topic-names';
 import { TopicLayoutError } from './topic-layout-error';
@@ -42,7 +43,7 @@ const deleting = (retentionMs: number) => [
  * Commands, transitions and keys share the partition count: transitions partition i is processor i's changelog,
  * and the keys of the instances of commands partition i land in keys partition i.
  */
-function wanted(names: TopicNames, layout: TopicLayout): ITopicConfig[] {
+function wanted(names: TopicNames, layout: TopicLayout): TopicSpec[] {
   const replicationFactor = layout.replicationFactor ?? -1;
   const partitions = layout.partitions;
   const retention = { ...DEFAULT_RETENTION, ...layout.retention };
@@ -69,7 +70,11 @@ function wanted(names: TopicNames, layout: TopicLayout): ITopicConfig[] {
   ].map((topic) => ({ ...topic, replicationFactor }));
 }
 
-export async function provisionTopics(admin: Admin, names: TopicNames, layout: TopicLayout): Promise<void> {
+export async function provisionTopics(
+  admin: LogAdmin,
+  names: TopicNames,
+  layout: TopicLayout,
+): Promise<void> {
   const topics = wanted(names, layout);
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.topic));
@@ -82,7 +87,7 @@ export async function provisionTopics(admin: Admin, names: TopicNames, layout: T
 }
 
 /** Sets the wanted configuration of existing topics where it differs from what the broker reports. */
-async function applyConfigs(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
+async function applyConfigs(admin: LogAdmin, topics: readonly TopicSpec[]): Promise<void> {
   if (topics.length === 0) return;
   const described = await admin.describeConfigs({
     includeSynonyms: false,
@@ -95,7 +100,7 @@ async function applyConfigs(admin: Admin, topics: readonly ITopicConfig[]): Prom
     ]),
   );
   const stale = topics.filter((topic) =>
-    (topic.configEntries ?? []).some((entry) => current.get(topic.topic)?.get(entry.name) !== entry.value),
+    topic.configEntries.some((entry) => current.get(topic.topic)?.get(entry.name) !== entry.value),
   );
   if (stale.length === 0) return;
   await admin.alterConfigs({
@@ -103,7 +108,7 @@ async function applyConfigs(admin: Admin, topics: readonly ITopicConfig[]): Prom
     resources: stale.map((topic) => ({
       type: ConfigResourceTypes.TOPIC,
       name: topic.topic,
-      configEntries: [...(topic.configEntries ?? [])],
+      configEntries: [...topic.configEntries],
     })),
   });
 }
@@ -112,7 +117,7 @@ async function applyConfigs(admin: Admin, topics: readonly ITopicConfig[]): Prom
  * Creates the topics and waits for their leaders. kafkajs' wait gives up on a topic the metadata does not know
  * yet, which a topic just created can be for a moment: the partition check after it asks again.
  */
-async function createTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+async function createTopics(admin: LogAdmin, topics: TopicSpec[]): Promise<void> {
   try {
     await admin.createTopics({ topics, waitForLeaders: true });
   } catch (error) {
@@ -124,7 +129,7 @@ async function createTopics(admin: Admin, topics: ITopicConfig[]): Promise<void>
 const METADATA_ATTEMPTS = 40;
 const METADATA_PAUSE_MS = 100;
 
-async function topicMetadata(admin: Admin, topics: string[]) {
+async function topicMetadata(admin: LogAdmin, topics: string[]) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await admin.fetchTopicMetadata({ topics });
@@ -135,7 +140,7 @@ async function topicMetadata(admin: Admin, topics: string[]) {
   }
 }
 
-async function checkPartitions(admin: Admin, topics: string[], partitions: number): Promise<void> {
+async function checkPartitions(admin: LogAdmin, topics: string[], partitions: number): Promise<void> {
   const metadata = await topicMetadata(admin, topics);
   for (const topic of metadata.topics) {
     if (topic.partitions.length !== partitions) {

@@ -2,9 +2,11 @@
 // (read_committed, with a throwaway group that commits nothing), ready once it reaches the end offsets taken
 // at start, then following. The last value per record key wins; `decode` says what a tombstone means.
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { RetriableError } from '../../core';
 import type { Logger } from '../logging/logger';
+import type { LogClient } from './log-client';
+import type { LogConsumer } from './log-consumer';
+import type { ConsumedRecord } from './records';
 
 /** The table could not start: the broker or the topic may come back, and a new start can succeed. */
 export class TopicTableError extends RetriableError {
@@ -20,7 +22,7 @@ export class TopicTableError extends RetriableError {
 }
 
 export interface TopicTableOptions<T> {
-  readonly kafka: Kafka;
+  readonly log: LogClient;
   readonly topic: string;
   readonly logger: Logger;
   /** The throwaway group's id is this plus a random suffix. */
@@ -28,7 +30,7 @@ export interface TopicTableOptions<T> {
   /** How long a fetch waits for new records; also bounds how long `stop` takes. */
   readonly maxWaitTimeInMs?: number;
   /** The record's key and value; a throw marks it invalid, and it is skipped (the previous value stays). */
-  readonly decode: (message: KafkaMessage) => { readonly key: string; readonly value: T };
+  readonly decode: (record: ConsumedRecord) => { readonly key: string; readonly value: T };
   /** What the table holds, for log lines: `keys`, `settings`. */
   readonly what: string;
 }
@@ -47,7 +49,7 @@ export class TopicTable<T> {
 
   private constructor(
     private readonly options: TopicTableOptions<T>,
-    private readonly consumer: Consumer,
+    private readonly consumer: LogConsumer,
     /** The throwaway group, deleted again by `stop`. */
     readonly groupId: string,
     private readonly pending: Set<number>,
@@ -60,12 +62,12 @@ export class TopicTable<T> {
 
   /** Starts reading; throws TopicTableError when the topic's offsets cannot be read or the consumer cannot join. */
   static async start<T>(options: TopicTableOptions<T>): Promise<TopicTable<T>> {
-    const ends = await endOffsets(options.kafka, options.topic);
+    const ends = await endOffsets(options.log, options.topic);
     const pending = new Set(
       [...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition),
     );
     const groupId = `${options.groupIdPrefix ?? `statewright-${options.what}`}-${randomUUID()}`;
-    const consumer = options.kafka.consumer({
+    const consumer = options.log.consumer({
       groupId,
       readUncommitted: false,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
@@ -128,14 +130,14 @@ export class TopicTable<T> {
 
   private async run(): Promise<void> {
     const { topic, logger } = this.options;
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    this.consumer.onBatchEnd((end) => {
       // lastOffset covers transaction markers and aborted records, so a log ending in a marker is reached too.
-      if (payload.topic === topic) this.reached(payload.partition, Number(payload.lastOffset));
+      if (end.topic === topic) this.reached(end.partition, Number(end.lastOffset));
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      logger.error({ err: payload.error, topic, restart: payload.restart }, 'topic table consumer crashed');
-      if (!payload.restart)
-        this.settle.reject(new TopicTableError(topic, `reading ${topic} failed`, { cause: payload.error }));
+    this.consumer.onCrash(({ error, restart }) => {
+      logger.error({ err: error, topic, restart }, 'topic table consumer crashed');
+      if (!restart)
+        this.settle.reject(new TopicTableError(topic, `reading ${topic} failed`, { cause: error }));
     });
     try {
       await this.consumer.connect();
@@ -143,7 +145,7 @@ export class TopicTable<T> {
       await this.consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) this.apply(batch.partition, message);
+          for (const record of batch.records) this.apply(batch.partition, record);
         },
       });
     } catch (error) {
@@ -153,13 +155,13 @@ export class TopicTable<T> {
     this.checkCaughtUp();
   }
 
-  private apply(partition: number, message: KafkaMessage): void {
-    const offset = Number(message.offset);
+  private apply(partition: number, record: ConsumedRecord): void {
+    const offset = Number(record.offset);
     if (offset <= (this.applied.get(partition) ?? -1)) return;
     this.applied.set(partition, offset);
     let decoded: { readonly key: string; readonly value: T };
     try {
-      decoded = this.options.decode(message);
+      decoded = this.options.decode(record);
     } catch (error) {
       // The previous value stays: skipping cannot, for example, turn an erasure back into a key.
       this.options.logger.warn(
@@ -187,7 +189,7 @@ export class TopicTable<T> {
 
   /** Best effort: a group that never committed may already be gone, and an empty group expires by itself. */
   private async deleteGroup(): Promise<void> {
-    const admin = this.options.kafka.admin();
+    const admin = this.options.log.admin();
     try {
       await admin.connect();
       await admin.deleteGroups([this.groupId]);
@@ -199,8 +201,11 @@ export class TopicTable<T> {
   }
 }
 
-async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, { low: number; high: number }>> {
-  const admin = kafka.admin();
+async function endOffsets(
+  log: LogClient,
+  topic: string,
+): Promise<Map<number, { low: number; high: number }>> {
+  const admin = log.admin();
   try {
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(topic);

@@ -1,27 +1,20 @@
-// One transactional producer (one transactionalId) with the kafkajs workarounds: sendOffsets retried on
-// CONCURRENT_TRANSACTIONS (kafkajs #430); after a failed abort the producer is rebuilt (kafkajs #1355, #1416).
+// The TransactionalSink port over one kafkajs transactional producer (one transactionalId), with the kafkajs
+// workarounds: sendOffsets retried on CONCURRENT_TRANSACTIONS (kafkajs #430); after a failed abort the producer
+// is rebuilt (kafkajs #1355, #1416).
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Kafka, Message, Producer, RecordMetadata, TopicMessages, Transaction } from 'kafkajs';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 import { isConcurrentTransactions, isFenced } from './kafka-failure';
+import type { ConsumedOffset, TopicRecords, TransactionalSink, WrittenRange } from './log-producer';
+import type { ProducedRecord } from './records';
 import { TransactionError } from './transaction-error';
-
-export interface TransactionInput {
-  readonly topicMessages: readonly TopicMessages[];
-  readonly offsets: {
-    readonly consumerGroupId: string;
-    readonly topic: string;
-    readonly partition: number;
-    readonly offset: string;
-  };
-}
 
 /** Bytes of records per produce request, well under the broker's default message.max.bytes (1 MiB). */
 const MAX_REQUEST_BYTES = 512 * 1024;
 const SEND_OFFSETS_ATTEMPTS = 10;
 const SEND_OFFSETS_BACKOFF_MS = 20;
 
-export class TransactionalProducer {
+export class TransactionalProducer implements TransactionalSink {
   private producer: Producer | undefined;
 
   constructor(
@@ -47,20 +40,24 @@ export class TransactionalProducer {
    * commit. The records go out in requests of bounded size, in order, so a large batch never exceeds the
    * broker's request limit; metadata has one entry per request and topic-partition.
    */
-  async commit(input: TransactionInput): Promise<RecordMetadata[]> {
+  async commit(records: readonly TopicRecords[], offset: ConsumedOffset): Promise<WrittenRange[]> {
     const producer = this.producer;
     if (producer === undefined)
       throw new TransactionError(this.transactionalId, false, 'producer not connected');
     let transaction: Transaction | undefined;
     try {
       transaction = await producer.transaction();
-      const metadata: RecordMetadata[] = [];
-      for (const chunk of requestChunks(input.topicMessages)) {
-        metadata.push(...(await transaction.sendBatch({ topicMessages: chunk })));
+      const written: WrittenRange[] = [];
+      for (const chunk of requestChunks(records)) {
+        const topicMessages = chunk.map(({ topic, records }) => ({ topic, messages: [...records] }));
+        for (const entry of await transaction.sendBatch({ topicMessages })) {
+          if (entry.baseOffset === undefined) continue;
+          written.push({ topic: entry.topicName, partition: entry.partition, baseOffset: entry.baseOffset });
+        }
       }
-      await this.sendOffsets(transaction, input);
+      await this.sendOffsets(transaction, offset);
       await transaction.commit();
-      return metadata;
+      return written;
     } catch (error) {
       const fenced = isFenced(error);
       if (transaction !== undefined && !fenced) await this.abort(transaction, error);
@@ -68,8 +65,8 @@ export class TransactionalProducer {
     }
   }
 
-  private async sendOffsets(transaction: Transaction, input: TransactionInput): Promise<void> {
-    const { consumerGroupId, topic, partition, offset } = input.offsets;
+  private async sendOffsets(transaction: Transaction, consumed: ConsumedOffset): Promise<void> {
+    const { consumerGroupId, topic, partition, offset } = consumed;
     const request = { consumerGroupId, topics: [{ topic, partitions: [{ partition, offset }] }] };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -113,23 +110,30 @@ export class TransactionalProducer {
   }
 }
 
-const sizeOf = (message: Message): number => (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
+const sizeOf = (record: ProducedRecord): number =>
+  (record.value?.length ?? 0) + (record.key?.length ?? 0) + 64;
 
-/** Splits the messages, in order, into groups of at most MAX_REQUEST_BYTES (a larger single message goes alone). */
-export function* requestChunks(topicMessages: readonly TopicMessages[]): Generator<TopicMessages[]> {
-  let chunk: TopicMessages[] = [];
+/** The records of one topic within one request. */
+interface ChunkEntry {
+  readonly topic: string;
+  readonly records: ProducedRecord[];
+}
+
+/** Splits the records, in order, into groups of at most MAX_REQUEST_BYTES (a larger single record goes alone). */
+export function* requestChunks(topicRecords: readonly TopicRecords[]): Generator<ChunkEntry[]> {
+  let chunk: ChunkEntry[] = [];
   let bytes = 0;
-  for (const { topic, messages } of topicMessages) {
-    for (const message of messages) {
-      const size = sizeOf(message);
+  for (const { topic, records } of topicRecords) {
+    for (const record of records) {
+      const size = sizeOf(record);
       if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) {
         yield chunk;
         chunk = [];
         bytes = 0;
       }
       const last = chunk[chunk.length - 1];
-      if (last?.topic === topic) last.messages.push(message);
-      else chunk.push({ topic, messages: [message] });
+      if (last?.topic === topic) last.records.push(record);
+      else chunk.push({ topic, records: [record] });
       bytes += size;
     }
   }

@@ -1,9 +1,9 @@
 // The run-time settings of every workflow (version rules, dedupe windows): the settings topic's table, plus
 // what an orchestrator's own processors committed a moment ago and the table has not read yet (the higher
 // revision wins). The orchestrator decides with it and the gateway follows it, so both choose versions alike.
-import type { Kafka } from 'kafkajs';
 import { DEPLOYED, withSettings, type Registry, type WorkflowSettings } from '../../core';
 import { decodeSettingsMessage, type SettingsRecord } from '../codec/settings-record';
+import type { LogClient } from '../kafka/log-client';
 import { TopicTable } from '../kafka/topic-table';
 import type { Logger } from '../logging/logger';
 
@@ -13,13 +13,13 @@ export class SettingsView {
   private constructor(private readonly table: TopicTable<SettingsRecord>) {}
 
   static async start(
-    kafka: Kafka,
+    log: LogClient,
     topic: string,
     groupPrefix: string,
     logger: Logger,
   ): Promise<SettingsView> {
     const table = await TopicTable.start<SettingsRecord>({
-      kafka,
+      log,
       topic,
       logger,
       what: 'settings',

@@ -1,6 +1,6 @@
 // One fetched batch of one tasks partition: dispatch records in order, let them finish concurrently, and commit
 // the offset only past records whose results are published (at-least-once; the result cache makes reruns cheap).
-import type { EachBatchPayload } from 'kafkajs';
+import type { BatchContext } from '../../platform/kafka/log-consumer';
 import type { Logger } from '../../platform/logging/logger';
 import { PartitionProgress } from './partition-progress';
 import type { TaskDispatcher } from './task-dispatcher';
@@ -13,7 +13,7 @@ export interface BatchProcessorOptions {
   readonly stopping: () => boolean;
 }
 
-export async function processBatch(payload: EachBatchPayload, options: BatchProcessorOptions): Promise<void> {
+export async function processBatch(payload: BatchContext, options: BatchProcessorOptions): Promise<void> {
   const { batch } = payload;
   const progress = new PartitionProgress();
   const failures: unknown[] = [];
@@ -27,11 +27,11 @@ export async function processBatch(payload: EachBatchPayload, options: BatchProc
     payload.heartbeat().catch((error: unknown) => options.logger.warn({ err: error }, 'heartbeat failed'));
   }, options.heartbeatMs);
   try {
-    for (const message of batch.messages) {
+    for (const record of batch.records) {
       if (failures.length > 0 || !payload.isRunning() || payload.isStale() || options.stopping()) break;
-      progress.start(message.offset);
-      const { done } = await options.dispatcher.dispatch(message);
-      running.push(done.then(settle(message.offset), (error: unknown) => void failures.push(error)));
+      progress.start(record.offset);
+      const { done } = await options.dispatcher.dispatch(record);
+      running.push(done.then(settle(record.offset), (error: unknown) => void failures.push(error)));
     }
   } catch (error) {
     failures.push(error);
@@ -44,13 +44,9 @@ export async function processBatch(payload: EachBatchPayload, options: BatchProc
   for (const failure of failures) options.logger.warn({ err: failure }, 'task left uncommitted at stop');
 }
 
-/**
- * Commits through the batch payload: `consumer.commitOffsets` silently does nothing once the consumer is stopping,
- * which would lose the commit of every task finished during a graceful shutdown.
- */
-async function commit(payload: EachBatchPayload, progress: PartitionProgress): Promise<void> {
+/** Commits through the batch itself, which still works while the consumer stops: no finished task is lost. */
+async function commit(payload: BatchContext, progress: PartitionProgress): Promise<void> {
   const offset = progress.nextOffset;
   if (offset === undefined) return;
-  const { topic, partition } = payload.batch;
-  await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+  await payload.commitOffset(offset);
 }

@@ -1,9 +1,10 @@
 // Publishes task-result commands through one idempotent producer, grouping the results that arrive while a send is
 // in flight into the next send, so many concurrent handlers cost few round trips.
-import type { Message, Producer } from 'kafkajs';
+import type { LogProducer } from '../../platform/kafka/log-producer';
+import type { ProducedRecord } from '../../platform/kafka/records';
 
 interface Queued {
-  readonly message: Message;
+  readonly record: ProducedRecord;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -15,14 +16,14 @@ export class ResultPublisher {
   private draining: Promise<void> | undefined;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: LogProducer,
     private readonly topic: string,
   ) {}
 
-  /** Resolves once the broker acknowledged the message (acks = all). */
-  publish(message: Message): Promise<void> {
+  /** Resolves once the broker acknowledged the record (acks = all). */
+  publish(record: ProducedRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      this.queue.push({ record, resolve, reject });
       this.kick();
     });
   }
@@ -44,11 +45,10 @@ export class ResultPublisher {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_MESSAGES_PER_SEND);
       try {
-        await this.producer.send({
-          topic: this.topic,
-          acks: -1,
-          messages: batch.map((entry) => entry.message),
-        });
+        await this.producer.send(
+          this.topic,
+          batch.map((entry) => entry.record),
+        );
         for (const entry of batch) entry.resolve();
       } catch (error) {
         for (const entry of batch) entry.reject(error);

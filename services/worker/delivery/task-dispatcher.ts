@@ -4,7 +4,6 @@ import type { Span } from '@opentelemetry/api';
 import type { ConsumedRecord, RecordHeaders } from '../../platform/kafka/records';
 import { StatewrightError } from '../../core';
 import { toCommandEnvelope } from '../../platform/codec/command-envelope';
-import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { TaskEnvelope } from '../../platform/codec/task-envelope';
 import type { Logger } from '../../platform/logging/logger';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
@@ -13,6 +12,7 @@ import { activeTracer } from '../../platform/tracing/tracing';
 import { deliveredTask, type DeliveredTask } from '../task/delivered-task';
 import type { HandlerMap } from '../task/task-handler';
 import type { TaskRunner } from '../task/task-runner';
+import type { WorkerCodec } from '../task/worker-codec';
 import { resultCommand } from './result-command';
 import type { ResultPublisher } from './result-publisher';
 import type { Semaphore } from './semaphore';
@@ -20,7 +20,7 @@ import { taskRunSpan, WORKER_SCOPE } from './task-span';
 import { propagatedHeaders } from './trace-headers';
 
 export interface DispatcherOptions {
-  readonly codec: EnvelopeCodec;
+  readonly codec: WorkerCodec;
   readonly handlers: HandlerMap;
   readonly slots: ReadonlyMap<string, Semaphore>;
   readonly runner: TaskRunner;

@@ -1,61 +1,11 @@
-// The idempotency cache of task results in Redis, keyed by task id: the first final result written wins and every
-// later delivery of the task, any attempt, reports that result instead of running the effect again.
-import type { Redis } from 'ioredis';
-import { ResultStoreError } from './result-store-error';
-import { finalResultSchema, type FinalResult } from './task-result';
+// The worker's idempotency port: final task results kept by task id. The first final result kept wins; every later
+// delivery of the task, any attempt, reports that result instead of running the effect again. RedisResultStore is
+// the one the worker process uses.
+import type { FinalResult } from './task-result';
 
-export interface ResultStoreOptions {
-  readonly redisPrefix: string;
-  readonly ttlSeconds: number;
-}
-
-export class ResultStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly options: ResultStoreOptions,
-  ) {}
-
-  keyOf(taskId: string): string {
-    return `${this.options.redisPrefix}:task-result:${taskId}`;
-  }
-
-  async get(taskId: string): Promise<FinalResult | undefined> {
-    const raw = await this.call(() => this.redis.get(this.keyOf(taskId)), taskId);
-    return raw === null ? undefined : this.parse(raw, taskId);
-  }
-
-  /** Stores `result` unless a result is already there; answers the result that is kept either way. */
-  async keep(taskId: string, result: FinalResult): Promise<FinalResult> {
-    const key = this.keyOf(taskId);
-    const written = await this.call(
-      () => this.redis.set(key, JSON.stringify(result), 'EX', this.options.ttlSeconds, 'NX'),
-      taskId,
-    );
-    if (written === 'OK') return result;
-    const kept = await this.get(taskId);
-    if (kept === undefined) {
-      throw new ResultStoreError(`result of ${taskId} vanished between SET NX and GET`, true);
-    }
-    return kept;
-  }
-
-  private async call<T>(operation: () => Promise<T>, taskId: string): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new ResultStoreError(`redis failed for task ${taskId}: ${String(error)}`, true, { cause: error });
-    }
-  }
-
-  private parse(raw: string, taskId: string): FinalResult {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      throw new ResultStoreError(`stored result of ${taskId} is not JSON`, false, { cause: error });
-    }
-    const parsed = finalResultSchema.safeParse(json);
-    if (!parsed.success) throw new ResultStoreError(`stored result of ${taskId} is not a task result`, false);
-    return parsed.data;
-  }
+export interface ResultStore {
+  /** The result kept for `taskId`, if any; throws ResultStoreError when the store cannot answer. */
+  get(taskId: string): Promise<FinalResult | undefined>;
+  /** Keeps `result` unless a result is already there; answers the result that is kept either way. */
+  keep(taskId: string, result: FinalResult): Promise<FinalResult>;
 }

@@ -15,6 +15,7 @@ import {
 import { createLogger } from '../../../services/platform/logging/logger';
 import { eventually } from '../../harness/eventually';
 import { endpoints, testNamespace } from '../../harness/namespace';
+import { kafkajsLogClient } from '../../../services/platform/kafka/kafka-client';
 
 jest.setTimeout(60_000);
 
@@ -46,7 +47,7 @@ async function produce(outcome: 'commit' | 'abort', ...messages: Message[]): Pro
 
 async function startTable(): Promise<KeyTable> {
   const table = await KeyTable.start({
-    kafka,
+    log: kafkajsLogClient(kafka),
     topic,
     logger,
     groupIdPrefix: ns.groupId,
@@ -73,7 +74,7 @@ const writer = new DataKeys({
 beforeAll(async () => {
   await admin.connect();
   await admin.createTopics({
-    topics: [{ topic, numPartitions: 2, configEntries: KEYS_TOPIC_CONFIG_ENTRIES }],
+    topics: [{ topic, numPartitions: 2, configEntries: [...KEYS_TOPIC_CONFIG_ENTRIES] }],
     waitForLeaders: true,
   });
   await producer.connect();
@@ -201,9 +202,11 @@ test('a table over a topic that does not exist fails to start with a retriable K
     logLevel: logLevel.NOTHING,
     retry: { initialRetryTime: 25, retries: 1 },
   });
-  const failure = await KeyTable.start({ kafka: impatient, topic: `${ns.prefix}.missing`, logger }).catch(
-    (error: unknown) => error,
-  );
+  const failure = await KeyTable.start({
+    log: kafkajsLogClient(impatient),
+    topic: `${ns.prefix}.missing`,
+    logger,
+  }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(KeyTableError);
   expect(failure).toMatchObject({ code: 'key-table-unavailable', retriable: true });
 });

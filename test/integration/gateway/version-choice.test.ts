@@ -56,7 +56,7 @@ beforeAll(async () => {
   fixture = await OrchestratorFixture.create('gateway-versions', 1);
   transitions = await fixture.tailTransitions();
   settings = await SettingsView.start(
-    fixture.kafka,
+    fixture.log,
     fixture.topics.settings,
     fixture.namespace.groupId,
     fixture.logger,

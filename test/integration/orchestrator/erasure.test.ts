@@ -113,7 +113,7 @@ beforeAll(async () => {
   writeFileSync(kekFile, `${generateKekLine('kek-1')}\n`, { mode: 0o600 });
   fixture = await OrchestratorFixture.create('orchestrator-erasure');
   const kek = await FileKeyEncryptionKey.load(kekFile);
-  table = await KeyTable.start({ kafka: fixture.kafka, topic: fixture.topics.keys, logger: fixture.logger });
+  table = await KeyTable.start({ log: fixture.log, topic: fixture.topics.keys, logger: fixture.logger });
   await table.ready();
   dataKeys = new DataKeys({
     kek,

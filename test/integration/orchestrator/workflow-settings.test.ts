@@ -56,7 +56,7 @@ beforeAll(async () => {
   audit = await fixture.tailAudit();
   dlq = await fixture.tailEnvelopes<DeadLetterEnvelope>(fixture.topics.dlq, 'dead-letter');
   settings = await SettingsView.start(
-    fixture.kafka,
+    fixture.log,
     fixture.topics.settings,
     fixture.namespace.groupId,
     fixture.logger,

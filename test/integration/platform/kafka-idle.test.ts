@@ -19,10 +19,10 @@ const kafka = ${withFix}
   : new Kafka({ ...settings, logLevel: logLevel.NOTHING });
 (async () => {
   const admin = kafka.admin();
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: false });
   await admin.connect();
   await producer.connect();
-  await admin.listTopics();
+  await admin.fetchTopicMetadata({ topics: [] });
   let armed = 0;
   const setTimeoutOf = global.setTimeout;
   global.setTimeout = (fn, ms, ...rest) => {

@@ -12,7 +12,13 @@ import { generateKekLine, type DataKeys } from '../../../services/platform/crypt
 import type { CryptoRuntime } from '../../../services/platform/crypto/crypto-runtime';
 import { protect } from '../../../services/platform/crypto/sensitive-leaves';
 import { createLogger } from '../../../services/platform/logging/logger';
-import { createWorker, startWorkerCrypto, taskHandler, type Worker } from '../../../services/worker';
+import {
+  createWorker,
+  RedisResultStore,
+  startWorkerCrypto,
+  taskHandler,
+  type Worker,
+} from '../../../services/worker';
 import { eventually } from '../../harness/eventually';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { retryOf, TaskBus, taskRequest } from './task-bus';
@@ -57,7 +63,7 @@ beforeAll(async () => {
   bus = await TaskBus.open(endpoints(), ns);
   const started = await startWorkerCrypto({
     settings: { kekFile },
-    kafka: bus.kafka,
+    log: bus.log,
     redis,
     topicPrefix: ns.prefix,
     redisPrefix: ns.redisPrefix,
@@ -73,13 +79,12 @@ beforeAll(async () => {
   });
   await producer.connect();
   worker = createWorker({
-    kafka: bus.kafka,
+    log: bus.log,
     codec: bus.codec,
-    redis,
+    results: new RedisResultStore(redis, { redisPrefix: ns.redisPrefix }),
     topics: bus.topics,
     groupId: ns.groupId,
     name: 'crypto-worker',
-    redisPrefix: ns.redisPrefix,
     logger,
     handlers,
     keys: crypto,

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { benchFlowHandlers } from '../../../examples/bench-flow/workers';
 import { EffectCounter, orderSagaHandlers } from '../../../examples/order-saga/workers';
 import { createLogger } from '../../../services/platform/logging/logger';
-import { createWorker, type Worker } from '../../../services/worker';
+import { createWorker, RedisResultStore, type Worker } from '../../../services/worker';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { retryOf, TaskBus, taskRequest } from './task-bus';
 
@@ -22,13 +22,12 @@ beforeAll(async () => {
   await redis.connect();
   bus = await TaskBus.open(endpoints(), ns);
   worker = createWorker({
-    kafka: bus.kafka,
+    log: bus.log,
     codec: bus.codec,
-    redis,
+    results: new RedisResultStore(redis, { redisPrefix: ns.redisPrefix }),
     topics: bus.topics,
     groupId: ns.groupId,
     name: 'order-workers',
-    redisPrefix: ns.redisPrefix,
     logger: createLogger('silent'),
     handlers: { ...orderSagaHandlers(redis, ns.redisPrefix), ...benchFlowHandlers() },
   });

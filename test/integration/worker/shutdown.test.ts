@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { createLogger } from '../../../services/platform/logging/logger';
-import { createWorker, taskHandler, type Worker } from '../../../services/worker';
+import { createWorker, RedisResultStore, taskHandler, type Worker } from '../../../services/worker';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { gate } from './gate';
 import { TaskBus, taskRequest } from './task-bus';
@@ -21,13 +21,12 @@ const workers: Worker[] = [];
 
 const workerOf = (groupId: string, shutdownTimeoutMs: number): Worker => {
   const worker = createWorker({
-    kafka: bus.kafka,
+    log: bus.log,
     codec: bus.codec,
-    redis,
+    results: new RedisResultStore(redis, { redisPrefix: ns.redisPrefix }),
     topics: bus.topics,
     groupId,
     name: 'stopping-worker',
-    redisPrefix: ns.redisPrefix,
     logger: createLogger(process.env.WORKER_TEST_LOG ?? 'silent'),
     shutdownTimeoutMs,
     handlers: {

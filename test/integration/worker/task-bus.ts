@@ -6,6 +6,8 @@ import { parseCommand, type TaskResultCommand } from '../../../services/core';
 import { fromCommandEnvelope, type CommandEnvelope } from '../../../services/platform/codec/command-envelope';
 import { EnvelopeCodec } from '../../../services/platform/codec/envelope-codec';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
+import { kafkajsLogClient } from '../../../services/platform/kafka/kafka-client';
+import type { LogClient } from '../../../services/platform/kafka/log-client';
 import { topicNames, type TopicNames } from '../../../services/platform/kafka/topic-names';
 import { provisionTopics } from '../../../services/platform/kafka/topic-provisioner';
 import type { Endpoints, TestNamespace } from '../../harness/namespace';
@@ -22,13 +24,18 @@ export class TaskBus {
   readonly problems: Error[] = [];
   private readonly waiters = new Set<() => void>();
 
+  /** The bus's client as the services' port. */
+  readonly log: LogClient;
+
   private constructor(
     readonly kafka: Kafka,
     readonly topics: TopicNames,
     readonly codec: EnvelopeCodec,
     private readonly producer: Producer,
     private readonly reader: Consumer,
-  ) {}
+  ) {
+    this.log = kafkajsLogClient(kafka);
+  }
 
   static async open(endpoints: Endpoints, ns: TestNamespace): Promise<TaskBus> {
     const kafka = new Kafka({

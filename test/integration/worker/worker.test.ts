@@ -6,6 +6,7 @@ import { createLogger } from '../../../services/platform/logging/logger';
 import {
   AsyncCompletion,
   createWorker,
+  RedisResultStore,
   FatalTaskError,
   RetryableTaskError,
   taskHandler,
@@ -47,13 +48,12 @@ beforeAll(async () => {
   await redis.connect();
   bus = await TaskBus.open(endpoints(), ns);
   worker = createWorker({
-    kafka: bus.kafka,
+    log: bus.log,
     codec: bus.codec,
-    redis,
+    results: new RedisResultStore(redis, { redisPrefix: ns.redisPrefix }),
     topics: bus.topics,
     groupId: ns.groupId,
     name: 'test-worker',
-    redisPrefix: ns.redisPrefix,
     logger,
     handlers,
     concurrency: 4,

@@ -50,6 +50,13 @@ const boundaries: readonly Boundary[] = [
     clean: 'services/orchestrator/partition/uses-examples-in-its-spec.test.ts',
   },
   {
+    name: 'only services/platform/kafka imports kafkajs',
+    ruleId: 'no-restricted-imports',
+    message: 'kafkajs is imported only in services/platform/kafka',
+    violating: 'services/orchestrator/partition/imports-kafkajs.ts',
+    clean: 'services/platform/kafka/imports-core-and-platform.ts',
+  },
+  {
     name: 'services/core imports nothing of statewright but itself',
     ruleId: 'no-restricted-imports',
     message: 'services/core imports nothing of statewright but itself',
