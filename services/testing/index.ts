@@ -21,4 +21,6 @@ export {
   ClockError,
   HandlerRunError,
   DefinitionCheckError,
+  GeneratorError,
 } from './testing-error';
+export { checkDefinition, type CheckOptions, type CheckReport } from './check/check-definition';

@@ -220,9 +220,14 @@ export class TestEnvironment {
   }
 
   instance<C = JsonValue>(correlationId: string): InstanceView<C> {
-    const instance = this.entries.get(correlationId)?.instance;
+    const instance = this.find<C>(correlationId);
     if (instance === undefined) throw new UnknownInstanceError(correlationId, this.correlationIds());
-    return instance as InstanceView<C>;
+    return instance;
+  }
+
+  /** The instance, or undefined when none with this id was started. */
+  find<C = JsonValue>(correlationId: string): InstanceView<C> | undefined {
+    return this.entries.get(correlationId)?.instance as InstanceView<C> | undefined;
   }
 
   /** The instance's transitions, seq 1 first. */
@@ -335,7 +340,8 @@ export class TestEnvironment {
     return [...this.entries.values()].flatMap((entry) => (entry.instance ? [entry.instance] : []));
   }
 
-  private correlationIds(): string[] {
+  /** Ids of the instances whose logs hold records, in the order they were started. */
+  correlationIds(): string[] {
     return [...this.entries.keys()];
   }
 

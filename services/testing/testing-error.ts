@@ -55,3 +55,8 @@ export class DefinitionCheckError extends NonRetriableError {
     super(message);
   }
 }
+
+/** `checkDefinition` cannot make the commands it needs (valid start inputs) from the schemas alone. */
+export class GeneratorError extends NonRetriableError {
+  readonly code = 'generator';
+}
