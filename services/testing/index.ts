@@ -1,15 +1,14 @@
 // statewright/testing: test a team's workflows without Kafka, Redis or a schema registry. An in-memory,
 // time-skipping environment over the real core, and property checks of a definition.
+export { createTestEnvironment, TestEnvironment } from './test-environment';
 export {
-  createTestEnvironment,
-  TestEnvironment,
   DEFAULT_START,
   TESTING_ACTOR,
   type TestEnvironmentOptions,
   type CommandOptions,
   type StartOptions,
   type TaskFailure,
-} from './test-environment';
+} from './environment-options';
 export type { Workflows, TestSettings } from './test-registry';
 export type { InstanceView, TaskView, TimerView, TimerFired, CommandResult } from './views';
 export type { TaskRun } from './task-loop';

@@ -4,7 +4,6 @@
 // handlers. No Kafka, no Redis, no schema registry.
 import {
   decide,
-  dueTimers,
   EMPTY_ENVIRONMENT,
   isDeadLetter,
   parseCommand,
@@ -19,11 +18,19 @@ import {
   type TaskRequest,
   type Transition,
 } from '../core';
-import type { HandlerMap } from '../worker/task/task-handler';
 import { runTasks, type TaskRun } from './task-loop';
-import { testRegistry, type TestSettings, type Workflows } from './test-registry';
-import { ClockError, RefusedCommandError, TaskLookupError, UnknownInstanceError } from './testing-error';
-import type { UnknownErrorPolicy } from './handler-run';
+import { testRegistry } from './test-registry';
+import {
+  DEFAULT_START,
+  TESTING_ACTOR,
+  type CommandOptions,
+  type StartOptions,
+  type TaskFailure,
+  type TestEnvironmentOptions,
+} from './environment-options';
+import { InstanceStore } from './instance-store';
+import { pendingTask } from './task-lookup';
+import { ClockError, RefusedCommandError, UnknownInstanceError } from './testing-error';
 import {
   taskView,
   type CommandResult,
@@ -33,55 +40,12 @@ import {
   type TimerView,
 } from './views';
 
-export interface TestEnvironmentOptions {
-  /** The definitions, as the orchestrator takes them: an array built with `setup(...).define(...)`, or a registry. */
-  readonly workflows: Workflows;
-  /** Task type → handler, as the worker SDK takes them; `runTasks` runs pending tasks through them. */
-  readonly handlers?: HandlerMap;
-  /** Epoch ms the virtual clock starts at. */
-  readonly now?: number;
-  /** Per workflow: a rollout rule or dedupe window, as a `workflow-settings` command would set them. */
-  readonly settings?: Readonly<Record<string, TestSettings>>;
-  /** What guards see as task health and in-flight counts; `setEnvironment` changes it later. */
-  readonly environment?: Environment;
-  /** How a handler's error that is not a task error counts (the worker's default: retryable). */
-  readonly unknownErrors?: UnknownErrorPolicy;
-}
-
-/** Fields a test may fix on a command it sends: its id (send it twice to see a duplicate) and the seq checks. */
-export interface CommandOptions {
-  readonly commandId?: string;
-  readonly expectedSeq?: number;
-  readonly sourceSeq?: number;
-}
-
-export interface StartOptions extends CommandOptions {
-  readonly version?: number;
-}
-
-export interface TaskFailure {
-  readonly message: string;
-  /** A fatal failure is never retried; otherwise the definition's retry policy decides. */
-  readonly fatal?: boolean;
-  readonly code?: string;
-}
-
-/** 2030-01-01T00:00:00Z: a fixed start, so ids and due times are the same on every run. */
-export const DEFAULT_START = Date.UTC(2030, 0, 1);
-export const TESTING_ACTOR = 'statewright:testing';
 /** Timers fired by one `advanceTo` before the environment calls it a loop (a state timing out into itself at 0 ms). */
 const MAX_TIMERS_PER_ADVANCE = 100_000;
 
-interface Entry {
-  instance: Instance | undefined;
-  readonly log: LogRecord[];
-}
-
 export class TestEnvironment {
   private readonly registry: Registry;
-  private readonly entries = new Map<string, Entry>();
-  private readonly requested: TaskRequest[] = [];
-  private readonly commands: Command[] = [];
+  private readonly store = new InstanceStore();
   private readonly handedOff = new Set<string>();
   private clock: number;
   private environment: Environment;
@@ -152,19 +116,23 @@ export class TestEnvironment {
 
   /** Every task attempt the core requested, in order, retries and compensations included. */
   emitted(correlationId?: string): readonly TaskRequest[] {
-    return correlationId === undefined
-      ? this.requested.slice()
-      : this.requested.filter((task) => task.correlationId === correlationId);
+    return this.store.tasksRequested(correlationId);
   }
 
   /** Answers a pending task (by task id, run id, or by type when exactly one pending task has it) as a worker would. */
   completeTask<C = JsonValue>(taskIdOrType: string, output: unknown = null): CommandResult<C> {
-    return this.answer<C>(this.pending(taskIdOrType), { kind: 'succeeded', output: output as JsonValue });
+    return this.answer<C>(pendingTask(this.tasks(), taskIdOrType), {
+      kind: 'succeeded',
+      output: output as JsonValue,
+    });
   }
 
   failTask<C = JsonValue>(taskIdOrType: string, failure: TaskFailure): CommandResult<C> {
     const error = { message: failure.message, code: failure.code ?? null };
-    return this.answer<C>(this.pending(taskIdOrType), { kind: failure.fatal ? 'fatal' : 'retryable', error });
+    return this.answer<C>(pendingTask(this.tasks(), taskIdOrType), {
+      kind: failure.fatal ? 'fatal' : 'retryable',
+      error,
+    });
   }
 
   /**
@@ -191,7 +159,7 @@ export class TestEnvironment {
       throw new ClockError(`the clock is at ${this.clock} and never goes back (asked for ${epochMs})`);
     }
     const fired: TimerFired[] = [];
-    for (let next = this.earliestDue(epochMs); next !== undefined; next = this.earliestDue(epochMs)) {
+    for (let next = this.store.earliestDue(epochMs); next; next = this.store.earliestDue(epochMs)) {
       if (fired.length >= MAX_TIMERS_PER_ADVANCE) {
         throw new ClockError(
           `more than ${MAX_TIMERS_PER_ADVANCE} timers fired before ${epochMs}: a timer loop?`,
@@ -227,7 +195,12 @@ export class TestEnvironment {
 
   /** The instance, or undefined when none with this id was started. */
   find<C = JsonValue>(correlationId: string): InstanceView<C> | undefined {
-    return this.entries.get(correlationId)?.instance as InstanceView<C> | undefined;
+    return this.store.find(correlationId) as InstanceView<C> | undefined;
+  }
+
+  /** Ids of the instances whose logs hold records, in the order they were started. */
+  correlationIds(): string[] {
+    return this.store.ids();
   }
 
   /** The instance's transitions, seq 1 first. */
@@ -237,14 +210,14 @@ export class TestEnvironment {
 
   /** Every record of the instance's log: transitions, and the receipts of rejected, deferred, stashed, ignored commands. */
   log(correlationId: string): LogRecord[] {
-    const entry = this.entries.get(correlationId);
-    if (entry === undefined) throw new UnknownInstanceError(correlationId, this.correlationIds());
-    return entry.log.slice();
+    const log = this.store.log(correlationId);
+    if (log === undefined) throw new UnknownInstanceError(correlationId, this.correlationIds());
+    return log;
   }
 
   /** Every command decided so far, in order, as the core received it. */
   sent(): readonly Command[] {
-    return this.commands.slice();
+    return this.store.sent();
   }
 
   setEnvironment(environment: Environment): void {
@@ -256,18 +229,9 @@ export class TestEnvironment {
    * Never throws: a refused command is a rejected decision. The door for commands the helpers do not build.
    */
   send(command: Command): Step {
-    const id = command.correlationId as string;
-    const entry = this.entries.get(id);
-    const step = decide(this.registry, entry?.instance, command, this.clock, this.environment);
-    this.commands.push(command);
-    if (step.records.length > 0) {
-      if (entry === undefined) this.entries.set(id, { instance: step.instance, log: [...step.records] });
-      else {
-        entry.instance = step.instance;
-        entry.log.push(...step.records);
-      }
-    }
-    this.requested.push(...step.tasks);
+    const before = this.store.find(command.correlationId);
+    const step = decide(this.registry, before, command, this.clock, this.environment);
+    this.store.keep(command, step);
     return step;
   }
 
@@ -320,41 +284,9 @@ export class TestEnvironment {
     });
   }
 
-  private pending(taskIdOrType: string): TaskView {
-    const pending = this.tasks();
-    const byId = pending.find((t) => t.id === taskIdOrType || t.runId === taskIdOrType);
-    if (byId !== undefined) return byId;
-    const byType = pending.filter((t) => t.type === taskIdOrType);
-    if (byType.length === 1) return byType[0] as TaskView;
-    const listed = pending.map((t) => `${t.id} (${t.type})`).join(', ') || 'none';
-    if (byType.length === 0) {
-      throw new TaskLookupError(`no pending task has id or type ${taskIdOrType}; pending: ${listed}`);
-    }
-    throw new TaskLookupError(
-      `${byType.length} pending tasks have type ${taskIdOrType}: name one by id (${byType.map((t) => t.id).join(', ')})`,
-    );
-  }
-
   private instances(correlationId?: string): Instance[] {
     if (correlationId !== undefined) return [this.instance(correlationId) as Instance];
-    return [...this.entries.values()].flatMap((entry) => (entry.instance ? [entry.instance] : []));
-  }
-
-  /** Ids of the instances whose logs hold records, in the order they were started. */
-  correlationIds(): string[] {
-    return [...this.entries.keys()];
-  }
-
-  /** The timer due first by `until` over all instances (by due time, then timer id, then instance age). */
-  private earliestDue(until: number) {
-    let best: { instance: Instance; command: ReturnType<typeof dueTimers>[number] } | undefined;
-    for (const instance of this.instances()) {
-      const command = dueTimers(instance, until)[0];
-      if (command !== undefined && (best === undefined || command.timestamp < best.command.timestamp)) {
-        best = { instance, command };
-      }
-    }
-    return best;
+    return this.store.instances();
   }
 }
 

@@ -15,7 +15,8 @@ import {
   type WorkflowDefinition,
 } from '../../core';
 import { recall } from '../../core/instance/dedupe-window';
-import { TESTING_ACTOR, type TestEnvironment } from '../test-environment';
+import { TESTING_ACTOR } from '../environment-options';
+import type { TestEnvironment } from '../test-environment';
 import { INSTANCES, type Move } from './moves';
 import { describePath, type StateGraph } from './reachability';
 
