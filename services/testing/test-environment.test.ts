@@ -144,6 +144,42 @@ describe('createTestEnvironment', () => {
     expect(env.history('later').at(-1)?.at).toBe(fired[1]?.dueAt);
   });
 
+  test('timers that fire without time moving on are a loop, not a hang', () => {
+    const restless = setup({ types: {} as { context: null }, input: z.null(), events: {}, tasks: {} }).define(
+      {
+        name: 'restless',
+        version: 1,
+        initial: 'waiting',
+        context: () => null,
+        states: { waiting: { after: { ms: 0, target: 'waiting' } }, done: { final: 'completed' } },
+      },
+    );
+    const env = createTestEnvironment({ workflows: [restless] });
+    env.start('restless', 'r', null);
+    expect(() => env.advance(1)).toThrow(/r fired more than 1000 timers at \d+: a timer loop/);
+  });
+
+  test('settings pick the version new instances start on, as a rollout rule would', () => {
+    const versioned = (version: number) =>
+      setup({ types: {} as { context: null }, input: z.null(), events: {}, tasks: {} }).define({
+        name: 'versioned',
+        version,
+        initial: 'done',
+        context: () => null,
+        states: { done: { final: 'completed' } },
+      });
+    const workflows = [versioned(1), versioned(2)];
+    const latest = createTestEnvironment({ workflows });
+    expect(latest.start('versioned', 'a', null).version).toBe(2);
+    const pinned = createTestEnvironment({
+      workflows,
+      settings: { versioned: { rollout: { kind: 'pinned', version: 1 } } },
+    });
+    expect(pinned.start('versioned', 'a', null).version).toBe(1);
+    expect(pinned.start('versioned', 'b', null, { version: 2 }).version).toBe(2);
+    expect(() => pinned.start('versioned', 'c', null, { version: 3 })).toThrow(/unknown-version/);
+  });
+
   test('a repeated command id is a duplicate and changes nothing', () => {
     const env = createTestEnvironment({ workflows: [trial] });
     env.start('trial', 'acct-1', { plan: 'pro' });
