@@ -89,7 +89,7 @@ export class TestEnvironment {
   signal<C = JsonValue>(
     correlationId: string,
     event: string,
-    payload: unknown = null,
+    payload: unknown = {},
     options: CommandOptions = {},
   ): CommandResult<C> {
     const instance = this.instance(correlationId);

@@ -36,8 +36,11 @@ const good = counter.define({
 describe('checkDefinition', () => {
   test('passes a sound definition and reports the states its runs entered', () => {
     const report = checkDefinition(good, { runs: 60, seed: 7 });
-    expect(report).toMatchObject({ runs: 60, seed: 7 });
-    expect(report.reached).toEqual(expect.arrayContaining(['open', 'auditing', 'closed']));
+    expect(report).toMatchObject({ runs: 60, seed: 7, unreached: [] });
+    expect(report.reached).toEqual(['open', 'auditing', 'closed']);
+    // The properties ran: many commands, and repeats the instances remembered.
+    expect(report.commands).toBeGreaterThan(60);
+    expect(report.duplicates).toBeGreaterThan(0);
   });
 
   test('passes the order saga, with payloads derived from its schemas', () => {

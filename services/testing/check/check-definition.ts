@@ -2,12 +2,12 @@
 // invalid signals, task results, timer firings, cancels, repeats of earlier commands), then a check of its graph.
 // A failure throws DefinitionCheckError with the shortest command sequence fast-check found.
 import fc from 'fast-check';
-import type { Command, WorkflowDefinition } from '../../core';
+import { NonRetriableError, type Command, type WorkflowDefinition } from '../../core';
 import { createTestEnvironment } from '../test-environment';
 import { DefinitionCheckError, GeneratorError } from '../testing-error';
 import { generatorsFor, moveArb, validInputs, type Move } from './moves';
 import { arbitraryOf } from './payload-arbitrary';
-import { Player, Violation } from './player';
+import { Player, Violation, type Coverage } from './player';
 import { describePath, stateGraph } from './reachability';
 
 export interface CheckOptions {
@@ -33,22 +33,28 @@ export interface CheckReport {
   readonly reached: readonly string[];
   /** States of the definition no run entered. */
   readonly unreached: readonly string[];
+  /** Commands decided over all runs, timer firings included. */
+  readonly commands: number;
+  /** Repeats of commands the instance remembered, each checked to change nothing. */
+  readonly duplicates: number;
 }
 
 export function checkDefinition(definition: WorkflowDefinition, options: CheckOptions = {}): CheckReport {
   const graph = stateGraph(definition);
   const generators = generatorsFor(definition, options, options.input ?? startInputs(definition));
-  const reached = new Set<string>();
+  const coverage: Coverage = { reached: new Set<string>(), commands: 0, duplicates: 0 };
   const property = fc.property(
     generators.input,
-    fc.array(moveArb(definition, generators), { maxLength: options.maxCommands ?? 30 }),
+    fc.array(moveArb(definition, generators), { maxLength: options.maxCommands ?? 30, size: 'max' }),
     (input, moves) => {
       const env = createTestEnvironment({ workflows: [definition] });
-      const player = new Player(env, definition, graph, reached);
+      const player = new Player(env, definition, graph, coverage);
       try {
         [{ k: 'start', instance: 0, input } as Move, ...moves].forEach((move) => player.play(move));
       } catch (error) {
         throw new Trail(error, env.sent());
+      } finally {
+        coverage.commands += env.sent().length;
       }
     },
   );
@@ -63,13 +69,17 @@ export function checkDefinition(definition: WorkflowDefinition, options: CheckOp
   return {
     runs: details.numRuns,
     seed: details.seed,
-    reached: states.filter((s) => reached.has(s)),
-    unreached: states.filter((s) => !reached.has(s)),
+    reached: states.filter((s) => coverage.reached.has(s)),
+    unreached: states.filter((s) => !coverage.reached.has(s)),
+    commands: coverage.commands,
+    duplicates: coverage.duplicates,
   };
 }
 
-/** A failure inside a run, with the commands the run had sent. */
-class Trail extends Error {
+/** A failure inside a run, with the commands the run had sent; never leaves checkDefinition. */
+class Trail extends NonRetriableError {
+  readonly code = 'check-trail';
+
   constructor(
     readonly error: unknown,
     readonly commands: readonly Command[],
