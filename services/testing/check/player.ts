@@ -33,8 +33,8 @@ export class Violation extends NonRetriableError {
 }
 
 export class Player {
-  /** Records of each instance already checked, so each record is checked once. */
-  private readonly checked = new Map<string, number>();
+  /** Per instance: how many records were checked, and the instance they were checked against. */
+  private readonly checked = new Map<string, { readonly records: number; readonly instance: unknown }>();
 
   constructor(
     private readonly env: TestEnvironment,
@@ -154,11 +154,12 @@ export class Player {
     }
   }
 
-  /** Only an instance whose log grew can have changed: the store keeps an instance only with its records. */
+  /** An instance whose log and state are as they were when last checked is not checked again. */
   private checkInstance(id: string): void {
     const log = this.env.log(id);
-    if (log.length === this.checked.get(id)) return;
     const live = this.env.find(id);
+    const last = this.checked.get(id);
+    if (last !== undefined && last.records === log.length && last.instance === live) return;
     const replayed = (JSON.parse(JSON.stringify(log)) as LogRecord[]).reduce<Instance | undefined>(
       (instance, record) => evolve(instance, record),
       undefined,
@@ -170,8 +171,8 @@ export class Player {
     if (seqs.some((seq, i) => seq !== i + 1) || (live !== undefined && live.seq !== seqs.length)) {
       throw new Violation(`seq of ${id} is not contiguous: ${seqs.join(', ')} (instance at ${live?.seq})`);
     }
-    for (const record of log.slice(this.checked.get(id) ?? 0)) this.checkRecord(id, record);
-    this.checked.set(id, log.length);
+    for (const record of log.slice(last?.records ?? 0)) this.checkRecord(id, record);
+    this.checked.set(id, { records: log.length, instance: live });
   }
 
   private checkRecord(id: string, record: LogRecord): void {
