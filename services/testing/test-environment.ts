@@ -101,7 +101,11 @@ export class TestEnvironment {
     });
   }
 
-  cancel<C = JsonValue>(correlationId: string, reason = 'cancelled by test', options: CommandOptions = {}) {
+  cancel<C = JsonValue>(
+    correlationId: string,
+    reason = 'cancelled by test',
+    options: CommandOptions = {},
+  ): CommandResult<C> {
     const instance = this.instance(correlationId);
     return this.result<C>(`cancel of ${correlationId}`, {
       ...this.envelope(correlationId, instance.workflow, options),
@@ -123,7 +127,7 @@ export class TestEnvironment {
   }
 
   /** Answers a pending task (by task id, run id, or by type when exactly one pending task has it) as a worker would. */
-  completeTask<C = JsonValue>(taskIdOrType: string, output: unknown = null): CommandResult<C> {
+  completeTask<C = JsonValue>(taskIdOrType: string, output: unknown = {}): CommandResult<C> {
     return this.answer<C>(pendingTask(this.tasks(), taskIdOrType), {
       kind: 'succeeded',
       output: output as JsonValue,
