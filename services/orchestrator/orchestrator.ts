@@ -108,7 +108,12 @@ export class Orchestrator {
     let commands;
     try {
       processor = await this.assignment.processor(batch.partition, payload.heartbeat);
-      routed = routeCommands(batch.records, batch.partition, this.options.partitions);
+      const records = batch.records.filter((record) => Number(record.offset) >= processor.resumeOffset);
+      if (records.length === 0) {
+        payload.resolveOffset(batch.lastOffset());
+        return;
+      }
+      routed = routeCommands(records, batch.partition, this.options.partitions);
       commands = await decodeCommands(this.options.codec, routed.local);
     } catch (error) {
       this.options.logger.warn({ err: error, partition: batch.partition }, 'batch input not ready: retrying');

@@ -32,6 +32,12 @@ export class PartitionProcessor {
     readonly state: PartitionState,
     private readonly snapshots: SnapshotWriter,
     private readonly crypto: PartitionCrypto | undefined,
+    /**
+     * The group's committed position read after fencing: records below it were committed by an earlier owner.
+     * The consumer may deliver them anyway: it read its position when it joined, before the fencing completed
+     * the earlier owner's last transaction (kafkajs cannot ask for stable offsets, KIP-447).
+     */
+    readonly resumeOffset: number,
   ) {
     this.encoder = avroOutputEncoder(deps.codec);
   }
@@ -92,7 +98,8 @@ export class PartitionProcessor {
         crypto === undefined ? undefined : (instance) => crypto.sealForSnapshot(instance),
       );
       await writer.committed(replayedIds);
-      return new PartitionProcessor(deps, partition, sink, state, writer, crypto);
+      const resumeOffset = await committedOffset(deps, partition);
+      return new PartitionProcessor(deps, partition, sink, state, writer, crypto, resumeOffset);
     } catch (error) {
       crypto?.release();
       await sink.disconnect();
@@ -249,4 +256,14 @@ async function loadSnapshot(
     deps.logger[level]({ err: error, partition }, 'snapshot unreadable: replaying the whole changelog');
     return { instances: new Map(), offset: null };
   }
+}
+
+/** The group's committed offset of this commands partition (0 when none); read after fencing, so it is final. */
+async function committedOffset(deps: ProcessorDeps, partition: number): Promise<number> {
+  const [committed] = await deps.admin.fetchOffsets({
+    groupId: deps.groupId,
+    topics: [deps.topics.commands],
+  });
+  const offset = Number(committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
+  return Math.max(0, offset);
 }
