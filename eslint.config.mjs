@@ -32,7 +32,7 @@ const banned = [
   'fastify',
 ];
 
-const SERVICES = ['orchestrator', 'gateway', 'worker', 'cli'];
+const SERVICES = ['orchestrator', 'gateway', 'worker', 'cli', 'client'];
 
 /** services/ is installed by teams and runs their code handed in from outside: it never imports examples/. */
 const NO_EXAMPLES = {
