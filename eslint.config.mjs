@@ -32,7 +32,7 @@ const banned = [
   'fastify',
 ];
 
-const SERVICES = ['orchestrator', 'gateway', 'worker', 'cli', 'client'];
+const SERVICES = ['orchestrator', 'gateway', 'worker', 'cli'];
 
 /** services/ is installed by teams and runs their code handed in from outside: it never imports examples/. */
 const NO_EXAMPLES = {
@@ -62,6 +62,15 @@ const boundaries = [
       'services/platform never imports a service (orchestrator, gateway, worker, cli): every service shares ' +
       'platform, so what it needs from one is passed in.',
   },
+  // The command client is a library other services may use; it builds on core and platform alone. (The other
+  // services are not fenced from `../client`: some hold a folder of that name.)
+  {
+    folder: 'client',
+    forbidden: SERVICES,
+    message:
+      'services/client never imports another service (orchestrator, gateway, worker, cli): it publishes ' +
+      'commands with services/core and services/platform alone.',
+  },
   ...SERVICES.map((service) => {
     const others = SERVICES.filter((other) => other !== service);
     return {
@@ -73,6 +82,14 @@ const boundaries = [
     };
   }),
 ];
+
+/** examples/onboarding is written as a team writes against the installed package: public paths only. */
+const PUBLIC_PATHS_ONLY = {
+  regex: '^(?:\\.{1,2}/)*\\.\\./services(?:/|$)',
+  message:
+    'examples/onboarding imports statewright only through the package (statewright, statewright/core, ' +
+    'statewright/worker, statewright/client), never services/: it builds on statewright as an installed package.',
+};
 
 export default tseslint.config(
   {
@@ -166,4 +183,8 @@ export default tseslint.config(
       },
     },
   ]),
+  {
+    files: ['examples/onboarding/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PUBLIC_PATHS_ONLY] }] },
+  },
 );

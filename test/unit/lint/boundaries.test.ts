@@ -50,6 +50,13 @@ const boundaries: readonly Boundary[] = [
     clean: 'services/orchestrator/partition/uses-examples-in-its-spec.test.ts',
   },
   {
+    name: 'examples/onboarding imports statewright only through the package',
+    ruleId: 'no-restricted-imports',
+    message: 'examples/onboarding imports statewright only through the package',
+    violating: 'examples/onboarding/imports-services.ts',
+    clean: 'examples/onboarding/imports-the-package.ts',
+  },
+  {
     name: 'services/core imports nothing of statewright but itself',
     ruleId: 'no-restricted-imports',
     message: 'services/core imports nothing of statewright but itself',
