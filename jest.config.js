@@ -32,6 +32,8 @@ module.exports = {
         '<rootDir>/test/unit/**/*.test.ts',
       ],
     },
+    // The package as a team installs it: npm pack (which builds) and an install into a fresh project; no stack.
+    { ...common, displayName: 'packaging', testMatch: ['<rootDir>/test/packaging/**/*.test.ts'] },
     withInfrastructure('integration'),
     withInfrastructure('e2e'),
     withInfrastructure('chaos'),
