@@ -42,8 +42,10 @@ export async function createCommandClient(options: CommandClientOptions): Promis
   const log = await CommandLog.connect(createKafka(config.kafka, logger), codec, topics.commands);
   let closed = false;
 
-  const publish = async (command: Command): Promise<Published> => {
+  // Async so that a refused command, like a failed publish, is a rejected promise rather than a throw.
+  const publish = async (build: () => Command): Promise<Published> => {
     if (closed) throw new ClientClosedError();
+    const command = build();
     await log.publish(command).catch((error: unknown) => {
       throw new CommandPublishError(command.commandId, error);
     });
@@ -53,7 +55,7 @@ export async function createCommandClient(options: CommandClientOptions): Promis
 
   return {
     start: (workflow, correlationId, input, startOptions) =>
-      publish(
+      publish(() =>
         clientCommand(
           issuer(),
           workflow,
@@ -63,11 +65,11 @@ export async function createCommandClient(options: CommandClientOptions): Promis
         ),
       ),
     signal: (workflow, correlationId, event, payload, signalOptions) =>
-      publish(
+      publish(() =>
         clientCommand(issuer(), workflow, correlationId, { type: 'signal', event, payload }, signalOptions),
       ),
     cancel: (workflow, correlationId, cancelOptions) =>
-      publish(
+      publish(() =>
         clientCommand(
           issuer(),
           workflow,
