@@ -74,6 +74,23 @@ const PLATFORM = {
  */
 const boundaries = [
   PLATFORM,
+  // The command client is a library other services may use; it builds on core and platform alone. (The other
+  // services are not fenced from `../client`: some hold a folder of that name.)
+  {
+    folder: 'client',
+    forbidden: SERVICES,
+    message:
+      'services/client never imports another service (orchestrator, gateway, worker, cli): it publishes ' +
+      'commands with services/core and services/platform alone.',
+  },
+  // The testing kit runs a team's definitions and handlers in memory: the core, and the worker SDK's handler types.
+  {
+    folder: 'testing',
+    forbidden: ['orchestrator', 'gateway', 'cli'],
+    message:
+      "services/testing runs definitions and handlers in memory on services/core (and the worker SDK's handler " +
+      'types); it never imports the orchestrator, the gateway or the CLI.',
+  },
   ...SERVICES.map((service) => {
     const others = SERVICES.filter((other) => other !== service);
     return {
@@ -86,6 +103,14 @@ const boundaries = [
   }),
   { ...PLATFORM, folder: 'platform/kafka', kafkajs: true },
 ];
+
+/** examples/onboarding is written as a team writes against the installed package: public paths only. */
+const PUBLIC_PATHS_ONLY = {
+  regex: '^(?:\\.{1,2}/)*\\.\\./services(?:/|$)',
+  message:
+    'examples/onboarding imports statewright only through the package (statewright, statewright/core, ' +
+    'statewright/worker, statewright/client), never services/: it builds on statewright as an installed package.',
+};
 
 export default tseslint.config(
   {
@@ -180,5 +205,9 @@ export default tseslint.config(
     // The runnables wire services together and receive a LogClient like everyone else.
     files: ['apps/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS_ONLY_IN_ADAPTER] }] },
+  },
+  {
+    files: ['examples/onboarding/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PUBLIC_PATHS_ONLY] }] },
   },
 );

@@ -1,7 +1,17 @@
 // Jest projects: `unit` needs no infrastructure; the others talk to real Kafka, registry and Redis,
 // found once per run by the harness's global setup.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// The package's own paths (`statewright/core`, ...), as the examples import them, map to the sources.
+const moduleNameMapper = {
+  '^statewright$': '<rootDir>/services/index.ts',
+  '^statewright/(core|worker|client|testing)$': '<rootDir>/services/$1/index.ts',
+};
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+};
 const withInfrastructure = (name) => ({
   ...common,
   displayName: name,
@@ -22,6 +32,8 @@ module.exports = {
         '<rootDir>/test/unit/**/*.test.ts',
       ],
     },
+    // The package as a team installs it: npm pack (which builds) and an install into a fresh project; no stack.
+    { ...common, displayName: 'packaging', testMatch: ['<rootDir>/test/packaging/**/*.test.ts'] },
     withInfrastructure('integration'),
     withInfrastructure('e2e'),
     withInfrastructure('chaos'),

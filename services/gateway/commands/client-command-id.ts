@@ -1,11 +1,2 @@
-// The command id the gateway publishes for a caller's Idempotency-Key. Derived from the caller and the key, so
-// one caller's keys never meet another's (none can block or probe keys it did not send), and shaped so it never
-// equals an id statewright derives itself (a timer's `timer:…`, a task run's `<correlationId>/…#n`), whatever
-// the key looks like.
-import { createHash } from 'node:crypto';
-import { commandId, type CommandId } from '../../core';
-
-export function clientCommandId(actor: string, idempotencyKey: string): CommandId {
-  const digest = createHash('sha256').update(actor).update('\n').update(idempotencyKey).digest('base64url');
-  return commandId(`http:${digest.slice(0, 32)}`);
-}
+// The gateway derives its command ids as every statewright producer of client commands does.
+export { clientCommandId } from '../../platform/idempotency/client-command-id';

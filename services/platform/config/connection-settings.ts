@@ -83,13 +83,7 @@ export function parseEnv<S extends z.ZodType>(
 /** The connection settings of parsed variables; `clientId` names the service when KAFKA_CLIENT_ID is unset. */
 export function connectionsOf(v: ConnectionEnv, clientId: string): Connections {
   return {
-    kafka: {
-      brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
-      clientId: v.KAFKA_CLIENT_ID ?? clientId,
-      tls: v.KAFKA_TLS,
-      tlsCaFile: v.KAFKA_TLS_CA_FILE,
-      sasl: saslOf(v),
-    },
+    kafka: kafkaSettingsOf(v, clientId),
     schemaRegistryUrl: v.SCHEMA_REGISTRY_URL,
     redis: {
       url: v.REDIS_URL,
@@ -103,7 +97,20 @@ export function connectionsOf(v: ConnectionEnv, clientId: string): Connections {
   };
 }
 
-function saslOf(v: ConnectionEnv): SaslSettings | undefined {
+type KafkaEnv = Pick<ConnectionEnv, Extract<keyof ConnectionEnv, `KAFKA_${string}`>>;
+
+/** The Kafka part of the connection settings, for a client that needs Kafka alone. */
+export function kafkaSettingsOf(v: KafkaEnv, clientId: string): KafkaSettings {
+  return {
+    brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+    clientId: v.KAFKA_CLIENT_ID ?? clientId,
+    tls: v.KAFKA_TLS,
+    tlsCaFile: v.KAFKA_TLS_CA_FILE,
+    sasl: saslOf(v),
+  };
+}
+
+function saslOf(v: KafkaEnv): SaslSettings | undefined {
   if (v.KAFKA_SASL_MECHANISM === undefined) {
     if (v.KAFKA_SASL_USERNAME !== undefined || v.KAFKA_SASL_PASSWORD !== undefined) {
       throw new ConfigError(['KAFKA_SASL_MECHANISM: required when KAFKA_SASL_USERNAME or _PASSWORD is set']);

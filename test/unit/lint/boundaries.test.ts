@@ -57,6 +57,13 @@ const boundaries: readonly Boundary[] = [
     clean: 'services/platform/kafka/imports-core-and-platform.ts',
   },
   {
+    name: 'examples/onboarding imports statewright only through the package',
+    ruleId: 'no-restricted-imports',
+    message: 'examples/onboarding imports statewright only through the package',
+    violating: 'examples/onboarding/imports-services.ts',
+    clean: 'examples/onboarding/imports-the-package.ts',
+  },
+  {
     name: 'services/core imports nothing of statewright but itself',
     ruleId: 'no-restricted-imports',
     message: 'services/core imports nothing of statewright but itself',
