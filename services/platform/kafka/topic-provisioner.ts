@@ -66,6 +66,11 @@ function wanted(names: TopicNames, layout: TopicLayout): ITopicConfig[] {
       numPartitions: 1,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
+    {
+      topic: names.definitions,
+      numPartitions: 1,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
   ].map((topic) => ({ ...topic, replicationFactor }));
 }
 
