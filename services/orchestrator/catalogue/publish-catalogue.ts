@@ -66,7 +66,11 @@ export async function publishCatalogue(options: CataloguePublishing): Promise<st
   try {
     await writer.write(
       plan.publish.map((definition) => ({
-        definition: toDefinitionEnvelope({ definition, publishedAt: options.now, publishedBy: options.actor }),
+        definition: toDefinitionEnvelope({
+          definition,
+          publishedAt: options.now,
+          publishedBy: options.actor,
+        }),
         audit: publicationAudit(definition, options.actor, options.now, topics.definitions),
       })),
     );

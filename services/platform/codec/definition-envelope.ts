@@ -32,7 +32,11 @@ export interface DefinitionEnvelope {
     readonly payloadSchema: string | null;
     readonly unaccepted: string;
   }[];
-  readonly tasks: readonly { readonly type: string; readonly retry: string; readonly compensation: string | null }[];
+  readonly tasks: readonly {
+    readonly type: string;
+    readonly retry: string;
+    readonly compensation: string | null;
+  }[];
   readonly cancel: string | null;
   readonly inputSchema: string;
   readonly sensitive: readonly string[];
@@ -95,7 +99,12 @@ export function fromDefinitionEnvelope(e: DefinitionEnvelope): PublishedDefiniti
     states: e.states.map((state) => ({
       name: state.name,
       final: state.final as TerminalStatus | null,
-      on: state.on.map((h) => ({ event: h.event, target: h.target, guarded: h.guarded, tasks: [...h.tasks] })),
+      on: state.on.map((h) => ({
+        event: h.event,
+        target: h.target,
+        guarded: h.guarded,
+        tasks: [...h.tasks],
+      })),
       invoke:
         state.invoke === null
           ? null

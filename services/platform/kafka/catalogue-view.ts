@@ -49,6 +49,11 @@ export class CatalogueView implements DescriptionSource {
     return new CatalogueView(table);
   }
 
+  /** How many versions it holds: it only grows (a version is never withdrawn), so it numbers the revisions. */
+  get size(): number {
+    return this.table.size;
+  }
+
   published(key: string): PublishedDefinition | undefined {
     return this.table.lookup(key);
   }

@@ -72,7 +72,8 @@ beforeAll(async () => {
     STATEWRIGHT_PROJECTION_GROUP: `${fixture.namespace.groupId}.projection`,
     GATEWAY_PORT: '0',
   });
-  gateway = await startGateway(config, { logger: createLogger('silent'), registry: deployed });
+  await fixture.publishCatalogue(deployed);
+  gateway = await startGateway(config, { logger: createLogger('silent') });
   base = await gateway.listen();
 });
 
