@@ -104,6 +104,7 @@ export { decide } from './decide';
 
 export { toMermaid } from './render/mermaid';
 export { toDot } from './render/dot';
+export type { Drawable } from './render/state-graph';
 
 export type {
   DescribedDefinition,
