@@ -5,6 +5,7 @@ import {
   conflictMessage,
   describeDefinition,
   planPublication,
+  type DescribedDefinition,
   type Publication,
   type Registry,
 } from '../../core';
@@ -30,7 +31,12 @@ export interface CataloguePublishing {
   readonly logger: Logger;
 }
 
-/** Resolves to the `name@version` of each definition it published. */
+/**
+ * Resolves to the `name@version` of each definition it published. The writer connects before the catalogue is
+ * read: connecting fences every other orchestrator of the group (one transactional id) and aborts a publication
+ * it had open, so two orchestrators starting together cannot both find a version missing and both write it; the
+ * fenced one fails its write, tries again, and then reads what the other published.
+ */
 export async function publishCatalogue(options: CataloguePublishing): Promise<string[]> {
   const { registry, topics, logger } = options;
   const served = registry
@@ -38,25 +44,6 @@ export async function publishCatalogue(options: CataloguePublishing): Promise<st
     .flatMap((name) => registry.versions(name).map((version) => registry.get(name, version)))
     .filter((definition) => definition !== undefined)
     .map(describeDefinition);
-  const view = await CatalogueView.start({
-    kafka: options.kafka,
-    codec: options.codec,
-    topic: topics.definitions,
-    groupPrefix: options.groupId,
-    logger,
-  });
-  let plan: Publication;
-  try {
-    plan = planPublication((key) => view.lookup(key), served);
-  } finally {
-    await view.stop();
-  }
-  if (plan.conflicts.length > 0) {
-    throw new CatalogueConflictError(
-      plan.conflicts.map((c) => `${c.name}@${c.version}`),
-      conflictMessage(plan.conflicts),
-    );
-  }
   const writer = await CatalogueWriter.connect(
     options.kafka,
     options.codec,
@@ -64,6 +51,13 @@ export async function publishCatalogue(options: CataloguePublishing): Promise<st
     `${options.groupId}.${topics.definitions}`,
   );
   try {
+    const plan = await planAgainstCatalogue(options, served);
+    if (plan.conflicts.length > 0) {
+      throw new CatalogueConflictError(
+        plan.conflicts.map((c) => `${c.name}@${c.version}`),
+        conflictMessage(plan.conflicts),
+      );
+    }
     await writer.write(
       plan.publish.map((definition) => ({
         definition: toDefinitionEnvelope({
@@ -74,13 +68,32 @@ export async function publishCatalogue(options: CataloguePublishing): Promise<st
         audit: publicationAudit(definition, options.actor, options.now, topics.definitions),
       })),
     );
+    const published = plan.publish.map((d) => `${d.name}@${d.version}`);
+    logger.info(
+      { published, unchanged: plan.unchanged.map((d) => `${d.name}@${d.version}`) },
+      'definitions catalogue up to date',
+    );
+    return published;
   } finally {
     await writer.close();
   }
-  const published = plan.publish.map((d) => `${d.name}@${d.version}`);
-  logger.info(
-    { published, unchanged: plan.unchanged.map((d) => `${d.name}@${d.version}`) },
-    'definitions catalogue up to date',
-  );
-  return published;
+}
+
+/** The catalogue read to its end (committed records only), and what `served` would add to it or change. */
+async function planAgainstCatalogue(
+  options: CataloguePublishing,
+  served: readonly DescribedDefinition[],
+): Promise<Publication> {
+  const view = await CatalogueView.start({
+    kafka: options.kafka,
+    codec: options.codec,
+    topic: options.topics.definitions,
+    groupPrefix: options.groupId,
+    logger: options.logger,
+  });
+  try {
+    return planPublication((key) => view.lookup(key), served);
+  } finally {
+    await view.stop();
+  }
 }

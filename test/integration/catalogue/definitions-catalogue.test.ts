@@ -8,7 +8,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
-import { describeDefinition, toMermaid, type DescribedDefinition } from '../../../services/core';
+import { z } from 'zod';
+import {
+  createRegistry,
+  describeDefinition,
+  setup,
+  toMermaid,
+  type DescribedDefinition,
+} from '../../../services/core';
+import { CatalogueConflictError } from '../../../services/platform/workflows/catalogue-conflict-error';
 import { fromAuditEnvelope, type AuditEntry } from '../../../services/platform/codec/audit-envelope';
 import { fromDefinitionEnvelope } from '../../../services/platform/codec/definition-envelope';
 import { EnvelopeCodec } from '../../../services/platform/codec/envelope-codec';
@@ -144,6 +152,40 @@ test('publishing the same definitions again writes nothing', async () => {
   expect(await endOffsets(topics.definitions)).toBe(before);
 });
 
+/** A one-state workflow `racer@1` whose timeout tells two candidates apart. */
+const racer = (ms: number) =>
+  setup({ types: {} as { context: object }, input: z.object({}), events: {}, tasks: {} }).define({
+    name: 'racer',
+    version: 1,
+    initial: 'waiting',
+    context: () => ({}),
+    states: { waiting: { after: { ms, target: 'done' } }, done: { final: 'completed' } },
+  });
+
+/** Publishes as an orchestrator's start does: a failure waiting can mend is tried again, a conflict ends it. */
+async function publishAsStart(ms: number): Promise<string[] | CatalogueConflictError> {
+  const registry = createRegistry([racer(ms)]);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publishTestCatalogue({ kafka, codec, topics, groupId: ns.groupId, registry });
+    } catch (error) {
+      if (error instanceof CatalogueConflictError) return error;
+      if (attempt >= 10) throw error;
+    }
+  }
+}
+
+test('two orchestrators publishing different definitions of one new version at once: one wins, the other is refused', async () => {
+  const outcomes = await Promise.all([publishAsStart(1_000), publishAsStart(2_000)]);
+  const published = outcomes.filter((outcome) => Array.isArray(outcome));
+  const refused = outcomes.filter((outcome) => outcome instanceof CatalogueConflictError);
+  expect(published).toEqual([['racer@1']]);
+  expect(refused).toHaveLength(1);
+  expect(refused[0]!.changed).toEqual(['racer@1']);
+  const racers = (await publishedDefinitions()).filter((d) => d.name === 'racer');
+  expect(racers).toHaveLength(1);
+});
+
 test('a changed definition under a published name and version stops the orchestrator with code 2, publishing nothing', async () => {
   const changed = path.join(workdir, 'changed.js');
   writeFileSync(
@@ -211,8 +253,11 @@ test('an unknown workflow is a 404 naming the known ones', async () => {
   });
   expect(answer.status).toBe(404);
   const { error } = (await answer.json()) as { error: { code: string; message: string; details: unknown } };
-  expect(error).toMatchObject({ code: 'unknown-workflow', details: { known: ['bench-flow', 'order-saga'] } });
-  expect(error.message).toContain('known: bench-flow, order-saga');
+  expect(error).toMatchObject({
+    code: 'unknown-workflow',
+    details: { known: ['bench-flow', 'order-saga', 'racer'] },
+  });
+  expect(error.message).toContain('known: bench-flow, order-saga, racer');
 });
 
 test('statewright diagram draws a workflow from the catalogue, without a workflows module', async () => {
@@ -221,5 +266,5 @@ test('statewright diagram draws a workflow from the catalogue, without a workflo
   expect(answer.stdout).toBe(toMermaid(exampleRegistry().get('order-saga', 1)!));
   const unknown = await statewright(['diagram', 'no-such-flow']);
   expect(unknown.code).toBe(2);
-  expect(unknown.stderr).toContain('unknown workflow no-such-flow; known: bench-flow, order-saga');
+  expect(unknown.stderr).toContain('unknown workflow no-such-flow; known: bench-flow, order-saga, racer');
 });
