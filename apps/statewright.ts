@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// The statewright command: the composition root where a team's code meets statewright. `orchestrator`,
-// `worker` and `gateway` run the servers on the modules the team names; every other subcommand is the
-// operator CLI (services/cli).
+// The statewright command: the composition root where a team's code meets statewright. `orchestrator` and
+// `worker` run the servers on the modules the team names, `gateway` on the definitions catalogue the orchestrators
+// publish (it takes no module); every other subcommand is the operator CLI (services/cli).
 import { runCli } from '../services/cli/main';
 import { serveGateway } from '../services/gateway/serve-gateway';
 import { startOrchestrator } from '../services/orchestrator/start-orchestrator';
 import { runAsProcess } from '../services/platform/process/service-process';
 import {
+  givenModule,
   HANDLERS_MODULE,
   moduleArgument,
   WORKFLOWS_MODULE,
@@ -31,8 +32,8 @@ switch (argv[2]) {
     });
     break;
   case 'gateway':
-    void runAsProcess('statewright gateway', async (signal) =>
-      serveGateway({ workflows: await workflows(), signal }),
+    void runAsProcess('statewright gateway', (signal) =>
+      serveGateway({ ignoredWorkflows: givenModule(argv, process.env, WORKFLOWS_MODULE), signal }),
     );
     break;
   default:

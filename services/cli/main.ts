@@ -15,7 +15,7 @@ const SERVERS_HELP = `
 Servers, on a team's own modules (the installed \`statewright\` command):
   statewright orchestrator --workflows <module>   serve the module's workflows
   statewright worker --handlers <module>          run the module's task handlers
-  statewright gateway --workflows <module>        the HTTP API for them
+  statewright gateway                             the HTTP API for the workflows the catalogue holds
 `;
 
 function program(): Command {

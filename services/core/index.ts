@@ -104,3 +104,17 @@ export { decide } from './decide';
 
 export { toMermaid } from './render/mermaid';
 export { toDot } from './render/dot';
+export type { Drawable } from './render/state-graph';
+
+export type {
+  DescribedDefinition,
+  DescribedState,
+  DescribedEvent,
+  DescribedTask,
+  DescribedHandler,
+} from './catalogue/described-definition';
+export { describeDefinition, definitionKey, hashOf } from './catalogue/described-definition';
+export type { Catalogue, DescriptionSource } from './catalogue/catalogue';
+export { createCatalogue, catalogueOf } from './catalogue/catalogue';
+export type { Publication, PublicationConflict } from './catalogue/publication';
+export { planPublication, conflictMessage } from './catalogue/publication';

@@ -1,8 +1,8 @@
-// Starts a gateway: connects the codec, Kafka producer, Redis, the transitions projection, the outcome waiter and,
-// with a KEK file, the keys table, and builds the HTTP app on them. The handle closes everything it started, in
+// Starts a gateway: connects the codec, Kafka producer, Redis, the definitions catalogue, the transitions projection,
+// the outcome waiter and, with a KEK file, the keys table, and builds the HTTP app on them. Its workflows are the
+// catalogue's: it runs no team code. The handle closes everything it started, in
 // reverse order.
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from '../core';
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { startCryptoRuntime } from '../platform/crypto/crypto-runtime';
 import { createKafka } from '../platform/kafka/kafka-client';
@@ -29,12 +29,11 @@ import { ReadModel } from './projection/read-model';
 import { readModelKeys } from './projection/read-model-keys';
 import { TransitionsProjection } from './projection/transitions-projection';
 import { SettingsView } from '../platform/settings/settings-view';
+import { CatalogueView } from '../platform/kafka/catalogue-view';
 
 export const GATEWAY_VERSION = '0.1.0';
 
 export interface GatewayDeps {
-  /** The workflows as deployed; the gateway sees them through the run-time settings, as the orchestrator does. */
-  readonly registry: Registry;
   readonly logger?: Logger;
   readonly clock?: () => number;
   /** Where the gateway's metrics go (served on GET /metrics); a fresh registry when absent. */
@@ -67,7 +66,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     // New instances start on the version the settings choose: validated here against that same version.
     const settings = await SettingsView.start(log, topics.settings, config.projectionGroup, logger);
     closers.push(() => settings.stop());
-    const registry = settings.registry(deps.registry);
+    // The workflows are what the orchestrators published; the settings choose new instances' versions among them.
+    const definitions = await CatalogueView.start({
+      log,
+      codec,
+      topic: topics.definitions,
+      groupPrefix: config.projectionGroup,
+      logger,
+    });
+    closers.push(() => definitions.stop());
+    const catalogue = definitions.catalogue((workflow) => settings.record(workflow));
     const redis = createRedis(config.redis);
     closers.push(() => redis.quit());
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
@@ -102,7 +110,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       redisPrefix: config.redisPrefix,
       topicPrefix: config.topicPrefix,
       groupIdPrefix: config.projectionGroup,
-      registry,
+      registry: catalogue,
+      revision: () => definitions.size,
       logger,
     });
     if (crypto !== undefined) closers.push(() => crypto.stop());
@@ -111,7 +120,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const encryption = gatewayEncryption(crypto, publisher, clock);
     const waiters = new WaiterLimit(config.http.waiters);
     const submission = {
-      registry,
+      catalogue,
       idempotency,
       publisher,
       readModel,
@@ -125,7 +134,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const app = buildApp({
       handlers: {
         ...commandHandlers(submission, (id) => auditTrail.workflowOf(id)),
-        ...instanceHandlers(registry, readModel, encryption.erasure),
+        ...instanceHandlers(catalogue, readModel, encryption.erasure),
         ...auditHandlers(auditTrail),
         ...healthHandlers({ redis, publisher, projection, logger }),
         ...metricsHandlers(metrics),

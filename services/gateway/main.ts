@@ -1,11 +1,9 @@
-// The gateway process: serves the HTTP API for the team's workflows (`--workflows <module>` or
-// STATEWRIGHT_WORKFLOWS) until SIGTERM or SIGINT.
+// The gateway process: serves the HTTP API for the workflows of the definitions catalogue until SIGTERM or SIGINT.
+// It runs no team code: a `--workflows` module (or STATEWRIGHT_WORKFLOWS) is ignored, with a warning.
 import { runAsProcess } from '../platform/process/service-process';
-import { moduleArgument, WORKFLOWS_MODULE } from '../platform/workflows/module-argument';
-import { loadWorkflows } from '../platform/workflows/workflows-module';
+import { givenModule, WORKFLOWS_MODULE } from '../platform/workflows/module-argument';
 import { serveGateway } from './serve-gateway';
 
-void runAsProcess('statewright gateway', async (signal) => {
-  const workflows = await loadWorkflows(moduleArgument(process.argv, process.env, WORKFLOWS_MODULE));
-  return serveGateway({ workflows, signal });
-});
+void runAsProcess('statewright gateway', (signal) =>
+  serveGateway({ ignoredWorkflows: givenModule(process.argv, process.env, WORKFLOWS_MODULE), signal }),
+);

@@ -17,6 +17,7 @@ import { loadTracingConfig } from '../platform/tracing/tracing-config';
 import { startTracing } from '../platform/tracing/tracing';
 import { orchestratorCrypto } from './crypto/orchestrator-crypto';
 import { Orchestrator } from './orchestrator';
+import { publishCatalogue } from './catalogue/publish-catalogue';
 import { SettingsView } from '../platform/settings/settings-view';
 import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
@@ -63,6 +64,19 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
   });
   const codec = await wait('schema registry', () =>
     EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
+  );
+  // Before any partition is served: a definition that would change a published version ends the start here.
+  await wait('kafka', () =>
+    publishCatalogue({
+      log,
+      codec,
+      topics,
+      groupId: config.groupId,
+      registry: deployed,
+      actor: config.kafka.sasl?.username ?? config.kafka.clientId,
+      now: Date.now(),
+      logger,
+    }),
   );
   const settings = await wait('kafka', () =>
     SettingsView.start(log, topics.settings, config.groupId, logger),

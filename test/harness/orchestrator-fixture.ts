@@ -27,6 +27,7 @@ import { Orchestrator, type OrchestratorOptions } from '../../services/orchestra
 import { endpoints, testNamespace, type TestNamespace } from './namespace';
 import { KEEP_FOREVER } from '../../services/orchestrator/retention/hot-retention';
 import { TopicTail } from './topic-tail';
+import { publishTestCatalogue } from './catalogue';
 
 export class OrchestratorFixture {
   private readonly running = new Set<Orchestrator>();
@@ -122,6 +123,12 @@ export class OrchestratorFixture {
     } finally {
       this.starting.delete(starting);
     }
+  }
+
+  /** Publishes `registry`'s definitions to the catalogue, as the orchestrator's start does, for a gateway to read. */
+  publishCatalogue(registry: Registry): Promise<string[]> {
+    const { kafka, codec, topics } = this;
+    return publishTestCatalogue({ kafka, codec, topics, groupId: this.namespace.groupId, registry });
   }
 
   async stopOrchestrator(orchestrator: Orchestrator): Promise<void> {

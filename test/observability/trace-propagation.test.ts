@@ -58,7 +58,8 @@ beforeAll(async () => {
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',
   });
-  gateway = await startGateway(config, { logger: fixture.logger, registry: exampleRegistry() });
+  await fixture.publishCatalogue(exampleRegistry(30_000));
+  gateway = await startGateway(config, { logger: fixture.logger });
   base = await gateway.listen();
 }, 90_000);
 

@@ -10,7 +10,6 @@ import { loadGatewayConfig } from '../../services/gateway/config/gateway-config'
 import { startGateway } from '../../services/gateway/gateway';
 import { ConfigError } from '../../services/platform/config/config-error';
 import { createCredentialKit, type CredentialKit } from './credential-kit';
-import { exampleRegistry } from '../harness/examples';
 
 const BASE = {
   KAFKA_BROKERS: '127.0.0.1:1',
@@ -99,7 +98,6 @@ test('a gateway whose credential files cannot be used does not start, and the er
   for (const [env, problem] of attempts) {
     const started = startGateway(loadGatewayConfig({ ...BASE, ...env }), {
       logger: pino({ level: 'silent' }),
-      registry: exampleRegistry(),
     });
     const error = await started.then(
       () => undefined,

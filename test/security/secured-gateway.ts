@@ -9,6 +9,7 @@ import { EMPTY_ENVIRONMENT } from '../../services/core';
 import { loadGatewayConfig } from '../../services/gateway/config/gateway-config';
 import { startGateway, type Gateway } from '../../services/gateway/gateway';
 import { exampleRegistry } from '../harness/examples';
+import { publishTestCatalogue } from '../harness/catalogue';
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import { toTransitionEnvelope } from '../../services/platform/codec/transition-envelope';
 import { provisionTopics } from '../../services/platform/kafka/topic-provisioner';
@@ -65,12 +66,10 @@ export async function startSecuredGateway(
     ...authEnv,
   });
   const logLines: string[] = [];
-  const gateway = await startGateway(config, {
-    logger: capturingLogger(logLines),
-    registry: exampleRegistry(),
-  });
-  const base = await gateway.listen();
   const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
+  await publishTestCatalogue({ kafka, codec, topics, groupId: ns.groupId, registry: exampleRegistry() });
+  const gateway = await startGateway(config, { logger: capturingLogger(logLines) });
+  const base = await gateway.listen();
   const instanceId = `order-${randomUUID()}`;
   await seedInstance(gateway, kafka, codec, topics, instanceId);
   const redis = new Redis(redisUrl);

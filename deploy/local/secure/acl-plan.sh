@@ -6,12 +6,14 @@
 #                 letters, audit, keys and settings in transactions (transactional ids
 #                 `<group>.<topic>.<partition>`), writes commands (due timers, and commands forwarded to the
 #                 partition that owns them), and restores from transitions, keys and settings with throwaway
-#                 groups `<group>.…`
+#                 groups `<group>.…`. It alone writes the definitions catalogue, at start, with the audit
+#                 record of each publication (transactional id `<group>.<prefix>.definitions`).
 #   worker:       reads tasks and keys, writes commands (task results) only
-#   gateway:      writes commands (start, signal, cancel, admin acts), reads transitions, audit, keys and
-#                 settings (to choose a new instance's version as the orchestrator does)
-#   The worker and the gateway read keys and audit with throwaway groups `<group>.…` they delete when
-#   done; the CLI runs as the gateway, with throwaway groups `statewright-cli-<uuid>`.
+#   gateway:      writes commands (start, signal, cancel, admin acts), reads transitions, audit, keys,
+#                 settings and definitions (its workflows come from the catalogue; it chooses a new
+#                 instance's version as the orchestrator does)
+#   The worker and the gateway read keys, audit and definitions with throwaway groups `<group>.…` they delete
+#   when done; the CLI runs as the gateway, with throwaway groups `statewright-cli-<uuid>`.
 
 acl_plan() { # topic prefix, orchestrator group, worker group, gateway projection group
   local p=$1 orchestrator_group=$2 worker_group=$3 gateway_group=$4
@@ -24,6 +26,7 @@ orchestrator  TOPIC             LITERAL   $p.tasks                READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.dlq                  READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.audit                READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.keys                 READ,WRITE
+orchestrator  TOPIC             LITERAL   $p.definitions          READ,WRITE
 orchestrator  GROUP             PREFIXED  $orchestrator_group     READ
 orchestrator  TRANSACTIONAL_ID  PREFIXED  $orchestrator_group.    WRITE,DESCRIBE
 orchestrator  CLUSTER           LITERAL   kafka-cluster           IDEMPOTENT_WRITE
@@ -36,6 +39,7 @@ gateway       TOPIC             LITERAL   $p.transitions          READ
 gateway       TOPIC             LITERAL   $p.audit                READ
 gateway       TOPIC             LITERAL   $p.keys                 READ
 gateway       TOPIC             LITERAL   $p.settings             READ
+gateway       TOPIC             LITERAL   $p.definitions          READ
 gateway       GROUP             PREFIXED  $gateway_group          READ,DELETE
 gateway       GROUP             PREFIXED  statewright-cli-        READ,DELETE
 EOF

@@ -1,8 +1,8 @@
 // Graphviz DOT of a definition: final states double circles, compensation states dashed.
-import type { WorkflowDefinition } from '../definition/workflow-definition';
-import { edgesOf } from './state-graph';
+import { describedOf, edgesOf, type Drawable } from './state-graph';
 
-export function toDot(definition: WorkflowDefinition): string {
+export function toDot(drawable: Drawable): string {
+  const definition = describedOf(drawable);
   const quote = (text: string) => JSON.stringify(text);
   const lines = [
     `digraph ${quote(`${definition.name}@${definition.version}`)} {`,
@@ -11,7 +11,7 @@ export function toDot(definition: WorkflowDefinition): string {
     '  __start [shape=point];',
     `  __start -> ${quote(definition.initial)};`,
   ];
-  for (const node of definition.states.values()) {
+  for (const node of definition.states) {
     if (node.final !== null)
       lines.push(`  ${quote(node.name)} [shape=doublecircle, xlabel=${quote(node.final)}];`);
     else if (node.compensate !== null) lines.push(`  ${quote(node.name)} [style="rounded,dashed"];`);

@@ -1,4 +1,6 @@
-// The edges of a definition's state graph, shared by the Mermaid and DOT renderers.
+// The edges of a definition's state graph, shared by the Mermaid and DOT renderers. They draw from the described
+// form, so a definition from the team's code and one read from the catalogue look the same.
+import { describeDefinition, type DescribedDefinition } from '../catalogue/described-definition';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 
 export interface Edge {
@@ -7,18 +9,30 @@ export interface Edge {
   readonly label: string;
 }
 
-export function edgesOf(definition: WorkflowDefinition): Edge[] {
+/** What the renderers draw: a definition, or its description from the catalogue. */
+export type Drawable = WorkflowDefinition | DescribedDefinition;
+
+export const describedOf = (drawable: Drawable): DescribedDefinition =>
+  drawable.states instanceof Map
+    ? describeDefinition(drawable as WorkflowDefinition)
+    : (drawable as DescribedDefinition);
+
+export function edgesOf(definition: DescribedDefinition): Edge[] {
   const edges: Edge[] = [];
-  for (const node of definition.states.values()) {
+  for (const node of definition.states) {
     const from = node.name;
-    for (const [event, handler] of node.on) {
+    for (const handler of node.on) {
       if (handler.target !== null)
-        edges.push({ from, to: handler.target, label: handler.guard ? `${event} [guard]` : event });
+        edges.push({
+          from,
+          to: handler.target,
+          label: handler.guarded ? `${handler.event} [guard]` : handler.event,
+        });
     }
     if (node.invoke) {
-      const tasks = node.invoke.tasks.map((t) => t.task).join(node.invoke.join === 'all' ? ' & ' : ' | ');
-      edges.push({ from, to: node.invoke.onDone.target, label: `done(${tasks})` });
-      edges.push({ from, to: node.invoke.onError.target, label: 'error' });
+      const tasks = node.invoke.tasks.join(node.invoke.join === 'all' ? ' & ' : ' | ');
+      edges.push({ from, to: node.invoke.onDone, label: `done(${tasks})` });
+      edges.push({ from, to: node.invoke.onError, label: 'error' });
     }
     if (node.after) edges.push({ from, to: node.after.target, label: `after ${node.after.ms}ms` });
     if (node.compensate) {

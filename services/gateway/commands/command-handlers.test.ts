@@ -3,7 +3,9 @@
 // the pass-through encryption are the real ones.
 import { z } from 'zod';
 import {
+  catalogueOf,
   createRegistry,
+  describeDefinition,
   EMPTY_ENVIRONMENT,
   setup,
   type Command,
@@ -61,6 +63,7 @@ const billing = setup({
 });
 
 const registry = createRegistry([signup, billing]);
+const catalogue = catalogueOf([signup, billing].map(describeDefinition));
 const NOW = 1_700_000_000_000;
 
 /** The Redis store's claim semantics: the first claim wins; the same fingerprint replays, another conflicts. */
@@ -170,7 +173,7 @@ function world(options: { maxInputBytes?: number; perCaller?: number } = {}): Wo
   const readModel = new MemoryReadModel();
   const waiter = new ReadModelWaiter(readModel);
   const deps: SubmissionDeps = {
-    registry,
+    catalogue,
     idempotency: idempotency as unknown as IdempotencyStore,
     publisher: publisher as unknown as CommandLog,
     readModel: readModel as unknown as ReadModel,

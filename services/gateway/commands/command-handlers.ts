@@ -2,10 +2,11 @@
 // check (workflow, input, event, payload) and hand the command to `submit`. Commands about an instance need its
 // workflow, read from the read model.
 import { randomUUID } from 'node:crypto';
-import { settingsKey, type Instance, type Registry, type WorkflowDefinition } from '../../core';
+import { settingsKey, type Catalogue, type DescribedDefinition, type Instance } from '../../core';
 import { ApiError } from '../http/api-error';
 import type { Handlers, RouteInput } from '../http/register-routes';
 import type { Routes } from '../http/route-table';
+import { PayloadValidator } from './payload-validator';
 import { requestFingerprint } from './request-fingerprint';
 import { submit, type Submission, type SubmissionDeps } from './submission';
 
@@ -14,6 +15,8 @@ type CommandRoutes = Pick<
   'start' | 'signal' | 'cancel' | 'retry' | 'purge' | 'erase' | 'migrate' | 'settings'
 >;
 type CommandInput = RouteInput<Routes[keyof CommandRoutes]>;
+
+const validator = new PayloadValidator();
 
 /** `formerWorkflow` names the workflow of an instance gone from the read model, for acts that still apply. */
 export function commandHandlers(
@@ -24,10 +27,10 @@ export function commandHandlers(
     start: async (input) => {
       const { name } = input.params;
       const correlationId = input.body.correlationId ?? randomUUID();
-      const definition = startDefinition(deps.registry, name, correlationId, input.body.version);
+      const definition = startDefinition(deps.catalogue, name, correlationId, input.body.version);
       await checkNotTaken(deps, correlationId, name);
       checkSize(deps, input.body.input, `input of ${name}`);
-      checkPayload(definition.input, input.body.input, 'invalid-input', `input of ${name}`);
+      validator.check(definition.inputSchema, input.body.input, 'invalid-input', `input of ${name}`);
       const body = { type: 'start' as const, input: input.body.input, version: input.body.version ?? null };
       const target = { workflow: name, refusal: undefined };
       return submit(deps, submission(input, 'POST', correlationId, target, body, input.query.wait ?? 0));
@@ -37,9 +40,10 @@ export function commandHandlers(
       const payload = input.body ?? null;
       checkSize(deps, payload, `payload of ${event}`);
       const target = await targetOf(deps, id, { running: true }, (definition) => {
-        if (!definition.events.has(event)) throw unknownEvent(definition, event);
-        const schema = definition.events.get(event);
-        if (schema) checkPayload(schema, payload, 'invalid-payload', `payload of ${event}`);
+        const described = definition.events.find((known) => known.name === event);
+        if (described === undefined) throw unknownEvent(definition, event);
+        if (described.payloadSchema !== null)
+          validator.check(described.payloadSchema, payload, 'invalid-payload', `payload of ${event}`);
       });
       return submit(
         deps,
@@ -54,9 +58,7 @@ export function commandHandlers(
     },
     settings: async (input) => {
       const { name } = input.params;
-      if (!deps.registry.has(name)) {
-        throw new ApiError(404, 'unknown-workflow', `no workflow ${name}`, { known: deps.registry.names() });
-      }
+      if (!deps.catalogue.has(name)) throw unknownWorkflow(deps.catalogue, name);
       const body = {
         type: 'workflow-settings' as const,
         rollout: input.body.rollout,
@@ -80,9 +82,9 @@ export function commandHandlers(
       const { id } = input.params;
       const { targetVersion } = input.body;
       const target = await targetOf(deps, id, { running: true }, (definition) => {
-        if (deps.registry.get(definition.name, targetVersion) === undefined) {
+        if (deps.catalogue.get(definition.name, targetVersion) === undefined) {
           throw new ApiError(404, 'unknown-version', `no version ${targetVersion} of ${definition.name}`, {
-            known: deps.registry.versions(definition.name),
+            known: deps.catalogue.versions(definition.name),
           });
         }
       });
@@ -128,22 +130,32 @@ function submission(
 }
 
 function startDefinition(
-  registry: Registry,
+  catalogue: Catalogue,
   name: string,
   correlationId: string,
   version: number | undefined,
-): WorkflowDefinition {
-  if (!registry.has(name)) {
-    throw new ApiError(404, 'unknown-workflow', `no workflow ${name}`, { known: registry.names() });
-  }
-  const definition = version === undefined ? registry.pick(name, correlationId) : registry.get(name, version);
+): DescribedDefinition {
+  if (!catalogue.has(name)) throw unknownWorkflow(catalogue, name);
+  const definition =
+    version === undefined ? catalogue.pick(name, correlationId) : catalogue.get(name, version);
   if (definition === undefined) {
     throw new ApiError(404, 'unknown-version', `no version ${version ?? '(rollout)'} of ${name}`, {
-      known: registry.versions(name),
+      known: catalogue.versions(name),
     });
   }
   return definition;
 }
+
+/** The known workflows are those of the definitions catalogue: what the orchestrators published. */
+const unknownWorkflow = (catalogue: Catalogue, name: string) => {
+  const known = catalogue.names();
+  return new ApiError(
+    404,
+    'unknown-workflow',
+    `no workflow ${name}; known: ${known.length === 0 ? '(none published yet)' : known.join(', ')}`,
+    { known },
+  );
+};
 
 /** What a command acts on: its workflow, and why a new request for it is refused (a repeated one is not). */
 interface Target {
@@ -153,13 +165,13 @@ interface Target {
 
 /**
  * The workflow of a projected instance; with `running`, a new command for a finished instance is refused;
- * `check` sees the instance's definition when this gateway knows it.
+ * `check` sees the instance's definition when the catalogue holds it.
  */
 async function targetOf(
   deps: SubmissionDeps,
   id: string,
   { running }: { readonly running: boolean },
-  check: (definition: WorkflowDefinition) => void = () => undefined,
+  check: (definition: DescribedDefinition) => void = () => undefined,
 ): Promise<Target> {
   const instance = await deps.readModel.instance(id);
   if (instance === undefined) {
@@ -169,7 +181,7 @@ async function targetOf(
       `no instance ${id} in the read model (unknown, or its start is not projected yet)`,
     );
   }
-  const definition = deps.registry.get(instance.workflow, instance.version);
+  const definition = deps.catalogue.get(instance.workflow, instance.version);
   if (definition !== undefined) check(definition);
   const refusal = running && instance.status !== 'running' ? finished(instance) : undefined;
   return { workflow: instance.workflow, refusal };
@@ -212,24 +224,7 @@ function checkSize(deps: SubmissionDeps, value: unknown, what: string): void {
   );
 }
 
-function checkPayload(schema: WorkflowDefinition['input'], value: unknown, code: string, what: string): void {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return;
-  const issues = parsed.error.issues.map((issue) => ({
-    in: 'body',
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-  const first = issues[0];
-  throw new ApiError(
-    400,
-    code,
-    `${what} is invalid: ${first?.path ? `${first.path}: ` : ''}${first?.message}`,
-    issues,
-  );
-}
-
-const unknownEvent = (definition: WorkflowDefinition, event: string) =>
+const unknownEvent = (definition: DescribedDefinition, event: string) =>
   new ApiError(404, 'unknown-event', `${definition.name}@${definition.version} has no event ${event}`, {
-    known: [...definition.events.keys()],
+    known: definition.events.map((known) => known.name),
   });

@@ -8,7 +8,7 @@ import {
   commandId as toCommandId,
   type Command,
   type CommandEnvelope,
-  type Registry,
+  type Catalogue,
 } from '../../core';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { GatewayEncryption } from '../encryption/gateway-encryption';
@@ -27,7 +27,8 @@ import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store';
 import { publishTraced } from './publish-span';
 
 export interface SubmissionDeps {
-  readonly registry: Registry;
+  /** The workflows the definitions catalogue holds, versions chosen by the settings topic. */
+  readonly catalogue: Catalogue;
   readonly idempotency: IdempotencyStore;
   readonly publisher: CommandLog;
   readonly readModel: ReadModel;
@@ -144,7 +145,7 @@ async function answer(
       ? null
       : instanceView(
           instance,
-          sensitivityOf(deps.registry, instance.workflow, instance.version),
+          sensitivityOf(deps.catalogue, instance.workflow, instance.version),
           deps.encryption.erasure(record.correlationId),
         );
   return { status: 200, body: { status: 'resolved', ...ids, outcome: outcome.outcome, instance: view } };

@@ -1,6 +1,6 @@
 // GET /instances/:id and /instances/:id/history: the read model, redacted by the instance's definition; the fields
 // of an erased instance read `[erased]`.
-import type { Registry } from '../../core';
+import type { Catalogue } from '../../core';
 import type { ErasureView } from '../encryption/erasure-view';
 import { ApiError } from '../http/api-error';
 import type { Handlers } from '../http/register-routes';
@@ -9,7 +9,7 @@ import { instanceView, recordView } from './instance-view';
 import { sensitivityOf } from './sensitivity';
 
 export function instanceHandlers(
-  registry: Registry,
+  catalogue: Catalogue,
   readModel: ReadModel,
   erasure: ErasureView,
 ): Pick<Handlers, 'instance' | 'history'> {
@@ -17,7 +17,7 @@ export function instanceHandlers(
     const instance = await readModel.instance(id);
     if (instance === undefined)
       throw new ApiError(404, 'unknown-instance', `no instance ${id} in the read model`);
-    return { instance, sensitivity: sensitivityOf(registry, instance.workflow, instance.version) };
+    return { instance, sensitivity: sensitivityOf(catalogue, instance.workflow, instance.version) };
   };
   return {
     instance: async ({ params }) => {

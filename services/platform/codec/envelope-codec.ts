@@ -6,6 +6,7 @@ import type { TopicNames } from '../kafka/topic-names';
 import type { AuditEnvelope } from './audit-envelope';
 import type { CommandEnvelope } from './command-envelope';
 import type { DeadLetterEnvelope } from './dead-letter-envelope';
+import type { DefinitionEnvelope } from './definition-envelope';
 import type { TaskEnvelope } from './task-envelope';
 import type { TransitionEnvelope } from './transition-envelope';
 import { EncodeError, RegistryUnavailableError, UndecodableError, UnknownSchemaError } from './codec-error';
@@ -27,6 +28,7 @@ export interface Envelopes {
   readonly 'task-request': TaskEnvelope;
   readonly 'dead-letter': DeadLetterEnvelope;
   readonly audit: AuditEnvelope;
+  readonly definition: DefinitionEnvelope;
 }
 
 interface Registered {

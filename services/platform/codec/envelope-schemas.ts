@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TopicNames } from '../kafka/topic-names';
 
-export type EnvelopeKind = 'command' | 'transition' | 'task-request' | 'dead-letter' | 'audit';
+export type EnvelopeKind = 'command' | 'transition' | 'task-request' | 'dead-letter' | 'audit' | 'definition';
 
 export const ENVELOPE_KINDS: readonly EnvelopeKind[] = [
   'command',
@@ -11,6 +11,7 @@ export const ENVELOPE_KINDS: readonly EnvelopeKind[] = [
   'task-request',
   'dead-letter',
   'audit',
+  'definition',
 ];
 
 const TOPIC_OF: Record<EnvelopeKind, keyof TopicNames> = {
@@ -19,6 +20,7 @@ const TOPIC_OF: Record<EnvelopeKind, keyof TopicNames> = {
   'task-request': 'tasks',
   'dead-letter': 'dlq',
   audit: 'audit',
+  definition: 'definitions',
 };
 
 /** Confluent TopicNameStrategy: the value schema of topic T lives under the subject `T-value`. */

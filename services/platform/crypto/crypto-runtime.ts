@@ -1,14 +1,13 @@
 // What a service that reads or writes sensitive fields runs: the KEK from its file, a KeyTable following
 // <prefix>.keys, and DataKeys on top with Redis as a cache. Undefined when no KEK file is configured.
 import type { Redis } from 'ioredis';
-import type { Registry } from '../../core';
 import type { CryptoSettings } from '../config/crypto-settings';
 import type { LogClient } from '../kafka/log-client';
 import type { Logger } from '../logging/logger';
 import { DataKeys, type ResolvedKey } from './data-keys';
 import { FileKeyEncryptionKey } from './key-encryption-key';
 import { KeyTable } from './key-table';
-import { sensitiveLeaves } from './sensitive-leaves';
+import { followedLeaves, sensitiveLeaves, type SensitivePathSource } from './sensitive-leaves';
 
 export interface CryptoRuntime {
   readonly keys: DataKeys;
@@ -27,7 +26,9 @@ export interface CryptoRuntimeOptions {
   readonly redisPrefix: string;
   readonly topicPrefix: string;
   readonly groupIdPrefix: string;
-  readonly registry: Registry;
+  readonly registry: SensitivePathSource;
+  /** Set when `registry` grows while the service runs (the catalogue): the leaves follow its revisions. */
+  readonly revision?: () => number;
   readonly logger: Logger;
 }
 
@@ -57,7 +58,10 @@ export async function startCryptoRuntime(options: CryptoRuntimeOptions): Promise
   return {
     keys,
     table,
-    leaves: sensitiveLeaves(options.registry),
+    leaves:
+      options.revision === undefined
+        ? sensitiveLeaves(options.registry)
+        : followedLeaves(options.registry, options.revision),
     keyFor: async (correlationId, waitMs) => {
       const known = await keys.resolve(correlationId);
       if (known !== undefined || waitMs <= 0) return known;

@@ -43,11 +43,12 @@ export interface WrittenRange {
 
 /**
  * One transactional writer (one transactional id). `connect` fences any older writer with the same id;
- * `commit` writes everything and the consumed offset in one transaction, or throws TransactionError.
+ * `commit` writes everything and the consumed offset (a writer that consumes nothing gives none) in one
+ * transaction, or throws TransactionError.
  */
 export interface TransactionalSink {
   readonly transactionalId: string;
   connect(): Promise<void>;
-  commit(records: readonly TopicRecords[], offset: ConsumedOffset): Promise<WrittenRange[]>;
+  commit(records: readonly TopicRecords[], offset?: ConsumedOffset): Promise<WrittenRange[]>;
   disconnect(): Promise<void>;
 }

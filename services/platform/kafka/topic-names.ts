@@ -11,6 +11,8 @@ export interface TopicNames {
   readonly keys: string;
   /** Run-time workflow settings (rollout rule, dedupe window), compacted, keyed by workflow. */
   readonly settings: string;
+  /** The definitions catalogue: every workflow version the orchestrators serve, compacted, keyed name@version. */
+  readonly definitions: string;
 }
 
 export const topicNames = (prefix: string): TopicNames => ({
@@ -21,4 +23,5 @@ export const topicNames = (prefix: string): TopicNames => ({
   audit: `${prefix}.audit`,
   keys: `${prefix}.keys`,
   settings: `${prefix}.settings`,
+  definitions: `${prefix}.definitions`,
 });

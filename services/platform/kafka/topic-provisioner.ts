@@ -67,6 +67,11 @@ function wanted(names: TopicNames, layout: TopicLayout): TopicSpec[] {
       numPartitions: 1,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
+    {
+      topic: names.definitions,
+      numPartitions: 1,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
   ].map((topic) => ({ ...topic, replicationFactor }));
 }
 

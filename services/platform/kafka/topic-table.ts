@@ -29,12 +29,16 @@ export interface TopicTableOptions<T> {
   readonly groupIdPrefix?: string;
   /** How long a fetch waits for new records; also bounds how long `stop` takes. */
   readonly maxWaitTimeInMs?: number;
-  /** The record's key and value; a throw marks it invalid, and it is skipped (the previous value stays). */
-  readonly decode: (record: ConsumedRecord) => { readonly key: string; readonly value: T };
+  /**
+   * The record's key and value; a throw (or rejection) marks it invalid, and it is skipped (the previous value
+   * stays). Records are applied one after another, so an asynchronous decode (a registry look-up) keeps the order.
+   */
+  readonly decode: (record: ConsumedRecord) => Decoded<T> | Promise<Decoded<T>>;
   /** What the table holds, for log lines: `keys`, `settings`. */
   readonly what: string;
 }
 
+type Decoded<T> = { readonly key: string; readonly value: T };
 type Waiter<T> = (entry: T | undefined) => void;
 
 export class TopicTable<T> {
@@ -145,7 +149,7 @@ export class TopicTable<T> {
       await this.consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          for (const record of batch.records) this.apply(batch.partition, record);
+          for (const record of batch.records) await this.apply(batch.partition, record);
         },
       });
     } catch (error) {
@@ -155,13 +159,13 @@ export class TopicTable<T> {
     this.checkCaughtUp();
   }
 
-  private apply(partition: number, record: ConsumedRecord): void {
+  private async apply(partition: number, record: ConsumedRecord): Promise<void> {
     const offset = Number(record.offset);
     if (offset <= (this.applied.get(partition) ?? -1)) return;
     this.applied.set(partition, offset);
-    let decoded: { readonly key: string; readonly value: T };
+    let decoded: Decoded<T>;
     try {
-      decoded = this.options.decode(record);
+      decoded = await this.options.decode(record);
     } catch (error) {
       // The previous value stays: skipping cannot, for example, turn an erasure back into a key.
       this.options.logger.warn(

@@ -36,11 +36,11 @@ export class TransactionalProducer implements TransactionalSink {
   }
 
   /**
-   * Sends everything and the consumed offsets in one transaction; throws TransactionError when it did not
+   * Sends everything and the consumed offsets (when given) in one transaction; throws TransactionError when it did not
    * commit. The records go out in requests of bounded size, in order, so a large batch never exceeds the
    * broker's request limit; metadata has one entry per request and topic-partition.
    */
-  async commit(records: readonly TopicRecords[], offset: ConsumedOffset): Promise<WrittenRange[]> {
+  async commit(records: readonly TopicRecords[], offset?: ConsumedOffset): Promise<WrittenRange[]> {
     const producer = this.producer;
     if (producer === undefined)
       throw new TransactionError(this.transactionalId, false, 'producer not connected');
@@ -55,7 +55,7 @@ export class TransactionalProducer implements TransactionalSink {
           written.push({ topic: entry.topicName, partition: entry.partition, baseOffset: entry.baseOffset });
         }
       }
-      await this.sendOffsets(transaction, offset);
+      if (offset !== undefined) await this.sendOffsets(transaction, offset);
       await transaction.commit();
       return written;
     } catch (error) {

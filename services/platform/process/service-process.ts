@@ -1,6 +1,7 @@
 // Runs one service as the process's work: starts it (with a signal that stops a start still waiting for its
 // dependencies), stops it cleanly on SIGTERM or SIGINT, and turns a failed start into one line on stderr and an
-// exit code (2 for a team's module that cannot serve, 1 otherwise).
+// exit code (2 for a team's module that cannot serve or would change a published version, 1 otherwise).
+import { CatalogueConflictError } from '../workflows/catalogue-conflict-error';
 import { BAD_MODULE_EXIT_CODE, ModuleError } from '../workflows/module-error';
 
 export interface RunningService {
@@ -39,7 +40,9 @@ export async function runAsProcess(
     process.stderr.write(
       `${name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    process.exit(error instanceof ModuleError ? BAD_MODULE_EXIT_CODE : 1);
+    process.exit(
+      error instanceof ModuleError || error instanceof CatalogueConflictError ? BAD_MODULE_EXIT_CODE : 1,
+    );
   }
   process.off('SIGTERM', early);
   process.off('SIGINT', early);

@@ -14,17 +14,27 @@ export function moduleArgument(
   env: Readonly<Record<string, string | undefined>>,
   source: ModuleSource,
 ): string {
-  const at = argv.findIndex((arg) => arg === source.flag || arg.startsWith(`${source.flag}=`));
-  const given =
-    at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.split('=').slice(1).join('=') : argv[at + 1];
-  const path = given ?? env[source.env];
-  if (path === undefined || path === '') {
+  const path = givenModule(argv, env, source);
+  if (path === undefined) {
     throw new ModuleError(
       '(none)',
       `name the team's module with ${source.flag} <module> or ${source.env}=<module> (a .js file exporting what it runs)`,
     );
   }
   return path;
+}
+
+/** The module named by the flag or the variable, if any. */
+export function givenModule(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  source: ModuleSource,
+): string | undefined {
+  const at = argv.findIndex((arg) => arg === source.flag || arg.startsWith(`${source.flag}=`));
+  const given =
+    at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.split('=').slice(1).join('=') : argv[at + 1];
+  const path = given ?? env[source.env];
+  return path === '' ? undefined : path;
 }
 
 export const WORKFLOWS_MODULE: ModuleSource = { flag: '--workflows', env: 'STATEWRIGHT_WORKFLOWS' };

@@ -1,7 +1,7 @@
 // The definition's state graph (the edges the renderers draw: handlers, invoke done and error, timeouts,
 // compensation, cancel): which states can still reach a final state, and how the initial state reaches a state.
 import type { WorkflowDefinition } from '../../core';
-import { edgesOf, type Edge } from '../../core/render/state-graph';
+import { describedOf, edgesOf, type Edge } from '../../core/render/state-graph';
 
 export interface StateGraph {
   /** States from which some final state can be reached (finals included). */
@@ -13,7 +13,7 @@ export interface StateGraph {
 }
 
 export function stateGraph(definition: WorkflowDefinition): StateGraph {
-  const edges = edgesOf(definition);
+  const edges = edgesOf(describedOf(definition));
   const finals = [...definition.states.values()].filter((s) => s.final !== null).map((s) => s.name);
   const finishing = closure(finals, (state) => edges.filter((e) => e.to === state).map((e) => e.from));
   const parent = new Map<string, Edge | null>([[definition.initial, null]]);

@@ -14,6 +14,7 @@ import type { ProjectedRecord } from '../../../services/gateway/projection/trans
 import { call, type CallOptions, type CallResult } from './http-call';
 import { endpoints, testNamespace, type TestNamespace } from '../../harness/namespace';
 import { exampleRegistry } from '../../harness/examples';
+import { publishTestCatalogue } from '../../harness/catalogue';
 
 export interface GatewayFixture {
   readonly ns: TestNamespace;
@@ -59,9 +60,11 @@ export async function startFixture(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const gateway = await startGateway(config, { logger: createLogger('silent'), registry: exampleRegistry() });
-  const base = await gateway.listen();
   const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
+  // The gateway's workflows come from the catalogue: published here as an orchestrator's start would.
+  await publishTestCatalogue({ kafka, codec, topics, groupId: ns.groupId, registry: exampleRegistry() });
+  const gateway = await startGateway(config, { logger: createLogger('silent') });
+  const base = await gateway.listen();
   const redis = new Redis(redisUrl);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

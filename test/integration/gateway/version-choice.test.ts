@@ -1,5 +1,6 @@
-// The gateway chooses a new instance's version with the orchestrator's rule, run-time settings included: after
-// `statewright settings <workflow> --activate 2`, a start is validated against version 2's input and runs it.
+// The gateway chooses a new instance's version with the orchestrator's rule, from the catalogue's versions and the
+// settings topic: pinned to 1, a start is validated against version 1; after `statewright settings <workflow>
+// --activate 2`, against version 2's input, and it runs version 2.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createRegistry, setup, type Transition } from '../../../services/core';
@@ -34,8 +35,11 @@ const v2 = setup({
   events: { close: true },
   tasks: {},
 }).define({ name: FLOW, version: 2, initial: 'open', context: (input) => input, states });
-/** Deployed pinned to version 1: version 2 serves only once an admin activates it. */
-const deployed = createRegistry([v1, v2], { [FLOW]: { kind: 'pinned', version: 1 } });
+/**
+ * Both versions deployed. The rollout rule lives in the settings topic, which the gateway reads too (a rule given
+ * to createRegistry in code would be the orchestrator's alone): the test pins version 1 there first.
+ */
+const deployed = createRegistry([v1, v2]);
 
 let fixture: OrchestratorFixture;
 let settings: SettingsView;
@@ -72,7 +76,8 @@ beforeAll(async () => {
     STATEWRIGHT_PROJECTION_GROUP: `${fixture.namespace.groupId}.projection`,
     GATEWAY_PORT: '0',
   });
-  gateway = await startGateway(config, { logger: createLogger('silent'), registry: deployed });
+  await fixture.publishCatalogue(deployed);
+  gateway = await startGateway(config, { logger: createLogger('silent') });
   base = await gateway.listen();
 });
 
@@ -82,8 +87,17 @@ afterAll(async () => {
 });
 
 test('after statewright settings --activate 2, a start is validated against version 2 and runs version 2', async () => {
-  const before = await start({ name: 'Ada' }, 10_000);
-  expect(before.statusCode).toBe(200);
+  const pinned = await statewright(['settings', FLOW, '--pin', '1', '--gateway', base]);
+  expect(pinned.code).toBe(0);
+  // Until the gateway has read the pin, version 2 (the latest) refuses this input, and nothing is published.
+  const before = await eventually(
+    'the gateway to validate against version 1',
+    async () => {
+      const answer = await start({ name: 'Ada' }, 10_000);
+      return answer.statusCode === 200 ? answer : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
   expect(before.json().instance).toMatchObject({ version: 1 });
 
   const activated = await statewright(['settings', FLOW, '--activate', '2', '--gateway', base]);

@@ -1,6 +1,7 @@
 // The statewright command runs the servers on a team's own modules: `statewright orchestrator --workflows`,
-// `statewright worker --handlers`, `statewright gateway --workflows`. A module that cannot serve stops the
-// command with exit code 2 and a message naming the file and the problem, before anything is published.
+// `statewright worker --handlers`; `statewright gateway` takes its workflows from the definitions catalogue (a
+// `--workflows` given to it is ignored). A module that cannot serve stops the command with exit code 2 and a
+// message naming the file and the problem, before anything is published.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -91,12 +92,12 @@ test('a workflows module that exports no definitions stops the orchestrator with
   expect(answer.stderr).toMatch(/exports no `workflows`/);
 });
 
-test('two definitions with the same name and version stop the gateway with code 2', async () => {
+test('two definitions with the same name and version stop the orchestrator with code 2', async () => {
   const file = teamModule(
     'twice.js',
     `const { workflows } = require(${JSON.stringify(catalogue)});\nexports.workflows = [...workflows, workflows[0]];\n`,
   );
-  const answer = await statewright(['gateway', '--workflows', file]);
+  const answer = await statewright(['orchestrator', '--workflows', file]);
   expect(answer.code).toBe(2);
   expect(answer.stderr).toContain(file);
   expect(answer.stderr).toMatch(/order-saga@1 is registered twice/);
