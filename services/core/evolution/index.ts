@@ -3,3 +3,8 @@
 export type { Finding, FindingKind, Severity } from './finding';
 export { errorsOf } from './finding';
 export { checkWorkflow } from './check-workflow';
+export type { RecordedCommand } from './recorded-history';
+export { pairRecords } from './recorded-history';
+export type { DivergenceKind, RecordSummary } from './record-difference';
+export type { ShadowOptions, ShadowReport, Divergence, CommandSummary } from './shadow-replay';
+export { shadowReplay } from './shadow-replay';
