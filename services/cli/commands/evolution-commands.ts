@@ -2,7 +2,9 @@
 // migrate-dry-run (a migration tried on recorded instances).
 import type { Command } from 'commander';
 import { addCheckCommand } from './check-command';
+import { addShadowCommand } from './shadow-command';
 
 export function addEvolutionCommands(program: Command): void {
   addCheckCommand(program);
+  addShadowCommand(program);
 }
