@@ -8,3 +8,5 @@ export { pairRecords } from './recorded-history';
 export type { DivergenceKind, RecordSummary } from './record-difference';
 export type { ShadowOptions, ShadowReport, Divergence, CommandSummary } from './shadow-replay';
 export { shadowReplay } from './shadow-replay';
+export type { MigrationPlan, MigrationTrial, MigrationDryRun } from './migration-dry-run';
+export { migrationDryRun, foldInstances } from './migration-dry-run';
