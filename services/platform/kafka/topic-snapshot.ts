@@ -17,19 +17,23 @@ export interface TopicSnapshot {
   readonly records: ReadonlyMap<number, readonly ConsumedRecord[]>;
 }
 
-/** Each topic of `topics`, read one after the other. Throws TopicReadError when one cannot be read. */
+/** How long one topic may take to read to its end (an open transaction holds read_committed readers back). */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Each topic of `topics`, read one after the other. Throws TopicReadError when one cannot be read in time. */
 export async function readTopics(
   settings: KafkaSettings,
   logger: Logger,
   topics: readonly string[],
+  timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<TopicSnapshot[]> {
   const kafka = createKafka(settings, logger);
   const snapshots: TopicSnapshot[] = [];
-  for (const topic of topics) snapshots.push(await readTopic(kafka, topic));
+  for (const topic of topics) snapshots.push(await readTopic(kafka, topic, timeoutMs));
   return snapshots;
 }
 
-async function readTopic(kafka: Kafka, topic: string): Promise<TopicSnapshot> {
+async function readTopic(kafka: Kafka, topic: string, timeoutMs: number): Promise<TopicSnapshot> {
   const ends = await endOffsets(kafka, topic);
   const records = new Map<number, ConsumedRecord[]>([...ends.keys()].map((p) => [p, []]));
   const pending = new Set([...ends].filter(([, end]) => end.high > end.low).map(([p]) => p));
@@ -37,7 +41,7 @@ async function readTopic(kafka: Kafka, topic: string): Promise<TopicSnapshot> {
     const groupId = `statewright-snapshot-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, readUncommitted: false });
     try {
-      await consume(consumer, topic, ends, pending, records);
+      await consume(consumer, topic, ends, pending, records, timeoutMs);
     } catch (error) {
       throw new TopicReadError(topic, `reading failed: ${String(error)}`, { cause: error });
     } finally {
@@ -53,6 +57,7 @@ async function consume(
   ends: Map<number, { low: number; high: number }>,
   pending: Set<number>,
   records: Map<number, ConsumedRecord[]>,
+  timeoutMs: number,
 ): Promise<void> {
   const high = (partition: number) => ends.get(partition)?.high ?? 0;
   const finished = new Promise<void>((resolve) => {
@@ -80,7 +85,21 @@ async function consume(
       });
     },
   });
-  await Promise.race([finished, crashed]);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`the end was not reached in ${timeoutMs} ms; partitions left: ${[...pending].join(',')}`),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([finished, crashed, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, { low: number; high: number }>> {
