@@ -8,7 +8,8 @@ export function shadowReport(report: ShadowReport, threshold: number): string {
   const lines = [
     `checked ${report.instancesChecked} instance(s), ${report.commandsChecked} command(s); ` +
       `${report.divergences.length} divergent (threshold ${threshold})` +
-      (report.skipped > 0 ? `; ${report.skipped} skipped (workflow not in the candidate)` : ''),
+      (report.skipped > 0 ? `; ${report.skipped} skipped (workflow not in the candidate)` : '') +
+      (report.incomplete > 0 ? `; ${report.incomplete} incomplete (history cut before the start)` : ''),
   ];
   if (kinds.length > 0) lines.push(`by kind: ${kinds.join(', ')}`);
   for (const divergence of report.divergences) lines.push(...divergenceLines(divergence));

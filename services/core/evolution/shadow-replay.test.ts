@@ -48,7 +48,13 @@ describe('shadowReplay', () => {
 
   test('an unchanged candidate reports no divergence', () => {
     const report = shadowReplay(createRegistry([orderSaga({ version: 2 })]), recorded);
-    expect(report).toMatchObject({ instancesChecked: 6, divergences: [], byKind: {}, skipped: 0 });
+    expect(report).toMatchObject({
+      instancesChecked: 6,
+      divergences: [],
+      byKind: {},
+      skipped: 0,
+      incomplete: 0,
+    });
     expect(report.commandsChecked).toBe(recorded.length);
   });
 
@@ -128,6 +134,15 @@ describe('shadowReplay', () => {
       shadowReplay(createRegistry([current]), recorded, { workflow: 'other-flow' }).instancesChecked,
     ).toBe(0);
   });
+});
+
+test('an instance whose recorded history does not begin at its start is counted apart, not compared', () => {
+  const recorded = recordedTraffic();
+  const cut = recorded.filter(
+    (entry, index) => !(entry.command.correlationId === 'o-completed' && index < 2),
+  );
+  const report = shadowReplay(createRegistry([current]), cut);
+  expect(report).toMatchObject({ instancesChecked: 5, incomplete: 1, divergences: [] });
 });
 
 describe('pairRecords', () => {

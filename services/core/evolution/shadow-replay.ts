@@ -48,6 +48,8 @@ export interface ShadowReport {
   readonly byKind: Readonly<Partial<Record<DivergenceKind, number>>>;
   /** Instances of workflows the candidate does not hold. */
   readonly skipped: number;
+  /** Instances whose history does not begin at their start (older commands deleted by retention). */
+  readonly incomplete: number;
 }
 
 export function shadowReplay(
@@ -59,12 +61,17 @@ export function shadowReplay(
   let instancesChecked = 0;
   let commandsChecked = 0;
   let skipped = 0;
+  let incomplete = 0;
   for (const history of byInstance(recorded).values()) {
     const workflow = history[0]!.command.workflow;
     if (options.workflow !== undefined && workflow !== options.workflow) continue;
     const definition = candidateOf(candidate, workflow, options.version);
     if (definition === undefined) {
       skipped += 1;
+      continue;
+    }
+    if (!beginsAtStart(history)) {
+      incomplete += 1;
       continue;
     }
     const result = replayInstance(definition, history);
@@ -74,7 +81,7 @@ export function shadowReplay(
   }
   const byKind: Partial<Record<DivergenceKind, number>> = {};
   for (const { kind } of divergences) byKind[kind] = (byKind[kind] ?? 0) + 1;
-  return { instancesChecked, commandsChecked, divergences, byKind, skipped };
+  return { instancesChecked, commandsChecked, divergences, byKind, skipped, incomplete };
 }
 
 /** Per correlation id, in recorded order. A settings command (`workflow:<name>`) is no instance's. */
@@ -129,6 +136,15 @@ function replayInstance(
     instance = step.instance;
   }
   return { commands, divergence: null };
+}
+
+/** Whether the first transition recorded is the instance's first (seq 1): only then can it be decided again. */
+function beginsAtStart(history: readonly RecordedCommand[]): boolean {
+  for (const { records } of history) {
+    const first = records.find((record) => record.kind === 'transition');
+    if (first?.kind === 'transition') return first.seq === 1;
+  }
+  return true;
 }
 
 /** The version the instance started on, as its first transition recorded it. */
