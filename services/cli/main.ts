@@ -6,6 +6,7 @@ import { CliError } from './cli-error';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
 import { addDlqCommands } from './commands/dlq-commands';
+import { addEvolutionCommands } from './commands/evolution-commands';
 import { addKeysCommands } from './commands/keys-commands';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
@@ -31,6 +32,7 @@ function program(): Command {
   addKeysCommands(root);
   addDlqCommands(root);
   addDiagramCommand(root);
+  addEvolutionCommands(root);
   for (const command of root.commands) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return root;
 }
