@@ -35,12 +35,17 @@ function saslOf(settings: KafkaSettings): SASLOptions | undefined {
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger): LogClient {
+  return kafkajsLogClient(kafkajsClient(settings, logger));
+}
+
+/** The kafkajs client itself, for the adapters of this folder that need more of it than the port offers. */
+export function kafkajsClient(settings: KafkaSettings, logger: Logger): Kafka {
   const ssl = settings.tls
     ? settings.tlsCaFile === undefined
       ? true
       : { ca: [readFileSync(settings.tlsCaFile, 'utf8')] }
     : undefined;
-  const kafka = new Kafka({
+  return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
     ssl,
@@ -49,7 +54,6 @@ export function createKafka(settings: KafkaSettings, logger: Logger): LogClient 
     logLevel: logLevel.WARN,
     logCreator: logCreator(logger),
   });
-  return kafkajsLogClient(kafka);
 }
 
 /** A kafkajs client as the LogClient port: what createKafka returns, and how a test's own client is handed in. */

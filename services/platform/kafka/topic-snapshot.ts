@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';
-import { createKafka } from './kafka-client';
+import { kafkajsClient } from './kafka-client';
 import type { ConsumedRecord } from './records';
 import { TopicReadError } from './topic-reader-error';
 
@@ -27,7 +27,7 @@ export async function readTopics(
   topics: readonly string[],
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<TopicSnapshot[]> {
-  const kafka = createKafka(settings, logger);
+  const kafka = kafkajsClient(settings, logger);
   const snapshots: TopicSnapshot[] = [];
   for (const topic of topics) snapshots.push(await readTopic(kafka, topic, timeoutMs));
   return snapshots;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseCommand, type Command } from '../../../services/core';
 import { EnvelopeCodec } from '../../../services/platform/codec/envelope-codec';
+import { kafkajsLogClient } from '../../../services/platform/kafka/kafka-client';
 import { CommandLog } from '../../../services/platform/kafka/command-log';
 import { topicNames } from '../../../services/platform/kafka/topic-names';
 import { eventually } from '../../harness/eventually';
@@ -73,7 +74,7 @@ beforeAll(async () => {
   const orchestrator = fleet.start('orchestrator', 'services/orchestrator/main.js');
   await fleet.waitForLine(orchestrator, /orchestrator ready/);
   const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
-  const log = await CommandLog.connect(kafka, codec, topics.commands);
+  const log = await CommandLog.connect(kafkajsLogClient(kafka), codec, topics.commands);
   try {
     for (const id of ['evo-1', 'evo-2', 'evo-3'])
       await send(log, {
