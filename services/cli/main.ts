@@ -3,6 +3,7 @@
 // exit code documented in --help.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { addDevCommand } from './commands/dev-command';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
 import { addDlqCommands } from './commands/dlq-commands';
@@ -26,6 +27,7 @@ function program(): Command {
     .exitOverride()
     .showHelpAfterError(false);
   addStackCommands(root);
+  addDevCommand(root);
   addInstanceCommands(root);
   addLogCommands(root);
   addKeysCommands(root);
