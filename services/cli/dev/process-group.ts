@@ -49,7 +49,10 @@ export class ProcessGroup {
     return member;
   }
 
-  /** True once the member prints a line matching `pattern`; false when it exits first or the group is stopping. */
+  /**
+   * True once the member prints a line matching `pattern` (from this call on: call it right after `start`); false
+   * when it exits first or the group is stopping.
+   */
   waitForLine(member: Member, pattern: RegExp): Promise<boolean> {
     return new Promise((resolve) => {
       const watch = (line: string) => {
