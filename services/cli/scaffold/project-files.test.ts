@@ -45,10 +45,11 @@ test("package.json depends on this statewright and on statewright's zod, and run
   });
 });
 
-test("the testing kit's fast-check is pinned by the project only while statewright does not install it", () => {
-  const devOnly = { ...pkg, dependencies: {}, devDependencies: { 'fast-check': '4.10.2' } };
-  expect(versionsOf(devOnly).fastCheck).toBe('4.10.2');
-  expect(versionsOf({ ...devOnly, dependencies: { 'fast-check': '4.10.2' } }).fastCheck).toBeUndefined();
+test("the project's fast-check is the one the testing kit was built with", () => {
+  expect(
+    versionsOf({ ...pkg, dependencies: {}, devDependencies: { 'fast-check': '4.10.2' } }).fastCheck,
+  ).toBe('4.10.2');
+  expect(versionsOf({ ...pkg, dependencies: { 'fast-check': '4.11.0' } }).fastCheck).toBe('4.11.0');
 });
 
 test('the sources import statewright only through its public subpaths', () => {
@@ -56,6 +57,7 @@ test('the sources import statewright only through its public subpaths', () => {
   expect(specifiers(file('src/workflows.ts'))).toEqual(['statewright/core', 'zod']);
   expect(specifiers(file('src/handlers.ts'))).toEqual(['statewright/worker', 'zod']);
   expect(specifiers(file('test/onboarding.test.ts'))).toEqual([
+    'fast-check',
     'statewright/testing',
     '../src/handlers',
     '../src/workflows',

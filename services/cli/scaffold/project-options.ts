@@ -11,11 +11,8 @@ export interface Versions {
   readonly tsJest: string;
   readonly typesJest: string;
   readonly typesNode: string;
-  /**
-   * fast-check, which the testing kit's property checks load, when statewright does not install it itself (it
-   * is then only one of statewright's devDependencies).
-   */
-  readonly fastCheck: string | undefined;
+  /** fast-check: the generators the project's property checks hand to the testing kit, the kit's own version. */
+  readonly fastCheck: string;
 }
 
 export interface ProjectOptions {
@@ -44,8 +41,7 @@ export function versionsOf(pkg: StatewrightPackage): Versions {
     tsJest: dev['ts-jest'] ?? FALLBACK.tsJest,
     typesJest: dev['@types/jest'] ?? FALLBACK.typesJest,
     typesNode: dev['@types/node'] ?? FALLBACK.typesNode,
-    fastCheck:
-      pkg.dependencies['fast-check'] === undefined ? (dev['fast-check'] ?? FALLBACK.fastCheck) : undefined,
+    fastCheck: pkg.dependencies['fast-check'] ?? dev['fast-check'] ?? FALLBACK.fastCheck,
   };
 }
 

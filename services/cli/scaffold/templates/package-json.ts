@@ -28,7 +28,7 @@ export function packageJson({ name, versions }: ProjectOptions): string {
     devDependencies: {
       '@types/jest': versions.typesJest,
       '@types/node': versions.typesNode,
-      ...(versions.fastCheck === undefined ? {} : { 'fast-check': versions.fastCheck }),
+      'fast-check': versions.fastCheck,
       jest: versions.jest,
       'ts-jest': versions.tsJest,
       typescript: versions.typescript,
