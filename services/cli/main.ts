@@ -3,10 +3,12 @@
 // exit code documented in --help.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { addDevCommand } from './commands/dev-command';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
 import { addDlqCommands } from './commands/dlq-commands';
 import { addEvolutionCommands } from './commands/evolution-commands';
+import { addInitCommand } from './commands/init-command';
 import { addKeysCommands } from './commands/keys-commands';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
@@ -26,7 +28,9 @@ function program(): Command {
     .addHelpText('after', `${SERVERS_HELP}${EXIT_CODES_HELP}`)
     .exitOverride()
     .showHelpAfterError(false);
+  addInitCommand(root);
   addStackCommands(root);
+  addDevCommand(root);
   addInstanceCommands(root);
   addLogCommands(root);
   addKeysCommands(root);

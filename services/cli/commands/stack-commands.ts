@@ -1,50 +1,31 @@
-// up, down, status: the local stack without Docker, by running deploy/local/stack.sh of this repository.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// up, down, status, env: the local stack without Docker, run by the statewright package's deploy/local/stack.sh with
+// its data in the project (see ../stack/local-stack.ts).
 import type { Command } from 'commander';
-import { CliError, unavailable } from '../cli-error';
-import { EXIT } from '../exit-codes';
-
-/** deploy/local/stack.sh found upwards from this module (it runs from sources and from dist/). */
-function stackScript(start: string = __dirname): string {
-  let current = start;
-  for (let depth = 0; depth < 8; depth++) {
-    const candidate = path.join(current, 'deploy', 'local', 'stack.sh');
-    if (existsSync(candidate)) return candidate;
-    current = path.dirname(current);
-  }
-  throw unavailable(`deploy/local/stack.sh not found above ${start}`, 'stack-missing');
-}
-
-function runStack(action: 'up' | 'down' | 'status'): Promise<void> {
-  const script = stackScript();
-  return new Promise((resolve, reject) => {
-    const child = spawn(script, [action], { stdio: 'inherit' });
-    child.on('error', (error) =>
-      reject(unavailable(`could not run ${script}: ${error.message}`, 'stack-failed')),
-    );
-    child.on('exit', (code) => {
-      if (code === 0) return resolve();
-      const exit = action === 'status' ? EXIT.failed : EXIT.unavailable;
-      reject(
-        new CliError(`stack.sh ${action} exited with ${code}`, 'stack-failed', exit, action !== 'status'),
-      );
-    });
-  });
-}
+import { runStack } from '../stack/local-stack';
 
 export function addStackCommands(program: Command): void {
   program
     .command('up')
-    .description('start the local stack (Kafka, Apicurio registry, Redis)')
-    .action(() => runStack('up'));
+    .description("start the local stack (Kafka, Apicurio registry, Redis); data under the project's .stack/")
+    .action(async () => {
+      await runStack('up');
+    });
   program
     .command('down')
     .description('stop the local stack')
-    .action(() => runStack('down'));
+    .action(async () => {
+      await runStack('down');
+    });
   program
     .command('status')
     .description('print the local stack endpoints; exit 1 when a part is down')
-    .action(() => runStack('status'));
+    .action(async () => {
+      await runStack('status');
+    });
+  program
+    .command('env')
+    .description('print the connection settings of the local stack (KEY=value lines, for `set -a; eval`)')
+    .action(async () => {
+      process.stdout.write(await runStack('env', { capture: true }));
+    });
 }
