@@ -30,6 +30,8 @@ export interface ProjectionOptions {
   readonly topic: string;
   readonly groupId: string;
   readonly logger: Logger;
+  /** Runs after each record is folded, before its offset is resolved: the search index follows here. */
+  readonly afterApply?: (projected: ProjectedRecord) => Promise<void>;
 }
 
 export class TransitionsProjection {
@@ -120,6 +122,7 @@ export class TransitionsProjection {
       if (!(error instanceof ReplayError)) throw error;
       return this.skip(position, error, record);
     }
+    await this.options.afterApply?.({ position, record, result });
     for (const listener of this.listeners) listener({ position, record, result });
   }
 
