@@ -7,6 +7,7 @@ import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
 import { addDlqCommands } from './commands/dlq-commands';
 import { addKeysCommands } from './commands/keys-commands';
+import { addListCommand } from './commands/list-command';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
@@ -22,11 +23,14 @@ function program(): Command {
   const root = new Command('statewright')
     .description('durable workflow state machines on Kafka')
     .version('0.1.0')
+    // `list --version <n>` is the subcommand's: root options only count before the subcommand.
+    .enablePositionalOptions()
     .addHelpText('after', `${SERVERS_HELP}${EXIT_CODES_HELP}`)
     .exitOverride()
     .showHelpAfterError(false);
   addStackCommands(root);
   addInstanceCommands(root);
+  addListCommand(root);
   addLogCommands(root);
   addKeysCommands(root);
   addDlqCommands(root);
