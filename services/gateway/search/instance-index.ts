@@ -50,7 +50,11 @@ export class InstanceIndex {
 
   /** Indexes the instance as folded at `offset`; false when the index already reflects a later record. */
   async upsert(offset: number, instance: Instance): Promise<boolean> {
-    const summary = summaryOf(instance);
+    return this.upsertSummary(offset, summaryOf(instance));
+  }
+
+  /** The same for a summary alone: what the benchmark loads its instances with. */
+  async upsertSummary(offset: number, summary: InstanceSummary): Promise<boolean> {
     const sets = membershipsOf(summary, this.keys);
     const doc: IndexDocument = { o: offset, s: summary, k: sets };
     const { docs, updated, started, ids } = this.keys;
