@@ -28,6 +28,7 @@ import { WaiterLimit } from './outcome/waiter-limit';
 import { ReadModel } from './projection/read-model';
 import { readModelKeys } from './projection/read-model-keys';
 import { TransitionsProjection } from './projection/transitions-projection';
+import { backfillIndex } from './search/index-backfill';
 import { IndexFollower } from './search/index-follower';
 import { indexKeys } from './search/index-keys';
 import { InstanceIndex } from './search/instance-index';
@@ -92,6 +93,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       afterApply: (projected) => follower.follow(projected),
     });
     closers.push(() => projection.stop());
+    await backfillIndex(redis, index, config.redisPrefix, logger);
     await projection.start();
     const auditTrail = new AuditTrail({
       kafka,

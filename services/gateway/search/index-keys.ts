@@ -11,6 +11,8 @@ export interface IndexKeys {
   readonly started: string;
   /** Sorted set of every id at score 0, for a lexicographic prefix range. */
   readonly ids: string;
+  /** Set once the index holds every instance of the read model (see index-backfill). */
+  readonly built: string;
   /** Scratch keys a search script fills and deletes before it returns. */
   readonly scratch: readonly [string, string, string, string];
   workflow(workflow: string): string;
@@ -34,6 +36,7 @@ export function indexKeys(redisPrefix: string): IndexKeys {
     updated: `${base}:updated`,
     started: `${base}:started`,
     ids: `${base}:ids`,
+    built: `${base}:built`,
     scratch: [`${base}:scratch:1`, `${base}:scratch:2`, `${base}:scratch:3`, `${base}:scratch:4`],
     workflow: (workflow) => `${base}:wf:${part(workflow)}`,
     version: (workflow, version) => `${base}:wv:${part(workflow)}:${version}`,

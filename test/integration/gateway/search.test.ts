@@ -17,6 +17,8 @@ import { exampleRegistry } from '../../harness/examples';
 import { adminAct, cancel, startOrder } from '../../harness/order-commands';
 import { buildCli, statewright } from '../cli/cli-process';
 import type { ProjectedRecord } from '../../../services/gateway/projection/transitions-projection';
+import { createLogger } from '../../../services/platform/logging/logger';
+import { backfillIndex } from '../../../services/gateway/search/index-backfill';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
 
 const registry = exampleRegistry();
@@ -343,4 +345,15 @@ test('a cursor stays exact when instances, its own included, move while pages ar
   }
   expect(ids(seen)).toEqual(all);
   expect(seen.filter((item) => item.correlationId === moved)).toHaveLength(1);
+});
+
+test('an index lost or never built is rebuilt from the read model by the backfill', async () => {
+  const before = (await get('/instances?limit=500')).json();
+  const keys = await fixture.redis.keys(`${fixture.ns.redisPrefix}:{search}:*`);
+  await fixture.redis.del(...keys);
+  expect((await get('/instances')).json().count).toBe(0);
+  await backfillIndex(fixture.redis, fixture.gateway.index, fixture.ns.redisPrefix, createLogger('silent'));
+  const after = (await get('/instances?limit=500')).json();
+  expect(after).toEqual(before);
+  expect(await fixture.redis.exists(fixture.gateway.index.keys.built)).toBe(1);
 });
