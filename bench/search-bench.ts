@@ -123,7 +123,9 @@ export async function searchBench(endpoints: Endpoints, settings: SearchBenchSet
   const keys = indexKeys(prefix);
   const index = new InstanceIndex(redis, keys);
   try {
+    const memoryBefore = await usedMemory(redis);
     const loadSeconds = await load(index, settings.instances);
+    const indexBytes = (await usedMemory(redis)) - memoryBefore;
     process.stdout.write(`search: ${settings.instances} instances indexed in ${loadSeconds.toFixed(1)} s\n`);
     const byKind = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
     const all: number[] = [];
@@ -152,6 +154,8 @@ export async function searchBench(endpoints: Endpoints, settings: SearchBenchSet
       instances: settings.instances,
       queries: settings.queries,
       load_seconds: Number(loadSeconds.toFixed(2)),
+      // Redis used_memory grown by the load: other clients' writes meanwhile count too.
+      index_bytes_per_instance: Math.round(indexBytes / settings.instances),
       search: { ...percentiles(all), matched_median: percentiles(matched).p50_ms, limit: 50 },
       search_by_kind: Object.fromEntries([...byKind].map(([kind, samples]) => [kind, percentiles(samples)])),
       counts: percentiles(counts),
@@ -162,6 +166,11 @@ export async function searchBench(endpoints: Endpoints, settings: SearchBenchSet
     await clean(redis, prefix);
     await redis.quit();
   }
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
 async function clean(redis: Redis, prefix: string): Promise<void> {

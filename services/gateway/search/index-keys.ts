@@ -1,9 +1,13 @@
-// Redis keys of the instance search index. Every key shares the `{search}` hash tag: a filter intersects several of
+// Redis keys of the instance search index. Each set an instance belongs to (its workflow, version, state, status,
+// alone and combined) is kept twice, as sorted sets scored by update and by start time, so a filter naming one of
+// them reads a page straight off it by rank. Every key shares the `{search}` hash tag: a filter intersects several of
 // them in one script, which Redis Cluster allows only within one slot. Names and states are URI-encoded so that a
 // `:` inside a workflow or state name cannot make two keys meet.
 
+import type { SearchSort } from './search-query';
+
 export interface IndexKeys {
-  /** Hash: correlation id → JSON document (offset folded, summary, the sets it is in), or a tombstone. */
+  /** Hash: correlation id → JSON document (offset folded and summary), or a tombstone (offset). */
   readonly docs: string;
   /** Sorted set: id scored by `updatedAt`. */
   readonly updated: string;
@@ -19,6 +23,8 @@ export interface IndexKeys {
   version(workflow: string, version: number): string;
   state(state: string, workflow?: string, version?: number): string;
   status(status: string, workflow?: string, version?: number): string;
+  /** The sorted set of a membership set's ids, scored by the sort's time. */
+  sortedBy(set: string, sort: SearchSort): string;
   /** Set of the state names ever indexed for a workflow: the fields of its counts. */
   statesOf(workflow: string): string;
 }
@@ -42,6 +48,7 @@ export function indexKeys(redisPrefix: string): IndexKeys {
     version: (workflow, version) => `${base}:wv:${part(workflow)}:${version}`,
     state: (state, workflow, version) => scoped('state', state, workflow, version),
     status: (status, workflow, version) => scoped('status', status, workflow, version),
+    sortedBy: (set, sort) => `${set}:${sort === 'updated' ? 'u' : 's'}`,
     statesOf: (workflow) => `${base}:states-of:${part(workflow)}`,
   };
 }

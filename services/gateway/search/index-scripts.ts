@@ -2,20 +2,25 @@
 // instance half moved from one set to another, and a search counts and pages one consistent picture.
 
 /**
- * Upsert. KEYS: docs, updated, started, ids, statesOf, then the instance's new sets. ARGV: id, offset, document,
- * updatedAt, createdAt, state. The transitions offset orders writes to one instance (it always lives on one
- * partition): an older write than the document's is dropped, and a tombstone wins over a write at its own offset.
+ * Upsert. KEYS: docs, updated, started, ids, statesOf, then the instance's n new sets by update time, the same n by
+ * start time, then the sets of the stored document (to leave). ARGV: id, offset, document, updatedAt, createdAt,
+ * state, n, the stored document as read ('' for none). The transitions offset orders writes to one instance (it
+ * always lives on one partition): an older write than the document's is dropped, and a tombstone wins over a
+ * write at its own offset. Answers -1 when the document changed since it was read: read again and retry.
  */
 export const UPSERT_SCRIPT = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
+if (old or '') ~= ARGV[8] then return -1 end
 local offset = tonumber(ARGV[2])
 if old then
   local doc = cjson.decode(old)
   local at = tonumber(doc.o)
   if at > offset or (at == offset and doc.g) then return 0 end
-  for _, key in ipairs(doc.k) do redis.call('SREM', key, ARGV[1]) end
 end
-for i = 6, #KEYS do redis.call('SADD', KEYS[i], ARGV[1]) end
+local n = tonumber(ARGV[7])
+for i = 6 + 2 * n, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+for i = 6, 5 + n do redis.call('ZADD', KEYS[i], ARGV[4], ARGV[1]) end
+for i = 6 + n, 5 + 2 * n do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[1]) end
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 redis.call('ZADD', KEYS[4], 0, ARGV[1])
@@ -25,16 +30,15 @@ return 1
 `;
 
 /**
- * Removal. KEYS: docs, updated, started, ids. ARGV: id, offset, tombstone. The tombstone keeps the offset so a
- * redelivered older record cannot bring the instance back; a later incarnation (a higher offset) replaces it.
+ * Removal. KEYS: docs, updated, started, ids, then the sets of the stored document. ARGV: id, offset, tombstone,
+ * the stored document as read (''). The tombstone keeps the offset so a redelivered older record cannot bring
+ * the instance back; a later incarnation (a higher offset) replaces it. -1 as for an upsert.
  */
 export const REMOVE_SCRIPT = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old then
-  local doc = cjson.decode(old)
-  if tonumber(doc.o) > tonumber(ARGV[2]) then return 0 end
-  for _, key in ipairs(doc.k) do redis.call('SREM', key, ARGV[1]) end
-end
+if (old or '') ~= ARGV[4] then return -1 end
+if old and tonumber(cjson.decode(old).o) > tonumber(ARGV[2]) then return 0 end
+for i = 5, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
@@ -43,8 +47,9 @@ return 1
 `;
 
 /**
- * Search. KEYS: the sort's sorted set, the other time's sorted set, ids, docs, four scratch keys, then `anyOf` sets
- * (united) and the sets to intersect. ARGV: sort min, sort max, other min, other max ('' when unfiltered), id
+ * Search. KEYS: the sorted set ordering the answer (the global one of the sort's time, or the first filter set's),
+ * the other time's sorted set, ids, docs, four scratch keys, then `anyOf` sorted sets (united) and the further
+ * sets to intersect. With nothing to intersect, pages are read off the first key directly: O(log n) a page. ARGV: sort min, sort max, other min, other max ('' when unfiltered), id
  * prefix (''), order, limit, cursor score (''), cursor id, number of `anyOf` sets. Answers {count, more, docs...}.
  * The matches are one sorted set ordered by (score, id); a page is a rank range, and a cursor's rank is found by
  * binary search among equal scores, so a cursor stays exact when its own instance has moved since.
@@ -55,7 +60,7 @@ local inputs = {}
 if nAny > 0 then
   local union = {}
   for i = 9, 8 + nAny do union[#union + 1] = KEYS[i] end
-  redis.call('SUNIONSTORE', KEYS[5], unpack(union))
+  redis.call('ZUNIONSTORE', KEYS[5], #union, unpack(union))
   inputs[#inputs + 1] = KEYS[5]
 end
 for i = 9 + nAny, #KEYS do inputs[#inputs + 1] = KEYS[i] end

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Instance } from '../../core';
 import type { Position } from '../projection/read-model';
 import { ReadModelError } from '../projection/read-model-error';
+import { IndexContentionError } from './index-contention-error';
 import type { IndexKeys } from './index-keys';
 import { REMOVE_SCRIPT, SEARCH_SCRIPT, UPSERT_SCRIPT } from './index-scripts';
 import { membershipsOf, STATUSES, summaryOf, type InstanceSummary } from './instance-summary';
@@ -13,13 +14,15 @@ import type { SearchQuery, TimeRange } from './search-query';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
-/** What the index stores per id: the offset it reflects, and either the summary with its sets or a tombstone. */
+/** What the index stores per id: the offset it reflects, and either the summary or a tombstone. */
 interface IndexDocument {
   readonly o: number;
   readonly g?: 1;
   readonly s?: InstanceSummary;
-  readonly k: readonly string[];
 }
+
+/** Writes to one id race only while two gateways briefly share a partition (a rebalance): a few rereads settle it. */
+const MAX_ATTEMPTS = 10;
 
 export interface SearchPage {
   readonly items: readonly InstanceSummary[];
@@ -55,29 +58,57 @@ export class InstanceIndex {
 
   /** The same for a summary alone: what the benchmark loads its instances with. */
   async upsertSummary(offset: number, summary: InstanceSummary): Promise<boolean> {
-    const sets = membershipsOf(summary, this.keys);
-    const doc: IndexDocument = { o: offset, s: summary, k: sets };
+    const sets = this.sortedSets(summary);
+    const half = sets.length / 2;
+    const doc = JSON.stringify({ o: offset, s: summary } satisfies IndexDocument);
     const { docs, updated, started, ids } = this.keys;
-    const keys = [docs, updated, started, ids, this.keys.statesOf(summary.workflow), ...sets];
-    const argv = [summary.correlationId, offset, JSON.stringify(doc), summary.updatedAt, summary.createdAt];
-    const written = await this.upsertScript(keys.length, ...keys, ...argv, summary.state);
-    return written === 1;
+    const head = [docs, updated, started, ids, this.keys.statesOf(summary.workflow), ...sets];
+    const argv = [
+      summary.correlationId,
+      offset,
+      doc,
+      summary.updatedAt,
+      summary.createdAt,
+      summary.state,
+      half,
+    ];
+    return this.write(summary.correlationId, (stored, leave) => {
+      const keys = [...head, ...leave];
+      return this.upsertScript(keys.length, ...keys, ...argv, stored);
+    });
   }
 
   /** The id leaves every set; a tombstone at `offset` keeps redelivered older records from bringing it back. */
   async remove(offset: number, correlationId: string): Promise<boolean> {
-    const tombstone: IndexDocument = { o: offset, g: 1, k: [] };
+    const tombstone = JSON.stringify({ o: offset, g: 1 } satisfies IndexDocument);
     const { docs, updated, started, ids } = this.keys;
-    const written = await this.removeScript(
-      4,
-      docs,
-      updated,
-      started,
-      ids,
-      ...[correlationId, offset],
-      JSON.stringify(tombstone),
-    );
-    return written === 1;
+    return this.write(correlationId, (stored, leave) => {
+      const keys = [docs, updated, started, ids, ...leave];
+      return this.removeScript(keys.length, ...keys, correlationId, offset, tombstone, stored);
+    });
+  }
+
+  /** Reads the stored document, then runs `script` with it and the sets it names; again if it changed meanwhile. */
+  private async write(
+    id: string,
+    script: (stored: string, leave: readonly string[]) => Promise<unknown>,
+  ): Promise<boolean> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      const stored = (await this.redis.hget(this.keys.docs, id)) ?? '';
+      const summary = stored === '' ? undefined : parseDocument(stored).s;
+      const written = await script(stored, summary === undefined ? [] : this.sortedSets(summary));
+      if (written !== -1) return written === 1;
+    }
+    throw new IndexContentionError(id, MAX_ATTEMPTS);
+  }
+
+  /** The sorted sets of the summary's memberships: n by update time, then the same n by start time. */
+  private sortedSets(summary: InstanceSummary): string[] {
+    const sets = membershipsOf(summary, this.keys);
+    return [
+      ...sets.map((set) => this.keys.sortedBy(set, 'updated')),
+      ...sets.map((set) => this.keys.sortedBy(set, 'started')),
+    ];
   }
 
   /**
@@ -130,9 +161,10 @@ export class InstanceIndex {
   async counts(workflow: string, version?: number): Promise<StateCounts> {
     const states = (await this.redis.smembers(this.keys.statesOf(workflow))).sort();
     const multi = this.redis.multi();
-    multi.scard(version === undefined ? this.keys.workflow(workflow) : this.keys.version(workflow, version));
-    for (const state of states) multi.scard(this.keys.state(state, workflow, version));
-    for (const status of STATUSES) multi.scard(this.keys.status(status, workflow, version));
+    const size = (set: string) => multi.zcard(this.keys.sortedBy(set, 'updated'));
+    size(version === undefined ? this.keys.workflow(workflow) : this.keys.version(workflow, version));
+    for (const state of states) size(this.keys.state(state, workflow, version));
+    for (const status of STATUSES) size(this.keys.status(status, workflow, version));
     const replies = (await multi.exec()) ?? [];
     const sizes = replies.map(([error, size]) => {
       if (error !== null) throw error;

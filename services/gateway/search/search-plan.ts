@@ -8,11 +8,11 @@ export type SearchPlan =
   | { readonly kind: 'empty' }
   | {
       readonly kind: 'read';
-      /** The sorted set ordering the answer, and its range. */
+      /** The sorted set ordering the answer (a filter's own when it has one), and its time range. */
       readonly sorted: { readonly key: string; readonly range: TimeRange };
       /** The other time's sorted set, when the filter bounds it. */
       readonly other?: { readonly key: string; readonly range: TimeRange };
-      /** Sets the instance must be in, every one of them. */
+      /** Further sorted sets the instance must be in, every one of them. */
       readonly sets: readonly string[];
       /** Sets the instance must be in, one of them at least (a scoped caller's workflows); empty: no such rule. */
       readonly anyOf: readonly string[];
@@ -29,25 +29,29 @@ export function planSearch(
   const { workflow, version, state, status } = filter;
   if (workflow !== undefined && scope !== null && !scope.includes(workflow)) return { kind: 'empty' };
   if (scope !== null && scope.length === 0) return { kind: 'empty' };
-  const sets: string[] = [];
+  const bases: string[] = [];
   if (workflow === undefined) {
-    if (state !== undefined) sets.push(keys.state(state));
-    if (status !== undefined) sets.push(keys.status(status));
+    if (state !== undefined) bases.push(keys.state(state));
+    if (status !== undefined) bases.push(keys.status(status));
   } else {
-    if (state !== undefined) sets.push(keys.state(state, workflow, version));
-    if (status !== undefined) sets.push(keys.status(status, workflow, version));
-    if (sets.length === 0)
-      sets.push(version === undefined ? keys.workflow(workflow) : keys.version(workflow, version));
+    if (state !== undefined) bases.push(keys.state(state, workflow, version));
+    if (status !== undefined) bases.push(keys.status(status, workflow, version));
+    if (bases.length === 0)
+      bases.push(version === undefined ? keys.workflow(workflow) : keys.version(workflow, version));
   }
   // A scoped caller's own workflow filter already keeps it inside its scope; without one, its scope is the filter.
-  const anyOf = workflow === undefined && scope !== null ? scope.map((w) => keys.workflow(w)) : [];
-  const byUpdated = { key: keys.updated, range: filter.updated };
-  const byStarted = { key: keys.started, range: filter.started };
-  const [sorted, other] = sort === 'updated' ? [byUpdated, byStarted] : [byStarted, byUpdated];
+  const [first, ...sets] = bases.map((set) => keys.sortedBy(set, sort));
+  const anyOf =
+    workflow === undefined && scope !== null ? scope.map((w) => keys.sortedBy(keys.workflow(w), sort)) : [];
+  const [range, other] =
+    sort === 'updated'
+      ? [filter.updated, { key: keys.started, range: filter.started }]
+      : [filter.started, { key: keys.updated, range: filter.updated }];
   const bounded = other.range.from !== undefined || other.range.to !== undefined;
+  const global = sort === 'updated' ? keys.updated : keys.started;
   return {
     kind: 'read',
-    sorted,
+    sorted: { key: first ?? global, range },
     ...(bounded ? { other } : {}),
     sets,
     anyOf,
