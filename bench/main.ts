@@ -1,12 +1,14 @@
 // `make bench`: runs the benchmarks against the running stack, prints the figures and writes
 // bench/results/latest.json (orchestrator against the raw loop) and bench/results/e2e.json (whole workflows).
-// BENCH_ONLY=orchestrator or BENCH_ONLY=e2e runs one of them; sizes come from BENCH_* (see each bench).
+// and bench/results/search.json (the instance search index at 100,000 instances).
+// BENCH_ONLY=orchestrator, e2e or search runs one of them; sizes come from BENCH_* (see each bench).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { endpointsFromEnv, resultsDir, type Endpoints } from './bench-rig';
 import { e2eBench, e2eSettingsFromEnv } from './e2e-bench';
 import { orchestratorBench } from './orchestrator-bench';
+import { searchBench, searchSettingsFromEnv } from './search-bench';
 
 const machine = () => ({ cpus: os.cpus().length, node: process.version });
 
@@ -41,14 +43,23 @@ async function runE2eBench(endpoints: Endpoints): Promise<void> {
   write('e2e.json', { levels, settings, machine: machine(), at: new Date().toISOString() });
 }
 
+/** Sizes from BENCH_SEARCH_INSTANCES and BENCH_SEARCH_QUERIES. */
+async function runSearchBench(endpoints: Endpoints): Promise<void> {
+  const result = await searchBench(endpoints, searchSettingsFromEnv(process.env));
+  write('search.json', { ...result, machine: machine(), at: new Date().toISOString() });
+}
+
+const BENCHES = ['orchestrator', 'e2e', 'search'] as const;
+
 async function main(): Promise<void> {
   const endpoints = endpointsFromEnv();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'orchestrator' && only !== 'e2e') {
-    throw new Error(`BENCH_ONLY must be orchestrator or e2e, not ${only}`);
+  if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
+    throw new Error(`BENCH_ONLY must be one of ${BENCHES.join(', ')}, not ${only}`);
   }
-  if (only !== 'e2e') await runOrchestratorBench(endpoints);
-  if (only !== 'orchestrator') await runE2eBench(endpoints);
+  if (only === undefined || only === 'orchestrator') await runOrchestratorBench(endpoints);
+  if (only === undefined || only === 'e2e') await runE2eBench(endpoints);
+  if (only === undefined || only === 'search') await runSearchBench(endpoints);
 }
 
 main().catch((error: unknown) => {

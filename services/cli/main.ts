@@ -10,6 +10,7 @@ import { addDlqCommands } from './commands/dlq-commands';
 import { addEvolutionCommands } from './commands/evolution-commands';
 import { addInitCommand } from './commands/init-command';
 import { addKeysCommands } from './commands/keys-commands';
+import { addListCommand } from './commands/list-command';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
@@ -25,6 +26,8 @@ function program(): Command {
   const root = new Command('statewright')
     .description('durable workflow state machines on Kafka')
     .version('0.1.0')
+    // `list --version <n>` is the subcommand's: root options only count before the subcommand.
+    .enablePositionalOptions()
     .addHelpText('after', `${SERVERS_HELP}${EXIT_CODES_HELP}`)
     .exitOverride()
     .showHelpAfterError(false);
@@ -32,6 +35,7 @@ function program(): Command {
   addStackCommands(root);
   addDevCommand(root);
   addInstanceCommands(root);
+  addListCommand(root);
   addLogCommands(root);
   addKeysCommands(root);
   addDlqCommands(root);

@@ -28,6 +28,11 @@ import { WaiterLimit } from './outcome/waiter-limit';
 import { ReadModel } from './projection/read-model';
 import { readModelKeys } from './projection/read-model-keys';
 import { TransitionsProjection } from './projection/transitions-projection';
+import { backfillIndex } from './search/index-backfill';
+import { IndexFollower } from './search/index-follower';
+import { indexKeys } from './search/index-keys';
+import { InstanceIndex } from './search/instance-index';
+import { searchHandlers } from './search/search-handlers';
 import { SettingsView } from '../platform/settings/settings-view';
 import { CatalogueView } from '../platform/kafka/catalogue-view';
 
@@ -44,6 +49,7 @@ export interface Gateway {
   readonly app: FastifyInstance;
   readonly projection: TransitionsProjection;
   readonly readModel: ReadModel;
+  readonly index: InstanceIndex;
   readonly metrics: GatewayMetrics;
   /** Listens on the configured host and port; resolves to the address. */
   listen(): Promise<string>;
@@ -79,6 +85,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const redis = createRedis(config.redis);
     closers.push(() => redis.quit());
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
+    const index = new InstanceIndex(redis, indexKeys(config.redisPrefix));
+    const follower = new IndexFollower(index, readModel);
     const waiter = await OutcomeWaiter.connect(redis.duplicate(), keys.outcomes, readModel);
     closers.push(() => waiter.close());
     const publisher = await CommandLog.connect(log, codec, topics.commands);
@@ -90,8 +98,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       topic: topics.transitions,
       groupId: config.projectionGroup,
       logger,
+      afterApply: (projected) => follower.follow(projected),
     });
     closers.push(() => projection.stop());
+    await backfillIndex(redis, index, config.redisPrefix, logger);
     await projection.start();
     const auditTrail = new AuditTrail({
       log,
@@ -135,6 +145,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       handlers: {
         ...commandHandlers(submission, (id) => auditTrail.workflowOf(id)),
         ...instanceHandlers(catalogue, readModel, encryption.erasure),
+        ...searchHandlers(index),
         ...auditHandlers(auditTrail),
         ...healthHandlers({ redis, publisher, projection, logger }),
         ...metricsHandlers(metrics),
@@ -152,6 +163,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       app,
       projection,
       readModel,
+      index,
       metrics,
       listen: () => app.listen({ port: config.http.port, host: config.http.host }),
       close,

@@ -108,6 +108,9 @@ function expectationOf(route: RouteSpec, caller: Caller): Expectation {
   // An instance of a workflow outside the caller's scope is not shown to exist.
   if (caller.scopedOut === true && route.scope !== undefined && 'instanceParam' in route.scope)
     return 'hidden';
+  // A listing across workflows admits a scoped caller and narrows its answer to the caller's workflows.
+  if (caller.scoped === true && route.scope !== undefined && 'narrowedByHandler' in route.scope)
+    return 'admitted';
   if (caller.scoped === true && route.scope === undefined) return 'forbidden';
   return caller.grants.includes(route.permission) ? 'admitted' : 'forbidden';
 }

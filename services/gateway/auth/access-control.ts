@@ -26,6 +26,13 @@ export class AccessControl {
   async admit(access: RouteAccess, request: AccessRequest): Promise<Principal> {
     if (access.permission === 'public') return ANONYMOUS;
     const principal = await this.authenticator.authenticate(request.headers);
+    if (access.scope !== undefined && 'narrowedByHandler' in access.scope) {
+      // The handler answers only about the principal's workflows: here only the role counts.
+      const decision = decideAccess({ ...principal, workflows: null }, access.permission, null);
+      if (!decision.allowed)
+        throw new ForbiddenError(access.permission, decision.reason, null, actorOf(principal, undefined));
+      return principal;
+    }
     const workflow =
       principal.workflows === null || access.scope === undefined
         ? null
@@ -50,6 +57,7 @@ export class AccessControl {
    * instance the read model does not hold has no workflow to check: the answer is the handler's 404.
    */
   private async workflowOf(scope: WorkflowScope, params: AccessRequest['params']): Promise<string | null> {
+    if ('narrowedByHandler' in scope) return null;
     if ('workflowParam' in scope) return params[scope.workflowParam] ?? null;
     const id = params[scope.instanceParam] ?? '';
     const workflow = await this.instanceWorkflow(id);

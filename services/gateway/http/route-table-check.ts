@@ -17,6 +17,7 @@ function problemsOf(id: string, route: RouteSpec): string[] {
   }
   if (route.scope === undefined) return [];
   if (permission === 'public') return [`${where}: a public route has no workflow scope`];
+  if ('narrowedByHandler' in route.scope) return [];
   const param = 'workflowParam' in route.scope ? route.scope.workflowParam : route.scope.instanceParam;
   const params = Object.keys(route.params?.shape ?? {});
   return params.includes(param) ? [] : [`${where}: scope names ${param}, not a path parameter`];

@@ -5,6 +5,13 @@ import { z } from 'zod';
 import { MAX_COMMAND_ID_LENGTH, MAX_CORRELATION_ID_LENGTH, PRINTABLE } from '../../core';
 import type { RoutePermission } from '../auth/permission';
 import type { WorkflowScope } from '../auth/route-access';
+import {
+  countsAnswer,
+  countsParams,
+  countsQuerySchema,
+  searchAnswer,
+  searchQuerySchema,
+} from '../search/search-routes';
 
 export const MAX_WAIT_MS = 30_000;
 
@@ -252,6 +259,34 @@ export const ROUTES = {
         schema: z.object({ records: z.array(z.object({}).loose()), truncated: z.boolean() }),
       },
       503: { description: 'The audit trail has not been read to its end yet', schema: errorBody },
+    },
+  }),
+  search: spec({
+    method: 'GET',
+    path: '/instances',
+    summary:
+      "Instances matching a filter, sorted by update or start time, a page at a time, with the filter's count; a caller scoped to some workflows sees only theirs",
+    permission: 'instances:read',
+    scope: { narrowedByHandler: true },
+    query: searchQuerySchema,
+    responses: {
+      200: { description: 'A page of instance summaries (no context or payloads)', schema: searchAnswer },
+      400: { description: 'Invalid filter, limit or cursor', schema: errorBody },
+    },
+  }),
+  counts: spec({
+    method: 'GET',
+    path: '/workflows/{name}/counts',
+    summary: "A workflow's instances per state and per status, of one version or all",
+    permission: 'instances:read',
+    scope: { workflowParam: 'name' },
+    params: countsParams,
+    query: countsQuerySchema,
+    responses: {
+      200: {
+        description: 'Counts; states and statuses without instances are left out',
+        schema: countsAnswer,
+      },
     },
   }),
   instance: spec({

@@ -123,6 +123,17 @@ export class ReadModel {
     return json === null ? undefined : parseInstance(correlationId, json);
   }
 
+  /** The instance with the transitions offset of the last record folded into it, for the search index. */
+  async folded(correlationId: string): Promise<{ offset: number; instance: Instance } | undefined> {
+    const [offset, json] = await this.redis.hmget(
+      this.keys.instance(correlationId).instance,
+      'offset',
+      'instance',
+    );
+    if (offset === null || offset === undefined || json === null || json === undefined) return undefined;
+    return { offset: Number(offset), instance: parseInstance(correlationId, json) };
+  }
+
   /** Records `start` to `start + count - 1` of the instance's log, oldest first. */
   async history(correlationId: string, start: number, count: number): Promise<LogRecord[]> {
     const lines = await this.redis.lrange(

@@ -31,6 +31,8 @@ export interface ProjectionOptions {
   readonly topic: string;
   readonly groupId: string;
   readonly logger: Logger;
+  /** Runs after each record is folded, before its offset is resolved: the search index follows here. */
+  readonly afterApply?: (projected: ProjectedRecord) => Promise<void>;
 }
 
 export class TransitionsProjection {
@@ -112,6 +114,7 @@ export class TransitionsProjection {
       if (!(error instanceof ReplayError)) throw error;
       return this.skip(position, error, record);
     }
+    await this.options.afterApply?.({ position, record, result });
     for (const listener of this.listeners) listener({ position, record, result });
   }
 
