@@ -5,7 +5,9 @@
 // lag on the commands topic, the dead letters and the workflows finished; at the end it writes
 // bench/results/soak.json with the samples and the slopes (RSS in MB per hour over the survivor's life after
 // the warm-up, lag per hour). Sizes: SOAK_MINUTES (30), SOAK_RATE (starts per second, 20), SOAK_KILL_EVERY_S
-// (300), SOAK_SAMPLE_S (10), SOAK_WARMUP_S (120).
+// (300), SOAK_SAMPLE_S (10), SOAK_WARMUP_S (120). Finished workflows leave the hot set after SOAK_HOT_RETENTION
+// (STATEWRIGHT_HOT_RETENTION's form, `*=2m`), so in a steady state the orchestrator holds a steady number of them:
+// with retention kept for ever, its memory grows with every workflow finished, by design.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Partitioners, type Admin } from 'kafkajs';
@@ -29,6 +31,7 @@ const settings = {
   killEveryS: setting('SOAK_KILL_EVERY_S', 300),
   sampleS: setting('SOAK_SAMPLE_S', 10),
   warmupS: setting('SOAK_WARMUP_S', 120),
+  hotRetention: process.env.SOAK_HOT_RETENTION ?? '*=2m',
   partitions: 4,
 };
 
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
       ...common,
       STATEWRIGHT_GROUP: group,
       STATEWRIGHT_PARTITIONS: String(settings.partitions),
+      STATEWRIGHT_HOT_RETENTION: settings.hotRetention,
       METRICS_PORT: '0',
     };
     const survivor = services.start(
