@@ -36,10 +36,15 @@ export interface Draft {
   via: string[];
   requests: TaskRequest[];
   nextIndex: number;
+  /** The environment recorded with the transition: set when a guard looked at it or a circuit deferred a task. */
   env: Environment | null;
+  /** The environment at hand: circuits decide whether a requested run is dispatched or deferred. */
+  readonly sees: Environment;
+  /** Half-open probes this draft dispatched, per task type. */
+  readonly probes: Map<string, number>;
 }
 
-export function draftOf(def: WorkflowDefinition, instance: Instance, now: number): Draft {
+export function draftOf(def: WorkflowDefinition, instance: Instance, now: number, sees: Environment): Draft {
   return {
     def,
     base: instance,
@@ -58,6 +63,8 @@ export function draftOf(def: WorkflowDefinition, instance: Instance, now: number
     requests: [],
     nextIndex: 0,
     env: null,
+    sees,
+    probes: new Map(),
   };
 }
 
@@ -67,6 +74,7 @@ export function blankDraft(
   incarnation: string,
   context: unknown,
   now: number,
+  sees: Environment,
 ): Draft {
   return {
     def,
@@ -86,6 +94,8 @@ export function blankDraft(
     requests: [],
     nextIndex: 0,
     env: null,
+    sees,
+    probes: new Map(),
   };
 }
 
@@ -120,7 +130,17 @@ export function openTask(
   return task;
 }
 
+/**
+ * Dispatches the task's current run, unless its type's circuit holds it: then the task is parked (no request,
+ * the attempt kept) until a `task-resume` command dispatches it, and the transition records what was seen.
+ */
 export function requestRun(draft: Draft, task: OpenTask): void {
+  const why = heldBy(draft, task.type);
+  if (why !== null) {
+    replaceTask(draft, { ...task, parked: { reason: why, since: draft.now } });
+    draft.env = draft.sees;
+    return;
+  }
   draft.requests.push({
     taskId: task.taskId,
     runId: task.runId,
@@ -132,6 +152,18 @@ export function requestRun(draft: Draft, task: OpenTask): void {
     version: draft.version,
     kind: task.kind,
   });
+}
+
+/** Why the task type's circuit holds a run now; null when it may go (closed, or half-open with a probe left). */
+function heldBy(draft: Draft, type: string): string | null {
+  const circuit = draft.sees.circuits?.[type];
+  if (circuit === undefined || circuit.phase === 'closed') return null;
+  const used = draft.probes.get(type) ?? 0;
+  if (circuit.phase === 'half-open' && used < circuit.probesLeft) {
+    draft.probes.set(type, used + 1);
+    return null;
+  }
+  return `circuit of ${type} is ${circuit.phase}`;
 }
 
 export function replaceTask(draft: Draft, task: OpenTask): void {

@@ -16,7 +16,14 @@ export function decideStart(ctx: DecideContext, origin: Origin & { command: Star
     return unrecorded({ kind: 'rejected', reason: reason('invalid-payload', message) }, undefined);
   }
   const incarnation = incarnationOf(command.commandId, command.timestamp);
-  const draft = blankDraft(ctx.def, command.correlationId, incarnation, ctx.def.context(input.data), ctx.now);
+  const draft = blankDraft(
+    ctx.def,
+    command.correlationId,
+    incarnation,
+    ctx.def.context(input.data),
+    ctx.now,
+    ctx.env,
+  );
   enter(draft, ctx.def.initial);
   return commit(draft, origin, 'start', ctx.def.dedupe);
 }
