@@ -1,7 +1,6 @@
 // Starts an orchestrator serving the given workflows, configured from the environment: the parts wired, its
 // dependencies awaited (with /readyz saying which), and a handle that stops it in order. Programmatic use and
 // the orchestrator's process both start it here.
-import { EMPTY_ENVIRONMENT } from '../core';
 import { loadConfig } from './config/orchestrator-config';
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
@@ -112,7 +111,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       retention: config.hotRetention,
       settings,
       crypto,
-      env: EMPTY_ENVIRONMENT,
+      resumeTickMs: config.timers.tickMs,
       metrics,
       logger,
     }),

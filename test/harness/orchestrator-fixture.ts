@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { logLevel, type Admin, type Kafka } from 'kafkajs';
 import { Kafka as KafkaClient } from 'kafkajs';
-import { EMPTY_ENVIRONMENT, type LogRecord, type Registry } from '../../services/core';
+import type { LogRecord, Registry } from '../../services/core';
 import {
   fromAuditEnvelope,
   type AuditEntry,
@@ -103,7 +103,7 @@ export class OrchestratorFixture {
       timers: { tickMs: 100, republishMs: 2_000 },
       maxRecordBytes: 1_000_000,
       restoreTimeoutMs: 60_000,
-      env: EMPTY_ENVIRONMENT,
+      resumeTickMs: 100,
       metrics: new OrchestratorMetrics(),
       logger: this.logger,
       ...overrides,
