@@ -20,6 +20,8 @@ import { publishCatalogue } from './catalogue/publish-catalogue';
 import { SettingsView } from '../platform/settings/settings-view';
 import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
+import { CommandLog } from '../platform/kafka/command-log';
+import { HealthWatcher } from './health/health-watcher';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
@@ -116,11 +118,26 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       logger,
     }),
   );
+  const healthPublisher = await wait('kafka', () => CommandLog.connect(log, codec, topics.commands));
+  const health = await wait('kafka', () =>
+    HealthWatcher.start({
+      log,
+      topic: topics.health,
+      groupPrefix: config.groupId,
+      publisher: healthPublisher,
+      partitions: config.partitions,
+      policy: config.fleetHealth,
+      actor: 'statewright:health',
+      logger,
+    }),
+  );
   readiness.markStarted();
   return {
     metricsPort: metricsServer.port,
     stop: async () => {
       logger.info('stopping');
+      await health.stop();
+      await healthPublisher.close();
       await orchestrator.stop();
       await settings.stop();
       await admin.disconnect();
