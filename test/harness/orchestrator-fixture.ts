@@ -12,7 +12,7 @@ import {
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import type { EnvelopeKind } from '../../services/platform/codec/envelope-schemas';
 import {
-  fromTransitionEnvelope,
+  fromChangelogEnvelope,
   type TransitionEnvelope,
 } from '../../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
@@ -142,8 +142,13 @@ export class OrchestratorFixture {
   }
 
   async tailTransitions(): Promise<TopicTail<LogRecord>> {
-    return TopicTail.start(this.kafka, this.topics.transitions, async (m) =>
-      fromTransitionEnvelope((await this.codec.decode('transition', m.value)) as TransitionEnvelope),
+    return TopicTail.start(
+      this.kafka,
+      this.topics.transitions,
+      async (m) =>
+        fromChangelogEnvelope(
+          (await this.codec.decode('transition', m.value)) as TransitionEnvelope,
+        ) as LogRecord,
     );
   }
 
