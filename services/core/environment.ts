@@ -11,6 +11,14 @@ export interface CircuitView {
   readonly probesLeft: number;
 }
 
+/** What a partition may still start of a task type with a fleet-wide in-flight limit. */
+export interface FlowView {
+  /** Runs this partition may dispatch now: its share of the limit minus its runs in flight. */
+  readonly free: number;
+  /** Runs of the type waiting for capacity on this partition: new ones queue behind them. */
+  readonly queued: number;
+}
+
 export interface Environment {
   /** Health of each task type, as the partition last recorded it (worker heartbeats, operators). */
   readonly taskHealth: Readonly<Record<string, Health>>;
@@ -18,6 +26,8 @@ export interface Environment {
   readonly inFlight: Readonly<Record<string, number>>;
   /** Circuit of each task type that has one; absent in records made before circuits existed. */
   readonly circuits?: Readonly<Record<string, CircuitView>>;
+  /** Flow control of each task type that has an in-flight limit; absent in records made before it existed. */
+  readonly flow?: Readonly<Record<string, FlowView>>;
 }
 
 export const EMPTY_ENVIRONMENT: Environment = { taskHealth: {}, inFlight: {} };

@@ -15,7 +15,7 @@ export {
 export type { JsonValue, JsonObject, JsonPrimitive } from './json/json-value';
 export { toJson, canonicalJson, MAX_JSON_DEPTH, nestsDeeperThan } from './json/json-value';
 export { fnv1a64 } from './json/fnv-hash';
-export type { Environment, Health, CircuitPhase, CircuitView } from './environment';
+export type { Environment, Health, CircuitPhase, CircuitView, FlowView } from './environment';
 export { EMPTY_ENVIRONMENT } from './environment';
 export type { Reason, ReasonCode } from './reason';
 export { REASON_CODES, DEAD_LETTER_CODES, isDeadLetter } from './reason';
@@ -111,13 +111,13 @@ export type { Circuit } from './health/circuit';
 export { closedCircuit } from './health/circuit';
 export type { CircuitRule } from './health/circuit-rule';
 export { DEFAULT_CIRCUIT_RULE, circuitRuleSchema } from './health/circuit-rule';
-export type { PartitionHealth, TaskTypeHealth, HealthRecord } from './health/partition-health';
+export type { PartitionHealth, TaskTypeHealth, HealthRecord, PartitionLoad } from './health/partition-health';
 export { NO_HEALTH, HEALTH_WORKFLOW, healthKey, foldHealth, environmentOf } from './health/partition-health';
 export type { PartitionStep } from './health/decide-partition';
 export { decidePartition } from './health/decide-partition';
 export type { HealthStep } from './health/circuit-observer';
 export { advanceCircuits, observeStep } from './health/circuit-observer';
-export { dueResumes, parkedTasks, RESUME_ACTOR } from './health/due-resumes';
+export { dueResumes, parkedTasks, taskLoadOf, RESUME_ACTOR } from './health/due-resumes';
 export { resumeCommandId } from './decision/task-resume';
 
 export { toMermaid } from './render/mermaid';

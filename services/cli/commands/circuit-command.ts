@@ -16,6 +16,8 @@ interface CircuitOptions {
   readonly rule?: string;
   readonly defaultRule?: boolean;
   readonly remove?: boolean;
+  readonly maxInFlight?: number;
+  readonly limit?: boolean;
 }
 
 export function addCircuitCommand(program: Command): void {
@@ -33,7 +35,9 @@ export function addCircuitCommand(program: Command): void {
       'the failure rule, as JSON: window, failureRate, minCalls, consecutiveFailures, openMs, probes, resumePerSecond',
     )
     .option('--default-rule', `the default rule: ${JSON.stringify(DEFAULT_CIRCUIT_RULE)}`)
-    .option('--remove', 'remove the circuit: runs of this type are never deferred')
+    .option('--remove', 'remove the circuit: runs of this type are never deferred by it')
+    .option('--max-in-flight <n>', 'at most this many runs of the type in flight across the fleet', positive)
+    .option('--no-limit', 'no in-flight limit for the type')
     .action(async (taskType: string, options: CircuitOptions) => {
       const body = { hold: holdOf(options), rule: ruleOf(options) };
       if (body.hold === undefined && body.rule === undefined) {
@@ -65,4 +69,17 @@ function ruleOf(options: CircuitOptions): CircuitRule | null | undefined {
   });
   if (!parsed.success) throw usageError(`--rule: ${parsed.error.issues[0]?.message ?? 'invalid rule'}`);
   return parsed.data;
+}
+
+function limitOf(options: CircuitOptions): number | null | undefined {
+  if (options.maxInFlight !== undefined && options.limit === false) {
+    throw usageError('--max-in-flight and --no-limit exclude each other');
+  }
+  return options.limit === false ? null : options.maxInFlight;
+}
+
+function positive(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw usageError(`expected a positive integer, got "${text}"`);
+  return value;
 }

@@ -114,6 +114,8 @@ export interface CircuitSettingsCommand extends CommandEnvelope {
   readonly taskType: string;
   readonly hold: 'open' | 'closed' | null | undefined;
   readonly rule: CircuitRule | null | undefined;
+  /** The most runs of the type in flight across the fleet (null: no limit, undefined: unchanged). */
+  readonly maxInFlight: number | null | undefined;
 }
 
 /** Commands about a partition, not an instance: decided by `decidePartition` against the partition's health. */
@@ -221,6 +223,7 @@ const commandSchema = z.discriminatedUnion('type', [
     taskType: id,
     hold: z.enum(['open', 'closed']).nullable().optional(),
     rule: circuitRuleSchema.nullable().optional(),
+    maxInFlight: z.number().int().min(1).max(1_000_000).nullable().optional(),
   }),
   z.object({ ...envelope, type: z.enum(['key-request', 'key-rewrap']) }),
   z.object({
@@ -288,7 +291,14 @@ function normalise(raw: RawCommand): ParseResult {
     case 'circuit-settings':
       return {
         ok: true,
-        command: { ...base, type: raw.type, taskType: raw.taskType, hold: raw.hold, rule: raw.rule },
+        command: {
+          ...base,
+          type: raw.type,
+          taskType: raw.taskType,
+          hold: raw.hold,
+          rule: raw.rule,
+          maxInFlight: raw.maxInFlight,
+        },
       };
     case 'workflow-settings':
       return {

@@ -40,6 +40,7 @@ function nameAndPayload(command: Command): [string, JsonValue] {
         {
           hold: command.hold === undefined ? 'unchanged' : command.hold,
           rule: command.rule === undefined ? 'unchanged' : (command.rule as unknown as JsonValue),
+          maxInFlight: command.maxInFlight === undefined ? 'unchanged' : command.maxInFlight,
         },
       ];
     case 'workflow-settings':

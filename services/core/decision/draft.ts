@@ -40,8 +40,10 @@ export interface Draft {
   env: Environment | null;
   /** The environment at hand: circuits decide whether a requested run is dispatched or deferred. */
   readonly sees: Environment;
-  /** Half-open probes this draft dispatched, per task type. */
-  readonly probes: Map<string, number>;
+  /** Runs this draft dispatched, per task type: half-open probes and in-flight limits count them. */
+  readonly sent: Map<string, number>;
+  /** Set while resuming a deferred run: it goes ahead of the runs still queued. */
+  resuming: boolean;
 }
 
 export function draftOf(def: WorkflowDefinition, instance: Instance, now: number, sees: Environment): Draft {
@@ -64,7 +66,8 @@ export function draftOf(def: WorkflowDefinition, instance: Instance, now: number
     nextIndex: 0,
     env: null,
     sees,
-    probes: new Map(),
+    sent: new Map(),
+    resuming: false,
   };
 }
 
@@ -95,7 +98,8 @@ export function blankDraft(
     nextIndex: 0,
     env: null,
     sees,
-    probes: new Map(),
+    sent: new Map(),
+    resuming: false,
   };
 }
 
@@ -154,16 +158,24 @@ export function requestRun(draft: Draft, task: OpenTask): void {
   });
 }
 
-/** Why the task type's circuit holds a run now; null when it may go (closed, or half-open with a probe left). */
+/**
+ * Why a run of `type` is held now, or null when it goes: its circuit must be closed (or half-open with a probe
+ * left), and under an in-flight limit the partition must have capacity, with no older run queued before it.
+ */
 function heldBy(draft: Draft, type: string): string | null {
+  const used = draft.sent.get(type) ?? 0;
   const circuit = draft.sees.circuits?.[type];
-  if (circuit === undefined || circuit.phase === 'closed') return null;
-  const used = draft.probes.get(type) ?? 0;
-  if (circuit.phase === 'half-open' && used < circuit.probesLeft) {
-    draft.probes.set(type, used + 1);
-    return null;
+  if (circuit !== undefined && circuit.phase !== 'closed') {
+    if (circuit.phase === 'open' || used >= circuit.probesLeft)
+      return `circuit of ${type} is ${circuit.phase}`;
   }
-  return `circuit of ${type} is ${circuit.phase}`;
+  const flow = draft.sees.flow?.[type];
+  if (flow !== undefined) {
+    if (!draft.resuming && flow.queued > 0) return `capacity of ${type}: queued behind ${flow.queued}`;
+    if (used >= flow.free) return `capacity of ${type} is full`;
+  }
+  draft.sent.set(type, used + 1);
+  return null;
 }
 
 export function replaceTask(draft: Draft, task: OpenTask): void {

@@ -19,6 +19,7 @@ export function decideTaskResume(
     return dismissal(instance, origin, `run ${command.runId} is not deferred`, ctx.now);
   }
   const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
+  draft.resuming = true;
   const resumed = { ...task, parked: null };
   replaceTask(draft, resumed);
   requestRun(draft, resumed);
@@ -29,5 +30,6 @@ export function decideTaskResume(
   return commit(draft, origin, 'resume');
 }
 
-/** The commandId of a resume: fixed by the run and the circuit epoch it was issued in. */
-export const resumeCommandId = (runId: string, epoch: number): string => `resume:${runId}@${epoch}`;
+/** The commandId of a resume: fixed by the run, the circuit epoch and the instance's last change it was issued at. */
+export const resumeCommandId = (runId: string, epoch: number, updatedAt: number): string =>
+  `resume:${runId}@${epoch}.${updatedAt}`;

@@ -51,6 +51,13 @@ function circuitSettings(
   command: CircuitSettingsCommand,
   now: number,
 ): TaskTypeHealth {
+  const limited =
+    command.maxInFlight === undefined ? before : { ...before, maxInFlight: command.maxInFlight };
+  const changesCircuit = command.rule !== undefined || command.hold !== undefined;
+  return changesCircuit ? circuitOf(limited, command, now) : limited;
+}
+
+function circuitOf(before: TaskTypeHealth, command: CircuitSettingsCommand, now: number): TaskTypeHealth {
   if (command.rule === null) return { ...before, rule: null, circuit: null };
   const rule = command.rule ?? before.rule ?? DEFAULT_CIRCUIT_RULE;
   const circuit = before.circuit ?? closedCircuit(now);

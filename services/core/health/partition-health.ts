@@ -1,7 +1,7 @@
 // A partition's health state: per task type, what worker heartbeats and operators reported and, for task types
 // with a rule, the circuit. It changes only by records of the partition's own log (`HealthRecord`), so a fold
 // of the log rebuilds it, and the environment guards see is derived from it alone.
-import type { Environment, Health } from '../environment';
+import type { Environment, FlowView, Health } from '../environment';
 import type { Circuit } from './circuit';
 import { viewOf } from './circuit';
 import type { CircuitRule } from './circuit-rule';
@@ -17,6 +17,11 @@ export interface TaskTypeHealth {
   /** The circuit and its rule; null while the task type has no rule. */
   readonly rule: CircuitRule | null;
   readonly circuit: Circuit | null;
+  /**
+   * The most runs of this type in flight at once across the fleet; each partition may run its share (absent
+   * or null: no limit).
+   */
+  readonly maxInFlight?: number | null;
   /** The latest partition command applied, so a repeated one is a duplicate. */
   readonly lastCommandId: string | null;
 }
@@ -59,17 +64,42 @@ export function foldHealth(health: PartitionHealth, record: HealthRecord): Parti
   return { ...health, [record.taskType]: record.entry };
 }
 
-/** What guards and the dispatch gate see: health, fleet in-flight counts and circuits per task type. */
-export function environmentOf(health: PartitionHealth): Environment {
+/** The partition's own runs per task type: dispatched and not finished, and waiting for capacity. */
+export interface PartitionLoad {
+  readonly partition: number;
+  readonly partitions: number;
+  readonly running: ReadonlyMap<string, number>;
+  readonly queued: ReadonlyMap<string, number>;
+}
+
+export const NO_LOAD: PartitionLoad = { partition: 0, partitions: 1, running: new Map(), queued: new Map() };
+
+/** This partition's share of a fleet-wide limit: the limit split over the partitions, remainders to the first. */
+export const shareOf = (limit: number, partition: number, partitions: number): number =>
+  Math.floor(limit / partitions) + (partition < limit % partitions ? 1 : 0);
+
+/** What guards and the dispatch gate see: health, fleet in-flight counts, circuits and flow per task type. */
+export function environmentOf(health: PartitionHealth, load: PartitionLoad = NO_LOAD): Environment {
   const taskHealth: Record<string, Health> = {};
   const inFlight: Record<string, number> = {};
   const circuits: Record<string, ReturnType<typeof viewOf>> = {};
+  const flow: Record<string, FlowView> = {};
   for (const entry of Object.values(health)) {
     taskHealth[entry.taskType] = entry.health;
     inFlight[entry.taskType] = entry.inFlight;
     if (entry.circuit !== null) circuits[entry.taskType] = viewOf(entry.circuit);
+    if (entry.maxInFlight !== undefined && entry.maxInFlight !== null) {
+      const share = shareOf(entry.maxInFlight, load.partition, load.partitions);
+      const running = load.running.get(entry.taskType) ?? 0;
+      flow[entry.taskType] = {
+        free: Math.max(0, share - running),
+        queued: load.queued.get(entry.taskType) ?? 0,
+      };
+    }
   }
-  return { taskHealth, inFlight, circuits };
+  return Object.keys(flow).length === 0
+    ? { taskHealth, inFlight, circuits }
+    : { taskHealth, inFlight, circuits, flow };
 }
 
 export function healthRecord(

@@ -36,6 +36,7 @@ export function circuitHandlers(deps: CircuitDeps): Pick<Handlers, 'circuit'> {
         taskType,
         hold: input.body.hold,
         rule: input.body.rule,
+        maxInFlight: input.body.maxInFlight,
       };
       try {
         await deps.publisher.publishToEveryPartition(command, await deps.partitions());

@@ -238,7 +238,7 @@ export const ROUTES = {
     method: 'POST',
     path: '/admin/circuits/{taskType}',
     summary:
-      "Hold a task type's circuit open or closed, hand it back to its rule, or change the rule; written to every partition (audited)",
+      "Hold a task type's circuit open or closed, hand it back to its rule, change the rule or the type's in-flight limit; written to every partition (audited)",
     permission: 'admin:*',
     params: z.object({ taskType: name }),
     body: z
@@ -249,6 +249,14 @@ export const ROUTES = {
           .optional()
           .describe('Absent: unchanged; null: back to the rule'),
         rule: circuitRuleSchema.nullable().optional().describe('Absent: unchanged; null: no circuit'),
+        maxInFlight: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .nullable()
+          .optional()
+          .describe('Most runs of the type in flight across the fleet; absent: unchanged; null: no limit'),
       })
       .strict(),
     responses: {

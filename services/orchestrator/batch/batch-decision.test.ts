@@ -632,3 +632,44 @@ describe('decideBatch: circuits of task types', () => {
     expect(decision.health['label']?.circuit?.phase).toBe('open');
   });
 });
+
+describe('decideBatch: in-flight limits of task types', () => {
+  const limit = (maxInFlight: number): Command => ({
+    ...envelope('health:label', { workflow: 'statewright.health', actor: 'ops@example.com' }),
+    type: 'circuit-settings',
+    taskType: 'label',
+    maxInFlight,
+  });
+  const load = { partition: SOURCE.partition, partitions: 4, running: new Map(), queued: new Map() };
+
+  it('a partition dispatches up to its share of the limit; the next run waits for capacity without using its attempt', () => {
+    const a = committed(start('p-1')).instance;
+    const b = committed(start('p-2')).instance;
+    // 4 partitions share 7: partition 3 gets 1.
+    const decision = decideBatch(contextOf([a, b], { load }), [
+      inbound(limit(7)),
+      inbound(signal('p-1', 'approve')),
+      inbound(signal('p-2', 'approve')),
+    ]);
+    expect(tasks(decision).map((t) => t.correlationId)).toEqual(['p-1']);
+    expect(decision.changes.get('p-2')?.openTasks[0]).toMatchObject({
+      attempt: 1,
+      parked: { reason: 'capacity of label is full' },
+    });
+    expect(decision.load.running.get('label')).toBe(1);
+    expect(decision.load.queued.get('label')).toBe(1);
+  });
+
+  it('while runs wait for capacity, a new run queues behind them even if capacity frees', () => {
+    const a = committed(start('p-1')).instance;
+    const health = decideBatch(contextOf([]), [inbound(limit(8))]).health;
+    const queued = { ...load, queued: new Map([['label', 1]]) };
+    const decision = decideBatch(contextOf([a], { health, load: queued }), [
+      inbound(signal('p-1', 'approve')),
+    ]);
+    expect(decision.tasks).toEqual([]);
+    expect(decision.changes.get('p-1')?.openTasks[0]?.parked?.reason).toBe(
+      'capacity of label: queued behind 1',
+    );
+  });
+});

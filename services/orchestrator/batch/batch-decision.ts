@@ -10,7 +10,9 @@ import {
   isDeadLetter,
   isPartitionCommand,
   observeStep,
+  taskLoadOf,
   type Command,
+  type PartitionLoad,
   type HealthRecord,
   type Instance,
   type PartitionHealth,
@@ -35,6 +37,8 @@ export interface BatchContext {
   readonly registry: Registry;
   /** The partition's committed health state; guards and circuits see what it becomes as the batch goes. */
   readonly health: PartitionHealth;
+  /** The partition's committed runs per task type (in flight, waiting), for in-flight limits. */
+  readonly load?: PartitionLoad;
   readonly now: number;
   /** The consumed partition: transitions go to the same partition number of the transitions topic. */
   readonly source: { readonly topic: string; readonly partition: number };
@@ -80,6 +84,8 @@ export interface BatchDecision {
   /** The partition's health state after the batch, and the health records it logged. */
   health: PartitionHealth;
   readonly healthRecords: HealthRecord[];
+  /** The partition's runs per task type after the batch. */
+  readonly load: PartitionLoad;
   readonly applied: Transition[];
   /** One entry per consumed command, in order. */
   readonly commands: DecidedCommand[];
@@ -96,6 +102,7 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     changes: new Map(),
     health: context.health,
     healthRecords: [],
+    load: copyLoad(context.load, context.source.partition),
     applied: [],
     commands: [],
   };
@@ -165,7 +172,7 @@ function decideOne(
     return { outcome: decision.kind, inbound, command, before: undefined, step };
   }
   const before = out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
-  const step = decide(context.registry, before, command, context.now, environmentOf(out.health));
+  const step = decide(context.registry, before, command, context.now, environmentOf(out.health, out.load));
   const decision = step.decision;
   if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {
     return letter(decision.reason.code as DeadLetterCode, decision.reason.message);
@@ -199,11 +206,37 @@ function decideOne(
       before === undefined ? [] : (context.registry.get(before.workflow, before.version)?.sensitive ?? []),
   });
   if (audit !== undefined) out.audits.push({ key: id, value: context.encoder.audit(audit), headers });
-  if (step.records.length > 0) out.changes.set(id, step.instance);
+  if (step.records.length > 0) {
+    out.changes.set(id, step.instance);
+    moveLoad(out.load, before, step.instance);
+  }
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
   const observed = observeStep(out.health, before, command, step, context.now);
   logHealth(context, out, observed.records, observed.health);
   return { outcome: decision.kind, inbound, command, before, step };
+}
+
+function copyLoad(load: PartitionLoad | undefined, partition: number): PartitionLoad {
+  return {
+    partition: load?.partition ?? partition,
+    partitions: load?.partitions ?? partition + 1,
+    running: new Map(load?.running ?? []),
+    queued: new Map(load?.queued ?? []),
+  };
+}
+
+/** The load changes by what the instance had open before and has open after. */
+function moveLoad(load: PartitionLoad, before: Instance | undefined, after: Instance | undefined): void {
+  const was = taskLoadOf(before);
+  const now = taskLoadOf(after);
+  const add = (into: ReadonlyMap<string, number>, from: Map<string, number>, sign: number) => {
+    const target = into as Map<string, number>;
+    for (const [type, count] of from) target.set(type, (target.get(type) ?? 0) + sign * count);
+  };
+  add(load.running, was.running, -1);
+  add(load.queued, was.queued, -1);
+  add(load.running, now.running, 1);
+  add(load.queued, now.queued, 1);
 }
 
 /** Health records go to the partition's changelog, after the records of the command that caused them. */

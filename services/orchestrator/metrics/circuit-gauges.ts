@@ -49,7 +49,7 @@ const circuitOpenSeconds = (registry: Registry, source: GaugeSource) =>
 const deferred = (registry: Registry, source: GaugeSource) =>
   new Gauge({
     name: 'statewright_deferred_tasks',
-    help: 'Task runs held back (not dispatched, attempt not used), by workflow, task type and reason',
+    help: 'Task runs held back (not dispatched, attempt not used) by a circuit or waiting for capacity, by workflow, task type and reason',
     labelNames: ['workflow', 'task_type', 'reason'] as const,
     registers: [registry],
     collect() {
@@ -67,4 +67,10 @@ const deferred = (registry: Registry, source: GaugeSource) =>
 
 /** A bounded label: the phase that held the run, not the free text. */
 const reasonOf = (text: string): string =>
-  text.endsWith('half-open') ? 'circuit-half-open' : text.endsWith('open') ? 'circuit-open' : 'other';
+  text.startsWith('capacity')
+    ? 'capacity'
+    : text.endsWith('half-open')
+      ? 'circuit-half-open'
+      : text.endsWith('open')
+        ? 'circuit-open'
+        : 'other';

@@ -1,6 +1,13 @@
 // PartitionProcessor: the single writer of one commands partition. It restores its state from the snapshot and
 // the transitions changelog, then turns each batch into one transaction: outputs, offsets, commit.
-import { dueResumes, dueTimers, NO_HEALTH, type Command, type Instance } from '../../core';
+import {
+  dueResumes,
+  dueTimers,
+  NO_HEALTH,
+  type Command,
+  type Instance,
+  type PartitionLoad,
+} from '../../core';
 import type { ChangelogRecord } from '../../platform/codec/transition-envelope';
 import type { TopicRecords, TransactionalSink, WrittenRange } from '../../platform/kafka/log-producer';
 import type { ProducedRecord } from '../../platform/kafka/records';
@@ -128,6 +135,7 @@ export class PartitionProcessor {
       {
         registry: deps.registry,
         health: this.state.health,
+        load: this.load(),
         now,
         source: { topic: deps.topics.commands, partition },
         lookup: (id) => this.state.get(id),
@@ -162,7 +170,13 @@ export class PartitionProcessor {
    */
   due(now: number): Command[] {
     const timers: Command[] = this.state.dueAt(now).flatMap((instance) => dueTimers(instance, now));
-    const resumes = dueResumes(this.state.deferred(), this.state.health, now, this.deps.resumeTickMs);
+    const resumes = dueResumes(
+      this.state.deferred(),
+      this.state.health,
+      now,
+      this.deps.resumeTickMs,
+      this.load(),
+    );
     timers.push(...resumes);
     const retention = this.deps.retention;
     if (now - this.sweptAt < RETENTION_SWEEP_MS) return timers;
@@ -171,6 +185,17 @@ export class PartitionProcessor {
       .expired(now, (workflow) => retentionOf(retention, workflow))
       .map((instance) => retentionPurge(instance, now));
     return purges.length === 0 ? timers : timers.concat(purges);
+  }
+
+  /** The committed runs per task type, for in-flight limits. */
+  private load(): PartitionLoad {
+    const { state } = this;
+    return {
+      partition: this.partition,
+      partitions: this.deps.partitions,
+      running: state.running,
+      queued: state.queued,
+    };
   }
 
   /** Metrics and logs of a committed batch; a failure here must not make the batch look uncommitted. */

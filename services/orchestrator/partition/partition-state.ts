@@ -5,6 +5,7 @@ import {
   foldHealth,
   nextDue,
   parkedTasks,
+  taskLoadOf,
   type HealthRecord,
   type Instance,
   type LogRecord,
@@ -18,6 +19,9 @@ export class PartitionState {
   private readonly finished = new Map<string, number>();
   /** Instances with a task its circuit deferred. */
   private readonly parked = new Set<string>();
+  /** Runs per task type: dispatched and not finished, and deferred. */
+  readonly running = new Map<string, number>();
+  readonly queued = new Map<string, number>();
   /** When each instance entered its state; the processor advances it with the transitions it commits. */
   readonly clock = new StateClock();
 
@@ -28,7 +32,10 @@ export class PartitionState {
     /** The partition's health state (circuits, fleet health per task type), folded from the same log. */
     private healthState: PartitionHealth,
   ) {
-    for (const instance of instances.values()) this.index(instance);
+    for (const instance of instances.values()) {
+      this.count(instance, 1);
+      this.index(instance);
+    }
   }
 
   get health(): PartitionHealth {
@@ -103,6 +110,7 @@ export class PartitionState {
   }
 
   private forget(correlationId: string): void {
+    this.count(this.instances.get(correlationId), -1);
     this.instances.delete(correlationId);
     this.due.delete(correlationId);
     this.finished.delete(correlationId);
@@ -110,8 +118,16 @@ export class PartitionState {
   }
 
   private put(instance: Instance): void {
+    this.count(this.instances.get(instance.correlationId), -1);
+    this.count(instance, 1);
     this.instances.set(instance.correlationId, instance);
     this.index(instance);
+  }
+
+  private count(instance: Instance | undefined, sign: number): void {
+    const load = taskLoadOf(instance);
+    for (const [type, n] of load.running) this.running.set(type, (this.running.get(type) ?? 0) + sign * n);
+    for (const [type, n] of load.queued) this.queued.set(type, (this.queued.get(type) ?? 0) + sign * n);
   }
 
   private index(instance: Instance): void {

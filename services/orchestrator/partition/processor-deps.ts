@@ -20,6 +20,8 @@ export interface ProcessorDeps {
   readonly registry: Registry;
   readonly topics: TopicNames;
   readonly groupId: string;
+  /** The commands topic's partition count: in-flight limits are split over the partitions. */
+  readonly partitions: number;
   readonly snapshot: SnapshotPolicy;
   readonly maxRecordBytes: number;
   readonly restoreTimeoutMs: number;

@@ -101,6 +101,7 @@ const circuitSettings = (
   taskType: 'pay',
   hold,
   rule,
+  maxInFlight: undefined,
 });
 
 const healthRecords = () =>
