@@ -39,10 +39,10 @@ export function addCircuitCommand(program: Command): void {
     .option('--max-in-flight <n>', 'at most this many runs of the type in flight across the fleet', positive)
     .option('--no-limit', 'no in-flight limit for the type')
     .action(async (taskType: string, options: CircuitOptions) => {
-      const body = { hold: holdOf(options), rule: ruleOf(options) };
-      if (body.hold === undefined && body.rule === undefined) {
+      const body = { hold: holdOf(options), rule: ruleOf(options), maxInFlight: limitOf(options) };
+      if (body.hold === undefined && body.rule === undefined && body.maxInFlight === undefined) {
         throw usageError(
-          'say what to change: --open, --close, --release, --rule, --default-rule or --remove',
+          'say what to change: --open, --close, --release, --rule, --default-rule, --remove, --max-in-flight or --no-limit',
         );
       }
       const path = `/admin/circuits/${encodeURIComponent(taskType)}`;
