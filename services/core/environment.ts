@@ -13,10 +13,12 @@ export interface CircuitView {
 
 /** What a partition may still start of a task type with a fleet-wide in-flight limit. */
 export interface FlowView {
-  /** Runs this partition may dispatch now: its share of the limit minus its runs in flight. */
-  readonly free: number;
+  /** Runs this partition may dispatch now: its share of the limit minus its runs in flight; null: no limit. */
+  readonly free: number | null;
   /** Runs of the type waiting for capacity on this partition: new ones queue behind them. */
   readonly queued: number;
+  /** Under a rate limit every run waits and is resumed at the partition's pace; absent: false. */
+  readonly paced?: boolean;
 }
 
 export interface Environment {

@@ -17,6 +17,8 @@ interface CircuitOptions {
   readonly defaultRule?: boolean;
   readonly remove?: boolean;
   readonly maxInFlight?: number;
+  readonly perSecond?: number;
+  readonly rate?: boolean;
   readonly limit?: boolean;
 }
 
@@ -38,11 +40,22 @@ export function addCircuitCommand(program: Command): void {
     .option('--remove', 'remove the circuit: runs of this type are never deferred by it')
     .option('--max-in-flight <n>', 'at most this many runs of the type in flight across the fleet', positive)
     .option('--no-limit', 'no in-flight limit for the type')
+    .option(
+      '--per-second <n>',
+      'at most this many runs of the type dispatched per second across the fleet',
+      Number,
+    )
+    .option('--no-rate', 'no rate limit for the type')
     .action(async (taskType: string, options: CircuitOptions) => {
-      const body = { hold: holdOf(options), rule: ruleOf(options), maxInFlight: limitOf(options) };
-      if (body.hold === undefined && body.rule === undefined && body.maxInFlight === undefined) {
+      const body = {
+        hold: holdOf(options),
+        rule: ruleOf(options),
+        maxInFlight: limitOf(options),
+        perSecond: options.rate === false ? null : options.perSecond,
+      };
+      if (Object.values(body).every((value) => value === undefined)) {
         throw usageError(
-          'say what to change: --open, --close, --release, --rule, --default-rule, --remove, --max-in-flight or --no-limit',
+          'say what to change: --open, --close, --release, --rule, --default-rule, --remove, --max-in-flight, --no-limit, --per-second or --no-rate',
         );
       }
       const path = `/admin/circuits/${encodeURIComponent(taskType)}`;

@@ -116,6 +116,8 @@ export interface CircuitSettingsCommand extends CommandEnvelope {
   readonly rule: CircuitRule | null | undefined;
   /** The most runs of the type in flight across the fleet (null: no limit, undefined: unchanged). */
   readonly maxInFlight: number | null | undefined;
+  /** The most runs of the type dispatched per second across the fleet (null: no limit, undefined: unchanged). */
+  readonly perSecond?: number | null | undefined;
 }
 
 /** Commands about a partition, not an instance: decided by `decidePartition` against the partition's health. */
@@ -224,6 +226,7 @@ const commandSchema = z.discriminatedUnion('type', [
     hold: z.enum(['open', 'closed']).nullable().optional(),
     rule: circuitRuleSchema.nullable().optional(),
     maxInFlight: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    perSecond: z.number().positive().max(1_000_000).nullable().optional(),
   }),
   z.object({ ...envelope, type: z.enum(['key-request', 'key-rewrap']) }),
   z.object({
@@ -298,6 +301,7 @@ function normalise(raw: RawCommand): ParseResult {
           hold: raw.hold,
           rule: raw.rule,
           maxInFlight: raw.maxInFlight,
+          perSecond: raw.perSecond,
         },
       };
     case 'workflow-settings':

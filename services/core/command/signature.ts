@@ -41,6 +41,7 @@ function nameAndPayload(command: Command): [string, JsonValue] {
           hold: command.hold === undefined ? 'unchanged' : command.hold,
           rule: command.rule === undefined ? 'unchanged' : (command.rule as unknown as JsonValue),
           maxInFlight: command.maxInFlight === undefined ? 'unchanged' : command.maxInFlight,
+          perSecond: command.perSecond === undefined ? 'unchanged' : command.perSecond,
         },
       ];
     case 'workflow-settings':

@@ -171,8 +171,9 @@ function heldBy(draft: Draft, type: string): string | null {
   }
   const flow = draft.sees.flow?.[type];
   if (flow !== undefined) {
+    if (!draft.resuming && flow.paced === true) return `rate of ${type}: paced`;
     if (!draft.resuming && flow.queued > 0) return `capacity of ${type}: queued behind ${flow.queued}`;
-    if (used >= flow.free) return `capacity of ${type} is full`;
+    if (flow.free !== null && used >= flow.free) return `capacity of ${type} is full`;
   }
   draft.sent.set(type, used + 1);
   return null;

@@ -51,8 +51,8 @@ function circuitSettings(
   command: CircuitSettingsCommand,
   now: number,
 ): TaskTypeHealth {
-  const limited =
-    command.maxInFlight === undefined ? before : { ...before, maxInFlight: command.maxInFlight };
+  const capped = command.maxInFlight === undefined ? before : { ...before, maxInFlight: command.maxInFlight };
+  const limited = command.perSecond === undefined ? capped : { ...capped, perSecond: command.perSecond };
   const changesCircuit = command.rule !== undefined || command.hold !== undefined;
   return changesCircuit ? circuitOf(limited, command, now) : limited;
 }

@@ -29,6 +29,8 @@ export function dueResumes(
   now: number,
   tickMs: number,
   load: PartitionLoad = NO_LOAD,
+  /** How many runs of a rate-limited type the partition's pace allows now. */
+  paced: (taskType: string, wanted: number) => number = (_type, wanted) => wanted,
 ): TaskResumeCommand[] {
   const byType = new Map<string, Parked[]>();
   for (const instance of instances) {
@@ -42,7 +44,9 @@ export function dueResumes(
   const commands: TaskResumeCommand[] = [];
   for (const [type, parked] of byType) {
     const circuit = health[type]?.circuit ?? null;
-    const count = Math.min(circuitAllows(health, type, now, tickMs), env.flow?.[type]?.free ?? Infinity);
+    const flow = env.flow?.[type];
+    const allowed = Math.min(circuitAllows(health, type, now, tickMs), flow?.free ?? Infinity, parked.length);
+    const count = flow?.paced === true ? paced(type, allowed) : allowed;
     const epoch = circuit?.epoch ?? 0;
     fairOrder(parked)
       .slice(0, count)

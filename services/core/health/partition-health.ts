@@ -22,6 +22,8 @@ export interface TaskTypeHealth {
    * or null: no limit).
    */
   readonly maxInFlight?: number | null;
+  /** The most runs of this type dispatched per second across the fleet; each partition paces its share. */
+  readonly perSecond?: number | null;
   /** The latest partition command applied, so a repeated one is a duplicate. */
   readonly lastCommandId: string | null;
 }
@@ -88,12 +90,15 @@ export function environmentOf(health: PartitionHealth, load: PartitionLoad = NO_
     taskHealth[entry.taskType] = entry.health;
     inFlight[entry.taskType] = entry.inFlight;
     if (entry.circuit !== null) circuits[entry.taskType] = viewOf(entry.circuit);
-    if (entry.maxInFlight !== undefined && entry.maxInFlight !== null) {
-      const share = shareOf(entry.maxInFlight, load.partition, load.partitions);
+    const capped = entry.maxInFlight !== undefined && entry.maxInFlight !== null;
+    const paced = entry.perSecond !== undefined && entry.perSecond !== null;
+    if (capped || paced) {
+      const share = capped ? shareOf(entry.maxInFlight as number, load.partition, load.partitions) : null;
       const running = load.running.get(entry.taskType) ?? 0;
       flow[entry.taskType] = {
-        free: Math.max(0, share - running),
+        free: share === null ? null : Math.max(0, share - running),
         queued: load.queued.get(entry.taskType) ?? 0,
+        paced,
       };
     }
   }

@@ -37,6 +37,7 @@ export function circuitHandlers(deps: CircuitDeps): Pick<Handlers, 'circuit'> {
         hold: input.body.hold,
         rule: input.body.rule,
         maxInFlight: input.body.maxInFlight,
+        perSecond: input.body.perSecond,
       };
       try {
         await deps.publisher.publishToEveryPartition(command, await deps.partitions());

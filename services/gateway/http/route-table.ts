@@ -257,6 +257,15 @@ export const ROUTES = {
           .nullable()
           .optional()
           .describe('Most runs of the type in flight across the fleet; absent: unchanged; null: no limit'),
+        perSecond: z
+          .number()
+          .positive()
+          .max(1_000_000)
+          .nullable()
+          .optional()
+          .describe(
+            'Most runs of the type dispatched per second across the fleet; absent: unchanged; null: no limit',
+          ),
       })
       .strict(),
     responses: {

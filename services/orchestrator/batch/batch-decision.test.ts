@@ -673,3 +673,28 @@ describe('decideBatch: in-flight limits of task types', () => {
     );
   });
 });
+
+describe('decideBatch: rate limits of task types', () => {
+  it('under a rate limit a new run waits to be paced; its resume dispatches it with the attempt it had', () => {
+    const a = committed(start('p-1')).instance;
+    const pace: Command = {
+      ...envelope('health:label', { workflow: 'statewright.health', actor: 'ops@example.com' }),
+      type: 'circuit-settings',
+      taskType: 'label',
+      perSecond: 2,
+    };
+    const first = decideBatch(contextOf([a]), [inbound(pace), inbound(signal('p-1', 'approve'))]);
+    expect(first.tasks).toEqual([]);
+    const parked = first.changes.get('p-1')!;
+    const task = parked.openTasks[0]!;
+    expect(task.parked?.reason).toBe('rate of label: paced');
+    const resume: Command = {
+      ...envelope('p-1', { actor: 'statewright:circuit' }),
+      type: 'task-resume',
+      taskId: task.taskId,
+      runId: task.runId,
+    };
+    const second = decideBatch(contextOf([parked], { health: first.health }), [inbound(resume)]);
+    expect(tasks(second)).toEqual([expect.objectContaining({ runId: task.runId, attempt: 1 })]);
+  });
+});

@@ -69,8 +69,10 @@ const deferred = (registry: Registry, source: GaugeSource) =>
 const reasonOf = (text: string): string =>
   text.startsWith('capacity')
     ? 'capacity'
-    : text.endsWith('half-open')
-      ? 'circuit-half-open'
-      : text.endsWith('open')
-        ? 'circuit-open'
-        : 'other';
+    : text.startsWith('rate')
+      ? 'rate'
+      : text.endsWith('half-open')
+        ? 'circuit-half-open'
+        : text.endsWith('open')
+          ? 'circuit-open'
+          : 'other';

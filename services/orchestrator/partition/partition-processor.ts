@@ -24,6 +24,7 @@ import { replayTransitions } from '../restore/transition-replay';
 import { retentionOf, retentionPurge } from '../retention/hot-retention';
 import { SnapshotWriter } from '../snapshot/snapshot-writer';
 import { PartitionState } from './partition-state';
+import { ResumePacer } from './resume-pacer';
 import { transactionalIdOf, type ProcessorDeps } from './processor-deps';
 
 /** Finished instances are checked against their retention at most this often. */
@@ -31,6 +32,7 @@ const RETENTION_SWEEP_MS = 1_000;
 
 export class PartitionProcessor {
   private readonly encoder: OutputEncoder;
+  private readonly pacer = new ResumePacer();
   private sweptAt = 0;
 
   private constructor(
@@ -176,6 +178,11 @@ export class PartitionProcessor {
       now,
       this.deps.resumeTickMs,
       this.load(),
+      (taskType, wanted) => {
+        const perSecond = this.state.health[taskType]?.perSecond ?? null;
+        if (perSecond === null) return wanted;
+        return this.pacer.take(taskType, wanted, perSecond / this.deps.partitions, now);
+      },
     );
     timers.push(...resumes);
     const retention = this.deps.retention;
