@@ -18,6 +18,7 @@ import {
   parseCommand,
   setup,
   type Command,
+  type Environment,
   type HealthRecord,
   type Instance,
   type LogRecord,
@@ -57,13 +58,24 @@ const RULE = {
 
 type Entry = LogRecord | HealthRecord;
 
+/** As the environment is read back from a record: JSON. */
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 /** One partition's processor, pure: instances and health, changed only through the records it logs. */
 class Partition {
   instances = new Map<string, Instance>();
   health: PartitionHealth = NO_HEALTH;
   log: Entry[] = [];
   tasks: TaskRequest[] = [];
-  envs: unknown[] = [];
+  /** Every instance decision with what it was decided from, as the log's records record it. */
+  decisions: {
+    before: Instance | undefined;
+    command: Command;
+    now: number;
+    env: Environment;
+    records: readonly LogRecord[];
+    tasks: readonly TaskRequest[];
+  }[] = [];
 
   send(raw: Record<string, unknown>, now: number): void {
     const parsed = parseCommand({ actor: 'test', timestamp: now, workflow: 'payment', ...raw });
@@ -82,7 +94,7 @@ class Partition {
     const before = this.instances.get(command.correlationId);
     const env = environmentOf(this.health);
     const step = decide(registry, before, command, now, env);
-    this.envs.push(env);
+    this.decisions.push({ before, command, now, env, records: step.records, tasks: step.tasks });
     for (const record of step.records) this.append([record]);
     this.tasks.push(...step.tasks);
     this.append(observeStep(this.health, before, command, step, now).records);
@@ -325,24 +337,27 @@ describe('replay of a partition log with health', () => {
     );
   });
 
-  it('deciding again with the recorded environment gives the same records and tasks', () => {
+  it('deciding again from the same instance, command, time and environment gives the same records and tasks', () => {
+    fc.assert(
+      fc.property(actionArb, (actions) => {
+        const p = play(actions);
+        for (const decided of p.decisions) {
+          const again = decide(registry, decided.before, decided.command, decided.now, json(decided.env));
+          expect(again.records).toEqual(decided.records);
+          expect(again.tasks).toEqual(decided.tasks);
+        }
+      }),
+    );
+  });
+
+  it('every record that parks a run carries the environment that held it', () => {
     fc.assert(
       fc.property(actionArb, (actions) => {
         const p = play(actions);
         for (const record of p.log) {
-          if (record.kind !== 'transition' || record.env === null || record.seq !== 1) continue;
-          const command = parseCommand({
-            type: 'start',
-            commandId: record.commandId,
-            correlationId: record.correlationId,
-            workflow: 'payment',
-            actor: 'test',
-            timestamp: record.issuedAt,
-            input: {},
-          });
-          if (!command.ok) throw new Error(command.message);
-          const again = decide(registry, undefined, command.command, record.at, record.env);
-          expect(again.records).toEqual([record]);
+          if (record.kind !== 'transition' || !record.tasks.put.some((t) => t.parked)) continue;
+          const held = record.tasks.put.filter((t) => t.parked).map((t) => t.type);
+          for (const type of held) expect(record.env?.circuits?.[type]?.phase).not.toBe('closed');
         }
       }),
     );
