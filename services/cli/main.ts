@@ -3,6 +3,7 @@
 // exit code documented in --help.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { addCircuitCommand } from './commands/circuit-command';
 import { addDevCommand } from './commands/dev-command';
 import { addDiagramCommand } from './commands/diagram-command';
 import { addInstanceCommands } from './commands/instance-commands';
@@ -41,6 +42,7 @@ function program(): Command {
   addDlqCommands(root);
   addDiagramCommand(root);
   addEvolutionCommands(root);
+  addCircuitCommand(root);
   for (const command of root.commands) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return root;
 }

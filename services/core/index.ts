@@ -15,7 +15,7 @@ export {
 export type { JsonValue, JsonObject, JsonPrimitive } from './json/json-value';
 export { toJson, canonicalJson, MAX_JSON_DEPTH, nestsDeeperThan } from './json/json-value';
 export { fnv1a64 } from './json/fnv-hash';
-export type { Environment, Health } from './environment';
+export type { Environment, Health, CircuitPhase, CircuitView, FlowView } from './environment';
 export { EMPTY_ENVIRONMENT } from './environment';
 export type { Reason, ReasonCode } from './reason';
 export { REASON_CODES, DEAD_LETTER_CODES, isDeadLetter } from './reason';
@@ -33,11 +33,15 @@ export type {
   AdminAction,
   WorkflowSettingsCommand,
   KeyCommand,
+  HealthChangedCommand,
+  CircuitSettingsCommand,
+  PartitionCommand,
+  TaskResumeCommand,
   TaskOutcome,
   TaskError,
   ParseResult,
 } from './command/command';
-export { parseCommand, correlationIdOf, settingsKey } from './command/command';
+export { parseCommand, correlationIdOf, settingsKey, isPartitionCommand } from './command/command';
 export { signatureOf } from './command/signature';
 export { keyEffectOf, type KeyEffect } from './command/key-effect';
 
@@ -64,6 +68,7 @@ export type {
   TerminalStatus,
   Timer,
   OpenTask,
+  Parked,
   TaskKind,
   TaskSource,
   CompletedStep,
@@ -101,6 +106,19 @@ export {
   RECENT_SETTINGS_COMMANDS,
 } from './registry/workflow-settings';
 export { decide } from './decide';
+
+export type { Circuit } from './health/circuit';
+export { closedCircuit } from './health/circuit';
+export type { CircuitRule } from './health/circuit-rule';
+export { DEFAULT_CIRCUIT_RULE, circuitRuleSchema } from './health/circuit-rule';
+export type { PartitionHealth, TaskTypeHealth, HealthRecord, PartitionLoad } from './health/partition-health';
+export { NO_HEALTH, HEALTH_WORKFLOW, healthKey, foldHealth, environmentOf } from './health/partition-health';
+export type { PartitionStep } from './health/decide-partition';
+export { decidePartition } from './health/decide-partition';
+export type { HealthStep } from './health/circuit-observer';
+export { advanceCircuits, observeStep } from './health/circuit-observer';
+export { dueResumes, parkedTasks, taskLoadOf, RESUME_ACTOR } from './health/due-resumes';
+export { resumeCommandId } from './decision/task-resume';
 
 export { toMermaid } from './render/mermaid';
 export { toDot } from './render/dot';

@@ -15,6 +15,8 @@ import { AuditTrail } from './audit/audit-trail';
 import { AccessControl } from './auth/access-control';
 import { loadAuthenticator } from './auth/load-authenticator';
 import { commandHandlers } from './commands/command-handlers';
+import { circuitHandlers } from './commands/circuit-handler';
+import { partitionCount } from '../platform/kafka/partition-count';
 import { CommandLog } from '../platform/kafka/command-log';
 import { IdempotencyStore } from './commands/idempotency-store';
 import type { GatewayConfig } from './config/gateway-config';
@@ -147,6 +149,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         ...instanceHandlers(catalogue, readModel, encryption.erasure),
         ...searchHandlers(index),
         ...auditHandlers(auditTrail),
+        ...circuitHandlers({ publisher, partitions: () => partitionCount(log, topics.commands), clock }),
         ...healthHandlers({ redis, publisher, projection, logger }),
         ...metricsHandlers(metrics),
       },

@@ -16,7 +16,6 @@ import type { GroupTimeouts } from './config/orchestrator-config';
 import { workflowStates } from './workflow-states';
 
 export interface OrchestratorOptions extends ProcessorDeps {
-  readonly partitions: number;
   readonly timers: TimerPolicy;
   /** Failover time against rebalances on a stalled but live member; the group's defaults when absent. */
   readonly group?: GroupTimeouts;

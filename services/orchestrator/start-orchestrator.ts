@@ -1,7 +1,6 @@
 // Starts an orchestrator serving the given workflows, configured from the environment: the parts wired, its
 // dependencies awaited (with /readyz saying which), and a handle that stops it in order. Programmatic use and
 // the orchestrator's process both start it here.
-import { EMPTY_ENVIRONMENT } from '../core';
 import { loadConfig } from './config/orchestrator-config';
 import { EnvelopeCodec } from '../platform/codec/envelope-codec';
 import { createKafka } from '../platform/kafka/kafka-client';
@@ -21,6 +20,8 @@ import { publishCatalogue } from './catalogue/publish-catalogue';
 import { SettingsView } from '../platform/settings/settings-view';
 import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
+import { CommandLog } from '../platform/kafka/command-log';
+import { HealthWatcher } from './health/health-watcher';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
@@ -112,8 +113,21 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       retention: config.hotRetention,
       settings,
       crypto,
-      env: EMPTY_ENVIRONMENT,
+      resumeTickMs: config.timers.tickMs,
       metrics,
+      logger,
+    }),
+  );
+  const healthPublisher = await wait('kafka', () => CommandLog.connect(log, codec, topics.commands));
+  const health = await wait('kafka', () =>
+    HealthWatcher.start({
+      log,
+      topic: topics.health,
+      groupPrefix: config.groupId,
+      publisher: healthPublisher,
+      partitions: config.partitions,
+      policy: config.fleetHealth,
+      actor: 'statewright:health',
       logger,
     }),
   );
@@ -122,6 +136,8 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
     metricsPort: metricsServer.port,
     stop: async () => {
       logger.info('stopping');
+      await health.stop();
+      await healthPublisher.close();
       await orchestrator.stop();
       await settings.stop();
       await admin.disconnect();

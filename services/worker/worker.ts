@@ -16,6 +16,7 @@ import type { TaskKeys } from './task/task-input';
 import { TaskRunner } from './task/task-runner';
 import type { WorkerCodec } from './task/worker-codec';
 import { WorkerStartError } from './worker-start-error';
+import { HeartbeatPublisher } from './health/heartbeat-publisher';
 
 export interface WorkerOptions {
   /** The log task requests are read from and results written to: createKafka's client, or another LogClient. */
@@ -27,7 +28,10 @@ export interface WorkerOptions {
    * again; RedisResultStore keeps them in Redis.
    */
   readonly results: ResultStore;
-  readonly topics: Pick<TopicNames, 'tasks' | 'commands'>;
+  /** With `health`, the worker publishes its heartbeats there (see HeartbeatPublisher). */
+  readonly topics: Pick<TopicNames, 'tasks' | 'commands'> & Partial<Pick<TopicNames, 'health'>>;
+  /** How often heartbeats are published. */
+  readonly heartbeatMs?: number;
   readonly groupId: string;
   /** The actor of every result this worker reports. */
   readonly name: string;
@@ -72,6 +76,7 @@ const DEFAULTS = {
   fromBeginning: true,
   startTimeoutMs: 30_000,
   keyWaitMs: 5_000,
+  heartbeatMs: 2_000,
 } as const;
 
 const HEARTBEAT_MS = 3_000;
@@ -115,10 +120,16 @@ export function createWorker(options: WorkerOptions): Worker {
   const metrics = options.metrics ?? new WorkerMetrics(Object.keys(options.handlers));
   const runner = runnerOf(options, logger, metrics);
   const publisher = new ResultPublisher(producer, options.topics.commands);
+  const slots = slotsOf(options);
+  const healthTopic = options.topics.health;
+  const heartbeats =
+    healthTopic === undefined
+      ? undefined
+      : new HeartbeatPublisher(producer, healthTopic, options.name, slots, logger);
   const dispatcher = new TaskDispatcher({
     codec: options.codec,
     handlers: options.handlers,
-    slots: slotsOf(options),
+    slots,
     runner,
     publisher,
     actor: options.name,
@@ -151,6 +162,7 @@ export function createWorker(options: WorkerOptions): Worker {
       } finally {
         joined.cancel();
       }
+      heartbeats?.start(options.heartbeatMs ?? DEFAULTS.heartbeatMs);
       logger.info({ types: Object.keys(options.handlers), topic: options.topics.tasks }, 'worker started');
     },
 
@@ -163,6 +175,7 @@ export function createWorker(options: WorkerOptions): Worker {
       try {
         await consumer.disconnect();
         await publisher.flush();
+        await heartbeats?.stop();
       } finally {
         clearTimeout(deadline);
         await producer.disconnect();

@@ -8,7 +8,7 @@ import type { LogRecord } from '../../services/core';
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import { fromCommandEnvelope, type CommandEnvelope } from '../../services/platform/codec/command-envelope';
 import {
-  fromTransitionEnvelope,
+  fromChangelogEnvelope,
   type TransitionEnvelope,
 } from '../../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
@@ -193,11 +193,10 @@ export class ChaosRig {
     for (const [partition, list] of messages) {
       const records: LogRecord[] = [];
       for (const message of list) {
-        records.push(
-          fromTransitionEnvelope(
-            (await this.codec.decode('transition', message.value)) as TransitionEnvelope,
-          ),
-        );
+        const envelope = (await this.codec.decode('transition', message.value)) as TransitionEnvelope;
+        // Health records are the partition's, not an instance's: the invariants are about instances.
+        const record = fromChangelogEnvelope(envelope);
+        if (record.kind !== 'health') records.push(record);
       }
       out.set(partition, records);
     }

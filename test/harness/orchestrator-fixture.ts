@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { logLevel, type Admin, type Kafka } from 'kafkajs';
 import { Kafka as KafkaClient } from 'kafkajs';
-import { EMPTY_ENVIRONMENT, type LogRecord, type Registry } from '../../services/core';
+import type { LogRecord, Registry } from '../../services/core';
 import {
   fromAuditEnvelope,
   type AuditEntry,
@@ -12,7 +12,7 @@ import {
 import { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import type { EnvelopeKind } from '../../services/platform/codec/envelope-schemas';
 import {
-  fromTransitionEnvelope,
+  fromChangelogEnvelope,
   type TransitionEnvelope,
 } from '../../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
@@ -103,7 +103,7 @@ export class OrchestratorFixture {
       timers: { tickMs: 100, republishMs: 2_000 },
       maxRecordBytes: 1_000_000,
       restoreTimeoutMs: 60_000,
-      env: EMPTY_ENVIRONMENT,
+      resumeTickMs: 100,
       metrics: new OrchestratorMetrics(),
       logger: this.logger,
       ...overrides,
@@ -142,8 +142,13 @@ export class OrchestratorFixture {
   }
 
   async tailTransitions(): Promise<TopicTail<LogRecord>> {
-    return TopicTail.start(this.kafka, this.topics.transitions, async (m) =>
-      fromTransitionEnvelope((await this.codec.decode('transition', m.value)) as TransitionEnvelope),
+    return TopicTail.start(
+      this.kafka,
+      this.topics.transitions,
+      async (m) =>
+        fromChangelogEnvelope(
+          (await this.codec.decode('transition', m.value)) as TransitionEnvelope,
+        ) as LogRecord,
     );
   }
 

@@ -104,6 +104,7 @@ test('every alert rule is loaded, evaluates without error, and its expression pa
       'StatewrightDeadLetters',
       'StatewrightTransactionAborts',
       'StatewrightRestoreSlow',
+      'StatewrightCircuitOpenTooLong',
     ]),
   );
   for (const rule of rules) {

@@ -8,7 +8,8 @@
 #                 partition that owns them), and restores from transitions, keys and settings with throwaway
 #                 groups `<group>.…`. It alone writes the definitions catalogue, at start, with the audit
 #                 record of each publication (transactional id `<group>.<prefix>.definitions`).
-#   worker:       reads tasks and keys, writes commands (task results) only
+#                 It reads worker heartbeats from health and writes what changed as health commands.
+#   worker:       reads tasks and keys, writes commands (task results) and its heartbeats to health
 #   gateway:      writes commands (start, signal, cancel, admin acts), reads transitions, audit, keys,
 #                 settings and definitions (its workflows come from the catalogue; it chooses a new
 #                 instance's version as the orchestrator does)
@@ -27,12 +28,14 @@ orchestrator  TOPIC             LITERAL   $p.dlq                  READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.audit                READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.keys                 READ,WRITE
 orchestrator  TOPIC             LITERAL   $p.definitions          READ,WRITE
+orchestrator  TOPIC             LITERAL   $p.health               READ
 orchestrator  GROUP             PREFIXED  $orchestrator_group     READ
 orchestrator  TRANSACTIONAL_ID  PREFIXED  $orchestrator_group.    WRITE,DESCRIBE
 orchestrator  CLUSTER           LITERAL   kafka-cluster           IDEMPOTENT_WRITE
 worker        TOPIC             LITERAL   $p.tasks                READ
 worker        TOPIC             LITERAL   $p.keys                 READ
 worker        TOPIC             LITERAL   $p.commands             WRITE
+worker        TOPIC             LITERAL   $p.health               WRITE
 worker        GROUP             PREFIXED  $worker_group           READ,DELETE
 gateway       TOPIC             LITERAL   $p.commands             WRITE
 gateway       TOPIC             LITERAL   $p.transitions          READ

@@ -1,7 +1,7 @@
 // The recorded history of a deployment, read from its topics: the commands each partition consumed (decoded and
 // parsed as the orchestrator does; undecodable ones were dead-lettered and are left out, and so are copies on a
 // partition that forwarded them to their owner) paired with the records of the same partition's transitions.
-import { parseCommand, type Command, type LogRecord } from '../../core';
+import { isPartitionCommand, parseCommand, type Command, type LogRecord } from '../../core';
 import { pairRecords, type RecordedCommand } from '../../core/evolution';
 import { UndecodableError, UnknownSchemaError } from '../../platform/codec/codec-error';
 import { fromCommandEnvelope } from '../../platform/codec/command-envelope';
@@ -74,7 +74,8 @@ async function decodeCommand(codec: EnvelopeCodec, record: ConsumedRecord): Prom
     const shape = fromCommandEnvelope(await codec.decode('command', record.value));
     if (!shape.ok) return null;
     const parsed = parseCommand(shape.command);
-    return parsed.ok ? parsed.command : null;
+    // Partition commands (health, circuits) concern no instance: there is nothing of theirs to compare.
+    return parsed.ok && !isPartitionCommand(parsed.command) ? parsed.command : null;
   } catch (error) {
     if (error instanceof UndecodableError || error instanceof UnknownSchemaError) return null;
     throw error;
@@ -83,7 +84,9 @@ async function decodeCommand(codec: EnvelopeCodec, record: ConsumedRecord): Prom
 
 async function logOf(codec: EnvelopeCodec, records: readonly ConsumedRecord[]): Promise<LogRecord[]> {
   const log: LogRecord[] = [];
-  for (const record of records)
-    log.push(fromTransitionEnvelope(await codec.decode('transition', record.value)));
+  for (const record of records) {
+    const envelope = await codec.decode('transition', record.value);
+    if (envelope.kind !== 'health') log.push(fromTransitionEnvelope(envelope));
+  }
   return log;
 }

@@ -74,7 +74,8 @@ export interface DeadLetterAt {
   readonly letter: DeadLetterEnvelope;
 }
 
-type Decode<T> = (codec: EnvelopeCodec, partition: number, message: ConsumedRecord) => Promise<T>;
+/** Null for a record that is not one of the source's: it is passed over. */
+type Decode<T> = (codec: EnvelopeCodec, partition: number, message: ConsumedRecord) => Promise<T | null>;
 
 export class TopicSource<T> {
   private constructor(
@@ -91,8 +92,11 @@ export class TopicSource<T> {
     return TopicSource.connect(
       options,
       (topics) => topics.transitions,
-      async (codec, partition, message) =>
-        lineOf(partition, message.offset, await codec.decode('transition', message.value)),
+      async (codec, partition, message) => {
+        const envelope = await codec.decode('transition', message.value);
+        // A partition's health record belongs to no instance: recordings hold instance records only.
+        return envelope.kind === 'health' ? null : lineOf(partition, message.offset, envelope);
+      },
     );
   }
 
@@ -205,7 +209,9 @@ export class TopicSource<T> {
     await consumer.run({
       autoCommit: false,
       eachRecord: async ({ partition, record }) => {
-        if (wanted(partition, record.offset)) onLine(await this.decode(this.codec, partition, record));
+        if (!wanted(partition, record.offset)) return;
+        const line = await this.decode(this.codec, partition, record);
+        if (line !== null) onLine(line);
       },
     });
   }

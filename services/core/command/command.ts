@@ -13,6 +13,8 @@ import {
 import type { DedupeWindow } from '../instance/dedupe-window-size';
 import type { RolloutRule } from '../registry/rollout-rule';
 import type { TaskOutcome } from './task-outcome';
+import type { Health } from '../environment';
+import { circuitRuleSchema, type CircuitRule } from '../health/circuit-rule';
 import { MAX_JSON_DEPTH, nestsDeeperThan, toJson, type JsonValue } from '../json/json-value';
 import { unreachable } from '../unreachable';
 
@@ -89,8 +91,52 @@ export interface KeyCommand extends CommandEnvelope {
   readonly type: 'key-request' | 'key-rewrap';
 }
 
+/**
+ * A task type's fleet health from worker heartbeats (or an operator): a partition command, written with the same
+ * command id to every commands partition, keyed `health:<taskType>`, so every partition logs it.
+ */
+export interface HealthChangedCommand extends CommandEnvelope {
+  readonly type: 'health-changed';
+  readonly taskType: string;
+  readonly health: Health;
+  readonly alive: number;
+  readonly capacity: number;
+  readonly inFlight: number;
+}
+
+/**
+ * An operator's change of a task type's circuit, fanned out like `health-changed` and audited: `hold` holds it
+ * open or closed (null hands it back to its rule, undefined leaves it); `rule` sets the failure rule (null removes
+ * the circuit, undefined leaves it).
+ */
+export interface CircuitSettingsCommand extends CommandEnvelope {
+  readonly type: 'circuit-settings';
+  readonly taskType: string;
+  readonly hold: 'open' | 'closed' | null | undefined;
+  readonly rule: CircuitRule | null | undefined;
+  /** The most runs of the type in flight across the fleet (null: no limit, undefined: unchanged). */
+  readonly maxInFlight: number | null | undefined;
+  /** The most runs of the type dispatched per second across the fleet (null: no limit, undefined: unchanged). */
+  readonly perSecond?: number | null | undefined;
+}
+
+/** Commands about a partition, not an instance: decided by `decidePartition` against the partition's health. */
+export type PartitionCommand = HealthChangedCommand | CircuitSettingsCommand;
+
+/**
+ * Dispatches a task a circuit deferred: issued by the orchestrator once the circuit lets it through, with an id
+ * fixed by the run and the circuit's epoch, so re-publishing it is a duplicate.
+ */
+export interface TaskResumeCommand extends CommandEnvelope {
+  readonly type: 'task-resume';
+  readonly taskId: TaskId;
+  readonly runId: RunId;
+}
+
 export type Command =
   | StartCommand
+  | TaskResumeCommand
+  | PartitionCommand
   | SignalCommand
   | CancelCommand
   | TaskResultCommand
@@ -98,6 +144,9 @@ export type Command =
   | AdminCommand
   | WorkflowSettingsCommand
   | KeyCommand;
+
+export const isPartitionCommand = (command: Command): command is PartitionCommand =>
+  command.type === 'health-changed' || command.type === 'circuit-settings';
 
 /** The correlation id of a workflow's settings commands: they are ordered like one instance's. */
 export const settingsKey = (workflow: string): string => `workflow:${workflow}`;
@@ -160,6 +209,25 @@ const commandSchema = z.discriminatedUnion('type', [
     ]),
   }),
   z.object({ ...envelope, type: z.literal('timer-fired'), timerId: id }),
+  z.object({ ...envelope, type: z.literal('task-resume'), taskId: id, runId: id }),
+  z.object({
+    ...envelope,
+    type: z.literal('health-changed'),
+    taskType: id,
+    health: z.enum(['up', 'degraded', 'down']),
+    alive: z.number().int().nonnegative(),
+    capacity: z.number().int().nonnegative(),
+    inFlight: z.number().int().nonnegative(),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('circuit-settings'),
+    taskType: id,
+    hold: z.enum(['open', 'closed']).nullable().optional(),
+    rule: circuitRuleSchema.nullable().optional(),
+    maxInFlight: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    perSecond: z.number().positive().max(1_000_000).nullable().optional(),
+  }),
   z.object({ ...envelope, type: z.enum(['key-request', 'key-rewrap']) }),
   z.object({
     ...envelope,
@@ -214,6 +282,28 @@ function normalise(raw: RawCommand): ParseResult {
       return { ok: true, command: { ...base, type: 'timer-fired', timerId: raw.timerId as TimerId } };
     case 'admin':
       return admin(base, raw);
+    case 'task-resume':
+      return {
+        ok: true,
+        command: { ...base, type: 'task-resume', taskId: raw.taskId as TaskId, runId: raw.runId as RunId },
+      };
+    case 'health-changed': {
+      const { taskType, health, alive, capacity, inFlight } = raw;
+      return { ok: true, command: { ...base, type: raw.type, taskType, health, alive, capacity, inFlight } };
+    }
+    case 'circuit-settings':
+      return {
+        ok: true,
+        command: {
+          ...base,
+          type: raw.type,
+          taskType: raw.taskType,
+          hold: raw.hold,
+          rule: raw.rule,
+          maxInFlight: raw.maxInFlight,
+          perSecond: raw.perSecond,
+        },
+      };
     case 'workflow-settings':
       return {
         ok: true,

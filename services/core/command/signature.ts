@@ -22,6 +22,28 @@ function nameAndPayload(command: Command): [string, JsonValue] {
       return [command.taskId, { runId: command.runId, outcome: outcomeJson(command) }];
     case 'timer-fired':
       return [command.timerId, null];
+    case 'task-resume':
+      return [command.taskId, command.runId];
+    case 'health-changed':
+      return [
+        command.taskType,
+        {
+          health: command.health,
+          alive: command.alive,
+          capacity: command.capacity,
+          inFlight: command.inFlight,
+        },
+      ];
+    case 'circuit-settings':
+      return [
+        command.taskType,
+        {
+          hold: command.hold === undefined ? 'unchanged' : command.hold,
+          rule: command.rule === undefined ? 'unchanged' : (command.rule as unknown as JsonValue),
+          maxInFlight: command.maxInFlight === undefined ? 'unchanged' : command.maxInFlight,
+          perSecond: command.perSecond === undefined ? 'unchanged' : command.perSecond,
+        },
+      ];
     case 'workflow-settings':
       return [
         command.type,

@@ -22,7 +22,7 @@ export function decideCancel(
       ctx.now,
     );
   }
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   if (stateOf(draft, instance.state).compensate !== null) {
     return rejection(
       instance,

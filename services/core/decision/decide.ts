@@ -19,6 +19,7 @@ import { decideSignal, validPayload } from './signal';
 import { drainStash } from './stash-drain';
 import { decideStart } from './start';
 import { decideTaskResult } from './task-result';
+import { decideTaskResume } from './task-resume';
 import { decideRetryNow, decideTimerFired } from './timer-fired';
 
 /**
@@ -60,6 +61,9 @@ function decideNew(ctx: DecideContext, command: Command): Step {
   }
   if (command.type === 'workflow-settings') {
     return unrecorded(rejected('invalid-command', SETTINGS_ELSEWHERE), undefined);
+  }
+  if (command.type === 'health-changed' || command.type === 'circuit-settings') {
+    return unrecorded(rejected('invalid-command', PARTITION_ELSEWHERE), undefined);
   }
   if (command.type !== 'start') {
     return unrecorded(rejected('unknown-instance', `no instance ${command.correlationId}`), undefined);
@@ -108,7 +112,8 @@ function decideExisting(ctx: DecideContext, instance: Instance, origin: Origin):
   }
   // A finished instance has no timers or tasks left, so late timers and results are dismissed as such below.
   // Purge and erasure are meant for finished instances.
-  const late = command.type === 'timer-fired' || command.type === 'task-result';
+  const late =
+    command.type === 'timer-fired' || command.type === 'task-result' || command.type === 'task-resume';
   const housekeeping = command.type === 'admin' && command.action !== 'migrate';
   if (instance.status !== 'running' && !late && !housekeeping)
     return refuse('finished', `${instance.correlationId} is ${instance.status}`);
@@ -129,6 +134,11 @@ function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step 
       return decideTaskResult(ctx, instance, { ...origin, command });
     case 'timer-fired':
       return decideTimerFired(ctx, instance, { ...origin, command });
+    case 'task-resume':
+      return decideTaskResume(ctx, instance, { ...origin, command });
+    case 'health-changed':
+    case 'circuit-settings':
+      return unrecorded(rejected('invalid-command', PARTITION_ELSEWHERE), instance);
     case 'admin':
       return decideAdmin(ctx, instance, { ...origin, command });
     case 'start':
@@ -184,6 +194,8 @@ export function guarded(
 }
 
 const SETTINGS_ELSEWHERE = 'workflow settings are applied by the orchestrator, not decided for an instance';
+
+const PARTITION_ELSEWHERE = 'partition commands are decided by decidePartition, not for an instance';
 
 const rejected = (code: Reason['code'], message: string) => ({
   kind: 'rejected' as const,

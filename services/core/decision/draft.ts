@@ -36,10 +36,17 @@ export interface Draft {
   via: string[];
   requests: TaskRequest[];
   nextIndex: number;
+  /** The environment recorded with the transition: set when a guard looked at it or a circuit deferred a task. */
   env: Environment | null;
+  /** The environment at hand: circuits decide whether a requested run is dispatched or deferred. */
+  readonly sees: Environment;
+  /** Runs this draft dispatched, per task type: half-open probes and in-flight limits count them. */
+  readonly sent: Map<string, number>;
+  /** Set while resuming a deferred run: it goes ahead of the runs still queued. */
+  resuming: boolean;
 }
 
-export function draftOf(def: WorkflowDefinition, instance: Instance, now: number): Draft {
+export function draftOf(def: WorkflowDefinition, instance: Instance, now: number, sees: Environment): Draft {
   return {
     def,
     base: instance,
@@ -58,6 +65,9 @@ export function draftOf(def: WorkflowDefinition, instance: Instance, now: number
     requests: [],
     nextIndex: 0,
     env: null,
+    sees,
+    sent: new Map(),
+    resuming: false,
   };
 }
 
@@ -67,6 +77,7 @@ export function blankDraft(
   incarnation: string,
   context: unknown,
   now: number,
+  sees: Environment,
 ): Draft {
   return {
     def,
@@ -86,6 +97,9 @@ export function blankDraft(
     requests: [],
     nextIndex: 0,
     env: null,
+    sees,
+    sent: new Map(),
+    resuming: false,
   };
 }
 
@@ -120,7 +134,17 @@ export function openTask(
   return task;
 }
 
+/**
+ * Dispatches the task's current run, unless its type's circuit holds it: then the task is parked (no request,
+ * the attempt kept) until a `task-resume` command dispatches it, and the transition records what was seen.
+ */
 export function requestRun(draft: Draft, task: OpenTask): void {
+  const why = heldBy(draft, task.type);
+  if (why !== null) {
+    replaceTask(draft, { ...task, parked: { reason: why, since: draft.now } });
+    draft.env = draft.sees;
+    return;
+  }
   draft.requests.push({
     taskId: task.taskId,
     runId: task.runId,
@@ -132,6 +156,27 @@ export function requestRun(draft: Draft, task: OpenTask): void {
     version: draft.version,
     kind: task.kind,
   });
+}
+
+/**
+ * Why a run of `type` is held now, or null when it goes: its circuit must be closed (or half-open with a probe
+ * left), and under an in-flight limit the partition must have capacity, with no older run queued before it.
+ */
+function heldBy(draft: Draft, type: string): string | null {
+  const used = draft.sent.get(type) ?? 0;
+  const circuit = draft.sees.circuits?.[type];
+  if (circuit !== undefined && circuit.phase !== 'closed') {
+    if (circuit.phase === 'open' || used >= circuit.probesLeft)
+      return `circuit of ${type} is ${circuit.phase}`;
+  }
+  const flow = draft.sees.flow?.[type];
+  if (flow !== undefined) {
+    if (!draft.resuming && flow.paced === true) return `rate of ${type}: paced`;
+    if (!draft.resuming && flow.queued > 0) return `capacity of ${type}: queued behind ${flow.queued}`;
+    if (flow.free !== null && used >= flow.free) return `capacity of ${type} is full`;
+  }
+  draft.sent.set(type, used + 1);
+  return null;
 }
 
 export function replaceTask(draft: Draft, task: OpenTask): void {

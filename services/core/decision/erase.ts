@@ -12,7 +12,7 @@ export function decideErase(
   instance: Instance,
   origin: Origin & { command: AdminCommand },
 ): Step {
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   draft.context = eraseFields(instance.context, ctx.def.sensitive);
   return commit(draft, origin, 'erase');
 }

@@ -24,7 +24,7 @@ export function decideMigrate(
     return unavailable(`version ${target.version} declares no migration from ${instance.version}`);
   const result = migrate({ version: instance.version, state: instance.state, context: instance.context });
   if (!target.states.has(result.state)) return unavailable(`migration names unknown state "${result.state}"`);
-  const draft = draftOf(target, instance, ctx.now);
+  const draft = draftOf(target, instance, ctx.now, ctx.env);
   draft.version = target.version;
   draft.context = result.context;
   if (result.state !== instance.state) moveTo(draft, result.state);

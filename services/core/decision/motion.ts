@@ -34,7 +34,12 @@ function exit(draft: Draft): void {
 
 /** An action in flight whose effect would need undoing: its outcome must be known before compensating. */
 function mayHaveActed(draft: Draft, task: OpenTask): boolean {
-  return task.kind === 'action' && !task.waiting && Boolean(draft.def.tasks.get(task.type)?.compensation);
+  return (
+    task.kind === 'action' &&
+    !task.waiting &&
+    !task.parked &&
+    Boolean(draft.def.tasks.get(task.type)?.compensation)
+  );
 }
 
 /** Invoked tasks belong to their state; compensation tasks to the compensation state that opened them. */

@@ -94,7 +94,7 @@ function handle(
         return unreachable(answer);
     }
   }
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   draft.env = env;
   if (handler.update) draft.context = handler.update(draft.context, payload);
   handler.tasks.forEach((invocation, index) => {
@@ -115,7 +115,7 @@ function cancelByGuard(ctx: DecideContext, instance: Instance, origin: SignalOri
     const message = `guard asked to cancel (${why}) but ${ctx.def.name} cannot be cancelled`;
     return rejection(instance, origin, reason('guard-rejected', message), ctx.now, { env: ctx.env });
   }
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   draft.env = ctx.env;
   moveTo(draft, ctx.def.cancel);
   return commit(draft, origin, origin.command.event);

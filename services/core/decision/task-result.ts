@@ -19,7 +19,7 @@ export function decideTaskResult(
   const command = origin.command;
   const task = instance.openTasks.find((t) => t.taskId === command.taskId);
   if (task === undefined) return dismissal(instance, origin, `task ${command.taskId} is not open`, ctx.now);
-  if (task.runId !== command.runId || task.waiting) {
+  if (task.runId !== command.runId || task.waiting || task.parked) {
     return dismissal(
       instance,
       origin,
@@ -27,7 +27,7 @@ export function decideTaskResult(
       ctx.now,
     );
   }
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   const outcome = command.outcome;
   if (task.draining) {
     settle(draft, task, outcome.kind === 'succeeded' ? outcome.output : undefined);

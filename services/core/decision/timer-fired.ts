@@ -41,7 +41,7 @@ function timeout(
   origin: Origin,
   timer: Timer & { kind: 'timeout' },
 ): Step {
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   draft.timers = draft.timers.filter((t) => t !== timer);
   const after = stateOf(draft, timer.state).after;
   if (after !== null) {
@@ -73,7 +73,7 @@ function retry(
 ): Step {
   const task = instance.openTasks.find((t) => t.taskId === timer.taskId);
   if (task === undefined) return dismissal(instance, origin, `task ${timer.taskId} is not open`, ctx.now);
-  const draft = draftOf(ctx.def, instance, ctx.now);
+  const draft = draftOf(ctx.def, instance, ctx.now, ctx.env);
   draft.timers = draft.timers.filter((t) => t !== timer);
   const attempt = task.attempt + 1;
   const next = { ...task, attempt, runId: runIdOf(task.taskId, attempt), waiting: false };

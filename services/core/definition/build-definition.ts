@@ -38,6 +38,7 @@ export function buildDefinition(setupSpec: AnySetup, spec: AnySpec): WorkflowDef
     stashLimit: spec.stashLimit ?? DEFAULT_STASH_LIMIT,
     dedupe: spec.dedupe ?? DEFAULT_DEDUPE_WINDOW,
     onStartExisting: spec.onStartExisting ?? 'reject',
+    startGuard: (spec.startGuard as WorkflowDefinition['startGuard'] | undefined) ?? null,
     sensitive: spec.sensitive ?? [],
     migrations: new Map(
       Object.entries(spec.migrations ?? {}).map(([from, migrate]) => [Number(from), migrate as Migration]),

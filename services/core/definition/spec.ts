@@ -84,6 +84,12 @@ export interface DefineSpec<C, I, E extends EventSchemas, T extends string, S ex
   readonly stashLimit?: number;
   readonly dedupe?: DedupeWindow;
   readonly onStartExisting?: 'reject' | 'return-existing';
+  /**
+   * Decides whether a new instance may start, seeing its input and the environment (health, circuits, fleet
+   * in-flight counts per task type): allow, or reject (a refused start leaves no instance). The environment it
+   * saw is recorded in the start transition.
+   */
+  readonly startGuard?: (input: I, env: Environment) => GuardVerdict | boolean;
   readonly sensitive?: readonly string[];
   readonly migrations?: Readonly<
     Record<number, (from: MigrationSource) => { readonly state: NoInfer<S>; readonly context: C }>

@@ -82,6 +82,8 @@ export interface WorkflowDefinition {
   readonly stashLimit: number;
   readonly dedupe: DedupeWindow;
   readonly onStartExisting: 'reject' | 'return-existing';
+  /** Whether a new instance may start; null: always. */
+  readonly startGuard: ((input: unknown, env: Environment) => GuardVerdict | boolean) | null;
   /** Dotted paths into context and payloads holding personal data, for redaction and encryption at the edges. */
   readonly sensitive: readonly string[];
   /** Keyed by the version migrated from. */

@@ -7,7 +7,7 @@ export const DEFAULT_DEDUPE_WINDOW: DedupeWindow = { count: 64, ageMs: 24 * 60 *
 
 /** Timer and task-result commands carry ids statewright derived from the instance; every other id is a client's. */
 export const hasDerivedId = (command: Pick<Command, 'type'>): boolean =>
-  command.type === 'timer-fired' || command.type === 'task-result';
+  command.type === 'timer-fired' || command.type === 'task-result' || command.type === 'task-resume';
 
 const sameId = (entry: DedupeEntry, commandId: string, derived: boolean): boolean =>
   entry.commandId === commandId && (entry.derived === true) === derived;

@@ -43,6 +43,17 @@ export interface OpenTask {
    */
   readonly draining: boolean;
   readonly source: TaskSource;
+  /**
+   * Set while the task type's circuit holds the current run: it was not dispatched and its attempt is not used;
+   * a `task-resume` command dispatches it. Absent (or null) in tasks dispatched as usual.
+   */
+  readonly parked?: Parked | null;
+}
+
+export interface Parked {
+  readonly reason: string;
+  /** When the run was held: resumes go oldest first. */
+  readonly since: number;
 }
 
 /** A completed action with a compensation, kept so a failure can undo it (latest first). */

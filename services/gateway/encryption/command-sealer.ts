@@ -31,6 +31,9 @@ export function sealingCommands(
         case 'cancel':
         case 'task-result':
         case 'timer-fired':
+        case 'task-resume':
+        case 'health-changed':
+        case 'circuit-settings':
         case 'admin':
         case 'workflow-settings':
         case 'key-request':

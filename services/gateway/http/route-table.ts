@@ -2,7 +2,7 @@
 // validated against it and /openapi.json is generated from it, so the two cannot drift. Each route declares the
 // permission it needs (or `public`), and where a workflow-scoped caller's workflow is checked.
 import { z } from 'zod';
-import { MAX_COMMAND_ID_LENGTH, MAX_CORRELATION_ID_LENGTH, PRINTABLE } from '../../core';
+import { circuitRuleSchema, MAX_COMMAND_ID_LENGTH, MAX_CORRELATION_ID_LENGTH, PRINTABLE } from '../../core';
 import type { RoutePermission } from '../auth/permission';
 import type { WorkflowScope } from '../auth/route-access';
 import {
@@ -239,6 +239,49 @@ export const ROUTES = {
       404: commandResponses[404],
       409: commandResponses[409],
       503: commandResponses[503],
+    },
+  }),
+  circuit: spec({
+    method: 'POST',
+    path: '/admin/circuits/{taskType}',
+    summary:
+      "Hold a task type's circuit open or closed, hand it back to its rule, change the rule or the type's in-flight limit; written to every partition (audited)",
+    permission: 'admin:*',
+    params: z.object({ taskType: name }),
+    body: z
+      .object({
+        hold: z
+          .enum(['open', 'closed'])
+          .nullable()
+          .optional()
+          .describe('Absent: unchanged; null: back to the rule'),
+        rule: circuitRuleSchema.nullable().optional().describe('Absent: unchanged; null: no circuit'),
+        maxInFlight: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .nullable()
+          .optional()
+          .describe('Most runs of the type in flight across the fleet; absent: unchanged; null: no limit'),
+        perSecond: z
+          .number()
+          .positive()
+          .max(1_000_000)
+          .nullable()
+          .optional()
+          .describe(
+            'Most runs of the type dispatched per second across the fleet; absent: unchanged; null: no limit',
+          ),
+      })
+      .strict(),
+    responses: {
+      202: {
+        description: 'Written to every commands partition; each applies it and records it on the audit topic',
+        schema: z.object({ status: z.literal('accepted'), commandId: z.string(), taskType: z.string() }),
+      },
+      400: { description: 'Invalid request', schema: errorBody },
+      503: { description: 'The commands topic could not be written', schema: errorBody },
     },
   }),
   audit: spec({

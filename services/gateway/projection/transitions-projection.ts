@@ -102,6 +102,8 @@ export class TransitionsProjection {
     let record: LogRecord;
     try {
       const envelope = await this.options.codec.decode('transition', value);
+      // A partition's health record belongs to no instance: nothing to project.
+      if (envelope.kind === 'health') return;
       record = fromTransitionEnvelope(envelope);
     } catch (error) {
       if (!(error instanceof UndecodableError || error instanceof UnknownSchemaError)) throw error;

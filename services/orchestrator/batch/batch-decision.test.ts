@@ -5,6 +5,7 @@ import {
   createRegistry,
   parseCommand,
   EMPTY_ENVIRONMENT,
+  NO_HEALTH,
   setup,
   verdict,
   type Instance,
@@ -179,7 +180,7 @@ function contextOf(instances: Instance[] = [], extra: Partial<BatchContext> = {}
   const byId = new Map(instances.map((instance) => [String(instance.correlationId), instance]));
   return {
     registry,
-    env: EMPTY_ENVIRONMENT,
+    health: NO_HEALTH,
     now: NOW,
     source: SOURCE,
     lookup: (id) => byId.get(id),
@@ -580,5 +581,120 @@ describe('decideBatch: one batch, many commands', () => {
     expect(decidedOf(decision)[0]?.before).toBeUndefined();
     expect(decidedOf(decision)[2]?.command).toMatchObject({ event: 'note' });
     expect(letters(decision).map((l) => l.code)).toEqual(['unknown-schema', 'unknown-instance']);
+  });
+});
+
+describe('decideBatch: circuits of task types', () => {
+  const circuitSettings = (hold: 'open' | 'closed' | null): Command => ({
+    ...envelope('health:label', { workflow: 'statewright.health', actor: 'ops@example.com' }),
+    type: 'circuit-settings',
+    taskType: 'label',
+    hold,
+    rule: {
+      window: 4,
+      failureRate: 1,
+      minCalls: 4,
+      consecutiveFailures: 1,
+      openMs: 1_000,
+      probes: 1,
+      resumePerSecond: 10,
+    },
+  });
+
+  it('an operator opening a circuit logs a health record and an audit; an approve in the same batch parks its task', () => {
+    const { instance } = committed(start('p-1'));
+    const decision = decideBatch(contextOf([instance]), [
+      inbound(circuitSettings('open')),
+      inbound(signal('p-1', 'approve')),
+    ]);
+    expect(outcomesOf(decision)).toEqual(['applied', 'applied']);
+    expect(decision.transitions.map((m) => [m.key, m.partition])).toEqual([
+      ['health:label', SOURCE.partition],
+      ['p-1', SOURCE.partition],
+    ]);
+    expect(records(decision)[0]).toMatchObject({ kind: 'health', taskType: 'label' });
+    expect(decision.health['label']?.circuit).toMatchObject({ phase: 'open', forced: 'open' });
+    expect(decision.tasks).toEqual([]);
+    expect(decision.changes.get('p-1')?.openTasks[0]).toMatchObject({ attempt: 1, parked: { since: NOW } });
+    expect(audits(decision)).toEqual([
+      expect.objectContaining({ action: 'circuit', target: 'health:label' }),
+    ]);
+  });
+
+  it('a failed task result opens the circuit by its rule, in the same transaction as the result', () => {
+    const { instance, tasks: sent } = committed(start('p-1'), signal('p-1', 'approve'));
+    const closed = decideBatch(contextOf([]), [inbound(circuitSettings(null))]).health;
+    const failure = { kind: 'fatal', error: { message: 'printer on fire' } };
+    const decision = decideBatch(contextOf([instance], { health: closed }), [
+      inbound(taskResult(sent[0]!, failure)),
+    ]);
+    expect(records(decision).map((r) => r.kind)).toEqual(['transition', 'health']);
+    expect(decision.health['label']?.circuit?.phase).toBe('open');
+  });
+});
+
+describe('decideBatch: in-flight limits of task types', () => {
+  const limit = (maxInFlight: number): Command => ({
+    ...envelope('health:label', { workflow: 'statewright.health', actor: 'ops@example.com' }),
+    type: 'circuit-settings',
+    taskType: 'label',
+    maxInFlight,
+  });
+  const load = { partition: SOURCE.partition, partitions: 4, running: new Map(), queued: new Map() };
+
+  it('a partition dispatches up to its share of the limit; the next run waits for capacity without using its attempt', () => {
+    const a = committed(start('p-1')).instance;
+    const b = committed(start('p-2')).instance;
+    // 4 partitions share 7: partition 3 gets 1.
+    const decision = decideBatch(contextOf([a, b], { load }), [
+      inbound(limit(7)),
+      inbound(signal('p-1', 'approve')),
+      inbound(signal('p-2', 'approve')),
+    ]);
+    expect(tasks(decision).map((t) => t.correlationId)).toEqual(['p-1']);
+    expect(decision.changes.get('p-2')?.openTasks[0]).toMatchObject({
+      attempt: 1,
+      parked: { reason: 'capacity of label is full' },
+    });
+    expect(decision.load.running.get('label')).toBe(1);
+    expect(decision.load.queued.get('label')).toBe(1);
+  });
+
+  it('while runs wait for capacity, a new run queues behind them even if capacity frees', () => {
+    const a = committed(start('p-1')).instance;
+    const health = decideBatch(contextOf([]), [inbound(limit(8))]).health;
+    const queued = { ...load, queued: new Map([['label', 1]]) };
+    const decision = decideBatch(contextOf([a], { health, load: queued }), [
+      inbound(signal('p-1', 'approve')),
+    ]);
+    expect(decision.tasks).toEqual([]);
+    expect(decision.changes.get('p-1')?.openTasks[0]?.parked?.reason).toBe(
+      'capacity of label: queued behind 1',
+    );
+  });
+});
+
+describe('decideBatch: rate limits of task types', () => {
+  it('under a rate limit a new run waits to be paced; its resume dispatches it with the attempt it had', () => {
+    const a = committed(start('p-1')).instance;
+    const pace: Command = {
+      ...envelope('health:label', { workflow: 'statewright.health', actor: 'ops@example.com' }),
+      type: 'circuit-settings',
+      taskType: 'label',
+      perSecond: 2,
+    };
+    const first = decideBatch(contextOf([a]), [inbound(pace), inbound(signal('p-1', 'approve'))]);
+    expect(first.tasks).toEqual([]);
+    const parked = first.changes.get('p-1')!;
+    const task = parked.openTasks[0]!;
+    expect(task.parked?.reason).toBe('rate of label: paced');
+    const resume: Command = {
+      ...envelope('p-1', { actor: 'statewright:circuit' }),
+      type: 'task-resume',
+      taskId: task.taskId,
+      runId: task.runId,
+    };
+    const second = decideBatch(contextOf([parked], { health: first.health }), [inbound(resume)]);
+    expect(tasks(second)).toEqual([expect.objectContaining({ runId: task.runId, attempt: 1 })]);
   });
 });

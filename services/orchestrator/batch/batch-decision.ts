@@ -3,12 +3,19 @@
 // Nothing here is applied: the caller commits it or forgets it.
 import type { Span } from '@opentelemetry/api';
 import {
+  advanceCircuits,
   correlationIdOf,
   decide,
+  environmentOf,
   isDeadLetter,
+  isPartitionCommand,
+  observeStep,
+  taskLoadOf,
   type Command,
-  type Environment,
+  type PartitionLoad,
+  type HealthRecord,
   type Instance,
+  type PartitionHealth,
   type Registry,
   type Step,
   type TaskResultCommand,
@@ -24,10 +31,14 @@ import { endDecideSpan, ORCHESTRATOR_SCOPE, outputTraceHeaders, startDecideSpan 
 import type { InboundCommand } from './inbound-command';
 import type { OutputEncoder } from './output-encoder';
 import { decideSettings, type SettingsSource } from './settings-decision';
+import { decidePartitionCommand } from './partition-command';
 
 export interface BatchContext {
   readonly registry: Registry;
-  readonly env: Environment;
+  /** The partition's committed health state; guards and circuits see what it becomes as the batch goes. */
+  readonly health: PartitionHealth;
+  /** The partition's committed runs per task type (in flight, waiting), for in-flight limits. */
+  readonly load?: PartitionLoad;
   readonly now: number;
   /** The consumed partition: transitions go to the same partition number of the transitions topic. */
   readonly source: { readonly topic: string; readonly partition: number };
@@ -70,6 +81,11 @@ export interface BatchDecision {
   readonly settingsRecords: SettingsRecord[];
   /** Instances after the batch, only those it changed; undefined for a purged one. */
   readonly changes: Map<string, Instance | undefined>;
+  /** The partition's health state after the batch, and the health records it logged. */
+  health: PartitionHealth;
+  readonly healthRecords: HealthRecord[];
+  /** The partition's runs per task type after the batch. */
+  readonly load: PartitionLoad;
   readonly applied: Transition[];
   /** One entry per consumed command, in order. */
   readonly commands: DecidedCommand[];
@@ -84,9 +100,22 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     settings: [],
     settingsRecords: [],
     changes: new Map(),
+    health: context.health,
+    healthRecords: [],
+    load: copyLoad(context.load, context.source.partition),
     applied: [],
     commands: [],
   };
+  // Circuits whose open time has passed start probing: logged first, so the batch's decisions see it.
+  const first = commands[0];
+  if (first !== undefined) {
+    const advanced = advanceCircuits(
+      out.health,
+      context.now,
+      `batch:${context.source.partition}/${first.offset}`,
+    );
+    logHealth(context, out, advanced.records, advanced.health);
+  }
   // Looked up once per batch: without a registered provider no span is started and nothing is allocated for one.
   const tracer = activeTracer(ORCHESTRATOR_SCOPE);
   for (const inbound of commands) {
@@ -127,8 +156,23 @@ function decideOne(
     return letter('invalid-command', `the record key must be the correlationId ${command.correlationId}`);
   }
   if (command.type === 'workflow-settings') return settingsCommand(context, out, inbound, command);
+  if (isPartitionCommand(command)) {
+    const decided = decidePartitionCommand(out.health, command, inbound, context);
+    if (decided.kind === 'applied') {
+      logHealth(context, out, [decided.record], decided.health);
+      if (decided.audit !== undefined) {
+        out.audits.push({ key: inbound.key, value: context.encoder.audit(decided.audit) });
+      }
+    }
+    const decision =
+      decided.kind === 'applied'
+        ? { kind: 'applied' as const, transitions: [], tasks: [] }
+        : { kind: 'duplicate' as const, original: { kind: 'applied' as const, seq: 0 } };
+    const step: Step = { decision, records: [], tasks: [], instance: undefined };
+    return { outcome: decision.kind, inbound, command, before: undefined, step };
+  }
   const before = out.changes.has(id) ? out.changes.get(id) : context.lookup(id);
-  const step = decide(context.registry, before, command, context.now, context.env);
+  const step = decide(context.registry, before, command, context.now, environmentOf(out.health, out.load));
   const decision = step.decision;
   if (decision.kind === 'rejected' && isDeadLetter(decision.reason.code)) {
     return letter(decision.reason.code as DeadLetterCode, decision.reason.message);
@@ -162,9 +206,55 @@ function decideOne(
       before === undefined ? [] : (context.registry.get(before.workflow, before.version)?.sensitive ?? []),
   });
   if (audit !== undefined) out.audits.push({ key: id, value: context.encoder.audit(audit), headers });
-  if (step.records.length > 0) out.changes.set(id, step.instance);
+  if (step.records.length > 0) {
+    out.changes.set(id, step.instance);
+    moveLoad(out.load, before, step.instance);
+  }
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
+  const observed = observeStep(out.health, before, command, step, context.now);
+  logHealth(context, out, observed.records, observed.health);
   return { outcome: decision.kind, inbound, command, before, step };
+}
+
+function copyLoad(load: PartitionLoad | undefined, partition: number): PartitionLoad {
+  return {
+    partition: load?.partition ?? partition,
+    partitions: load?.partitions ?? partition + 1,
+    running: new Map(load?.running ?? []),
+    queued: new Map(load?.queued ?? []),
+  };
+}
+
+/** The load changes by what the instance had open before and has open after. */
+function moveLoad(load: PartitionLoad, before: Instance | undefined, after: Instance | undefined): void {
+  const was = taskLoadOf(before);
+  const now = taskLoadOf(after);
+  const add = (into: ReadonlyMap<string, number>, from: Map<string, number>, sign: number) => {
+    const target = into as Map<string, number>;
+    for (const [type, count] of from) target.set(type, (target.get(type) ?? 0) + sign * count);
+  };
+  add(load.running, was.running, -1);
+  add(load.queued, was.queued, -1);
+  add(load.running, now.running, 1);
+  add(load.queued, now.queued, 1);
+}
+
+/** Health records go to the partition's changelog, after the records of the command that caused them. */
+function logHealth(
+  context: BatchContext,
+  out: BatchDecision,
+  records: readonly HealthRecord[],
+  health: PartitionHealth,
+): void {
+  out.health = health;
+  for (const record of records) {
+    out.healthRecords.push(record);
+    out.transitions.push({
+      key: record.correlationId,
+      value: context.encoder.record(record),
+      partition: context.source.partition,
+    });
+  }
 }
 
 /**

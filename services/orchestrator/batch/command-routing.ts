@@ -2,6 +2,7 @@
 // partitioner, e.g. librdkafka's CRC32 default) is not decided here; it is forwarded, bytes and headers
 // unchanged, to its owner partition inside this batch's transaction, so it is applied there exactly once and
 // the records of one producer keep their order.
+import { PARTITION_COMMAND_HEADER } from '../../platform/kafka/command-log';
 import { commandPartition } from '../../platform/kafka/command-partition';
 import type { ConsumedRecord, ProducedRecord, RecordHeaders } from '../../platform/kafka/records';
 
@@ -35,11 +36,13 @@ export function routeCommands<R extends ConsumedRecord>(
 
 /**
  * Records without a key are decided (and dead-lettered) where they are; so is a record forwarded once already:
- * with a disagreeing partition count it must not travel in circles.
+ * with a disagreeing partition count it must not travel in circles; so is a partition command, written to every
+ * partition on purpose.
  */
 function ownerOf(message: ConsumedRecord, partitions: number): number | undefined {
   if (message.key === null || message.key.length === 0) return undefined;
   if (message.headers?.[FORWARDED_FROM] !== undefined) return undefined;
+  if (message.headers?.[PARTITION_COMMAND_HEADER] !== undefined) return undefined;
   return commandPartition(message.key, partitions);
 }
 

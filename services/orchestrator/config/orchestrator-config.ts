@@ -75,6 +75,8 @@ const schema = z.object({
   STATEWRIGHT_HEARTBEAT_INTERVAL_MS: int(1_000),
   STATEWRIGHT_TIMER_REPUBLISH_MS: int(10_000),
   STATEWRIGHT_MAX_RECORD_BYTES: int(1_000_000),
+  STATEWRIGHT_FLEET_HEALTH_INTERVAL_MS: int(1_000),
+  STATEWRIGHT_FLEET_HEALTH_STALE_MS: int(15_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   /** The loopback interface unless a scraper elsewhere needs it, e.g. `0.0.0.0` in a container. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -98,6 +100,8 @@ export interface OrchestratorConfig extends Connections {
   readonly timers: { readonly tickMs: number; readonly republishMs: number };
   readonly group: GroupTimeouts;
   readonly maxRecordBytes: number;
+  /** How worker heartbeats become health commands (see HealthWatcher). */
+  readonly fleetHealth: { readonly intervalMs: number; readonly staleMs: number };
   readonly metricsPort: number;
   readonly metricsHost: string;
 }
@@ -125,6 +129,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
       heartbeatIntervalMs: v.STATEWRIGHT_HEARTBEAT_INTERVAL_MS,
     },
     maxRecordBytes: v.STATEWRIGHT_MAX_RECORD_BYTES,
+    fleetHealth: {
+      intervalMs: v.STATEWRIGHT_FLEET_HEALTH_INTERVAL_MS,
+      staleMs: v.STATEWRIGHT_FLEET_HEALTH_STALE_MS,
+    },
     metricsPort: v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,
   };

@@ -1,7 +1,7 @@
 // Gauges computed when Prometheus scrapes, from the partitions this process owns: active instances, how long the
 // oldest instance has been in each state, pending timers, snapshot lag and consumer lag.
 import { Gauge, type Registry } from 'prom-client';
-import type { Instance } from '../../core';
+import type { Instance, PartitionHealth } from '../../core';
 
 export interface PartitionView {
   readonly partition: number;
@@ -10,6 +10,10 @@ export interface PartitionView {
   enteredAt(instance: Instance): number;
   /** Transitions records committed but not yet reflected in the Redis snapshot. */
   snapshotLag(): number;
+  /** The partition's committed health: circuits per task type. */
+  health(): PartitionHealth;
+  /** Instances with a run a circuit deferred. */
+  deferred(): Iterable<Instance>;
 }
 
 export interface GaugeSource {

@@ -1,6 +1,7 @@
 // Prometheus metrics of the orchestrator: names follow Prometheus conventions, labels stay bounded (workflow,
 // state, event, task type and partition come from definitions and configuration, never from ids).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { circuitGauges } from './circuit-gauges';
 import { instanceGauges, type GaugeSource } from './instance-gauges';
 
 /** Every outcome a consumed command can have; all are exported from the start so rates exist before the first. */
@@ -109,7 +110,7 @@ export class OrchestratorMetrics {
 
   /** Registers the gauges read at scrape time from the partitions this process owns. */
   watch(source: GaugeSource): Gauge[] {
-    return instanceGauges(this.registry, source);
+    return [...instanceGauges(this.registry, source), ...circuitGauges(this.registry, source)];
   }
 
   task(workflow: string, type: string, outcome: TaskMetricOutcome, attempt: number): void {

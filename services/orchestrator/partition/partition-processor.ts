@@ -1,6 +1,14 @@
 // PartitionProcessor: the single writer of one commands partition. It restores its state from the snapshot and
 // the transitions changelog, then turns each batch into one transaction: outputs, offsets, commit.
-import { dueTimers, type Command, type Instance, type LogRecord } from '../../core';
+import {
+  dueResumes,
+  dueTimers,
+  NO_HEALTH,
+  type Command,
+  type Instance,
+  type PartitionLoad,
+} from '../../core';
+import type { ChangelogRecord } from '../../platform/codec/transition-envelope';
 import type { TopicRecords, TransactionalSink, WrittenRange } from '../../platform/kafka/log-producer';
 import type { ProducedRecord } from '../../platform/kafka/records';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
@@ -16,6 +24,7 @@ import { replayTransitions } from '../restore/transition-replay';
 import { retentionOf, retentionPurge } from '../retention/hot-retention';
 import { SnapshotWriter } from '../snapshot/snapshot-writer';
 import { PartitionState } from './partition-state';
+import { ResumePacer } from './resume-pacer';
 import { transactionalIdOf, type ProcessorDeps } from './processor-deps';
 
 /** Finished instances are checked against their retention at most this often. */
@@ -23,6 +32,7 @@ const RETENTION_SWEEP_MS = 1_000;
 
 export class PartitionProcessor {
   private readonly encoder: OutputEncoder;
+  private readonly pacer = new ResumePacer();
   private sweptAt = 0;
 
   private constructor(
@@ -57,11 +67,11 @@ export class PartitionProcessor {
       const timeoutMs = deps.restoreTimeoutMs;
       await crypto?.restore(deps.log, deps.admin, { groupPrefix, timeoutMs, heartbeat });
       const snapshot = await loadSnapshot(deps, partition, crypto);
-      const state = new PartitionState(snapshot.instances, snapshot.offset);
+      const state = new PartitionState(snapshot.instances, snapshot.offset, snapshot.health);
       // What replay changed is not in the snapshot yet: it is written with the next snapshot.
       const replayedIds = new Set<string>();
-      const fold = (record: LogRecord, offset: number) => {
-        replayedIds.add(record.correlationId);
+      const fold = (record: ChangelogRecord, offset: number) => {
+        if (record.kind !== 'health') replayedIds.add(record.correlationId);
         state.fold(record, offset);
       };
       const replayed = await replayTransitions(deps.log, deps.admin, deps.codec, {
@@ -71,7 +81,10 @@ export class PartitionProcessor {
         groupPrefix,
         timeoutMs,
         apply:
-          crypto === undefined ? fold : async (record, offset) => fold(await crypto.open(record), offset),
+          crypto === undefined
+            ? fold
+            : async (record, offset) =>
+                fold(record.kind === 'health' ? record : await crypto.open(record), offset),
         heartbeat,
       });
       const seconds = (Date.now() - started) / 1000;
@@ -123,7 +136,8 @@ export class PartitionProcessor {
     const decision = decideBatch(
       {
         registry: deps.registry,
-        env: deps.env,
+        health: this.state.health,
+        load: this.load(),
         now,
         source: { topic: deps.topics.commands, partition },
         lookup: (id) => this.state.get(id),
@@ -142,7 +156,8 @@ export class PartitionProcessor {
     });
     const committedAt = Date.now();
     deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
-    this.state.commit(decision.changes, this.lastTransitionOffset(written, decision.transitions.length));
+    const offset = this.lastTransitionOffset(written, decision.transitions.length);
+    this.state.commit(decision.changes, offset, decision.health);
     await keys?.committed();
     deps.settings?.committed(decision.settingsRecords);
     this.report(decision, committedAt);
@@ -151,9 +166,25 @@ export class PartitionProcessor {
     return decision;
   }
 
-  /** Due timers of committed instances as `timer-fired` commands, and purges of those past their retention. */
+  /**
+   * Due timers of committed instances as `timer-fired` commands, resumes of runs their circuits let through now,
+   * and purges of those past their retention.
+   */
   due(now: number): Command[] {
     const timers: Command[] = this.state.dueAt(now).flatMap((instance) => dueTimers(instance, now));
+    const resumes = dueResumes(
+      this.state.deferred(),
+      this.state.health,
+      now,
+      this.deps.resumeTickMs,
+      this.load(),
+      (taskType, wanted) => {
+        const perSecond = this.state.health[taskType]?.perSecond ?? null;
+        if (perSecond === null) return wanted;
+        return this.pacer.take(taskType, wanted, perSecond / this.deps.partitions, now);
+      },
+    );
+    timers.push(...resumes);
     const retention = this.deps.retention;
     if (now - this.sweptAt < RETENTION_SWEEP_MS) return timers;
     this.sweptAt = now;
@@ -161,6 +192,17 @@ export class PartitionProcessor {
       .expired(now, (workflow) => retentionOf(retention, workflow))
       .map((instance) => retentionPurge(instance, now));
     return purges.length === 0 ? timers : timers.concat(purges);
+  }
+
+  /** The committed runs per task type, for in-flight limits. */
+  private load(): PartitionLoad {
+    const { state } = this;
+    return {
+      partition: this.partition,
+      partitions: this.deps.partitions,
+      running: state.running,
+      queued: state.queued,
+    };
   }
 
   /** Metrics and logs of a committed batch; a failure here must not make the batch look uncommitted. */
@@ -184,6 +226,8 @@ export class PartitionProcessor {
       instances: () => state.instances.values(),
       enteredAt: (instance) => state.clock.enteredAt(instance),
       snapshotLag: () => (state.lastOffset ?? -1) - (snapshots.writtenOffset ?? -1),
+      health: () => state.health,
+      deferred: () => state.deferred(),
     };
   }
 
@@ -250,11 +294,11 @@ async function loadSnapshot(
     if (crypto === undefined) return snapshot;
     const opened = new Map<string, Instance>();
     for (const [id, instance] of snapshot.instances) opened.set(id, await crypto.open(instance));
-    return { instances: opened, offset: snapshot.offset };
+    return { instances: opened, offset: snapshot.offset, health: snapshot.health };
   } catch (error) {
     const level = error instanceof SnapshotError ? 'warn' : 'error';
     deps.logger[level]({ err: error, partition }, 'snapshot unreadable: replaying the whole changelog');
-    return { instances: new Map(), offset: null };
+    return { instances: new Map(), offset: null, health: NO_HEALTH };
   }
 }
 

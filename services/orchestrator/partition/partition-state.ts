@@ -1,12 +1,27 @@
 // The committed state of one partition: its instances, the transitions offset they reflect, and an index of
 // instances with pending timers so the timer tick does not scan every instance.
-import { evolve, nextDue, type Instance, type LogRecord } from '../../core';
+import {
+  evolve,
+  foldHealth,
+  nextDue,
+  parkedTasks,
+  taskLoadOf,
+  type HealthRecord,
+  type Instance,
+  type LogRecord,
+  type PartitionHealth,
+} from '../../core';
 import { StateClock } from './state-clock';
 
 export class PartitionState {
   private readonly due = new Map<string, number>();
   /** Finished instances and when they finished (their last update). */
   private readonly finished = new Map<string, number>();
+  /** Instances with a task its circuit deferred. */
+  private readonly parked = new Set<string>();
+  /** Runs per task type: dispatched and not finished, and deferred. */
+  readonly running = new Map<string, number>();
+  readonly queued = new Map<string, number>();
   /** When each instance entered its state; the processor advances it with the transitions it commits. */
   readonly clock = new StateClock();
 
@@ -14,8 +29,27 @@ export class PartitionState {
     readonly instances: Map<string, Instance>,
     /** Offset of the last transitions record folded in; null when none was. */
     private offset: number | null,
+    /** The partition's health state (circuits, fleet health per task type), folded from the same log. */
+    private healthState: PartitionHealth,
   ) {
-    for (const instance of instances.values()) this.index(instance);
+    for (const instance of instances.values()) {
+      this.count(instance, 1);
+      this.index(instance);
+    }
+  }
+
+  get health(): PartitionHealth {
+    return this.healthState;
+  }
+
+  /** Instances with a deferred task, for the resumes. */
+  deferred(): Instance[] {
+    const found: Instance[] = [];
+    for (const id of this.parked) {
+      const instance = this.instances.get(id);
+      if (instance !== undefined) found.push(instance);
+    }
+    return found;
   }
 
   get lastOffset(): number | null {
@@ -27,16 +61,25 @@ export class PartitionState {
   }
 
   /** Replay: folds one record read from the transitions partition at `offset`. */
-  fold(record: LogRecord, offset: number): void {
+  fold(record: LogRecord | HealthRecord, offset: number): void {
+    this.offset = offset;
+    if (record.kind === 'health') {
+      this.healthState = foldHealth(this.healthState, record);
+      return;
+    }
     const next = evolve(this.instances.get(record.correlationId), record);
     if (next === undefined) this.forget(record.correlationId);
     else this.put(next);
     this.clock.fold(record);
-    this.offset = offset;
   }
 
   /** After a commit: the batch's instances become the committed ones; undefined means purged. */
-  commit(changes: ReadonlyMap<string, Instance | undefined>, lastOffset: number | null): void {
+  commit(
+    changes: ReadonlyMap<string, Instance | undefined>,
+    lastOffset: number | null,
+    health: PartitionHealth = this.healthState,
+  ): void {
+    this.healthState = health;
     for (const [correlationId, instance] of changes) {
       if (instance === undefined) this.forget(correlationId);
       else this.put(instance);
@@ -67,20 +110,32 @@ export class PartitionState {
   }
 
   private forget(correlationId: string): void {
+    this.count(this.instances.get(correlationId), -1);
     this.instances.delete(correlationId);
     this.due.delete(correlationId);
     this.finished.delete(correlationId);
+    this.parked.delete(correlationId);
   }
 
   private put(instance: Instance): void {
+    this.count(this.instances.get(instance.correlationId), -1);
+    this.count(instance, 1);
     this.instances.set(instance.correlationId, instance);
     this.index(instance);
+  }
+
+  private count(instance: Instance | undefined, sign: number): void {
+    const load = taskLoadOf(instance);
+    for (const [type, n] of load.running) this.running.set(type, (this.running.get(type) ?? 0) + sign * n);
+    for (const [type, n] of load.queued) this.queued.set(type, (this.queued.get(type) ?? 0) + sign * n);
   }
 
   private index(instance: Instance): void {
     const dueAt = nextDue(instance);
     if (dueAt === null) this.due.delete(instance.correlationId);
     else this.due.set(instance.correlationId, dueAt);
+    if (parkedTasks(instance).length > 0) this.parked.add(instance.correlationId);
+    else this.parked.delete(instance.correlationId);
     if (instance.status === 'running') this.finished.delete(instance.correlationId);
     else this.finished.set(instance.correlationId, instance.updatedAt);
   }

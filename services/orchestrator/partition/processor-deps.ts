@@ -1,5 +1,5 @@
 // What every partition processor of one orchestrator shares: clients, codec, store, registry and settings.
-import type { Environment, Registry } from '../../core';
+import type { Registry } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { LogAdmin } from '../../platform/kafka/log-admin';
 import type { LogClient } from '../../platform/kafka/log-client';
@@ -20,6 +20,8 @@ export interface ProcessorDeps {
   readonly registry: Registry;
   readonly topics: TopicNames;
   readonly groupId: string;
+  /** The commands topic's partition count: in-flight limits are split over the partitions. */
+  readonly partitions: number;
   readonly snapshot: SnapshotPolicy;
   readonly maxRecordBytes: number;
   readonly restoreTimeoutMs: number;
@@ -29,8 +31,8 @@ export interface ProcessorDeps {
   readonly crypto?: OrchestratorCrypto;
   /** How long finished instances stay in the hot set before a purge. */
   readonly retention: HotRetention;
-  /** The environment guards see; the orchestrator keeps it simple and passes the empty one. */
-  readonly env: Environment;
+  /** How often due timers and resumes are asked for: a circuit's resume rate per second becomes a count per ask. */
+  readonly resumeTickMs: number;
   readonly metrics: OrchestratorMetrics;
   readonly logger: Logger;
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LogRecord } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
-import { fromTransitionEnvelope } from '../../platform/codec/transition-envelope';
+import { fromChangelogEnvelope, type ChangelogRecord } from '../../platform/codec/transition-envelope';
 import type { LogAdmin } from '../../platform/kafka/log-admin';
 import type { LogClient } from '../../platform/kafka/log-client';
 import type { BatchContext, LogConsumer } from '../../platform/kafka/log-consumer';
@@ -32,10 +32,10 @@ export function replayTransitions(
   log: LogClient,
   admin: LogAdmin,
   codec: EnvelopeCodec,
-  request: ReplayRequest,
+  request: ReplayRequest<ChangelogRecord>,
 ): Promise<number> {
   const decode = async (record: ConsumedRecord) =>
-    fromTransitionEnvelope(await codec.decode('transition', record.value));
+    fromChangelogEnvelope(await codec.decode('transition', record.value));
   return replayPartition(log, admin, decode, request);
 }
 

@@ -65,6 +65,7 @@ export class SnapshotWriter {
   /** The payload is taken synchronously from committed state, so instances and offset agree. */
   private async writeDirty(): Promise<void> {
     const offset = this.state.lastOffset;
+    const health = this.state.health;
     if (this.dirty.size === 0 || offset === null) return;
     const ids = [...this.dirty];
     this.dirty.clear();
@@ -77,7 +78,7 @@ export class SnapshotWriter {
         else put.push([id, JSON.stringify(await this.seal(instance))]);
       }
       const incremental = this.written !== null;
-      const result = await this.store.write(this.partition, { offset, put, remove, incremental });
+      const result = await this.store.write(this.partition, { offset, put, remove, incremental, health });
       this.metrics.snapshotWrites.inc({ result: result === 'written' ? 'ok' : result });
       if (result === 'written') this.written = offset;
       if (result === 'lost') this.rewriteAll();

@@ -1,6 +1,6 @@
 // The Transition envelope on <prefix>.transitions: summary fields for consumers that filter, plus the whole
 // log record as JSON, which is what replay folds.
-import type { LogRecord } from '../../core';
+import type { HealthRecord, LogRecord } from '../../core';
 import { UndecodableError } from './codec-error';
 
 export interface TransitionEnvelope {
@@ -19,7 +19,10 @@ export interface TransitionEnvelope {
   readonly record: string;
 }
 
-export function toTransitionEnvelope(record: LogRecord): TransitionEnvelope {
+/** Any record of a partition's changelog: an instance's, or a task type's health (kind `health`). */
+export type ChangelogRecord = LogRecord | HealthRecord;
+
+export function toTransitionEnvelope(record: ChangelogRecord): TransitionEnvelope {
   const moved = record.kind === 'transition' ? record : null;
   return {
     correlationId: record.correlationId,
@@ -38,8 +41,20 @@ export function toTransitionEnvelope(record: LogRecord): TransitionEnvelope {
   };
 }
 
-/** The log record inside an envelope; statewright wrote it, so only its JSON framing is checked. */
+/**
+ * The instance's log record inside an envelope; statewright wrote it, so only its JSON framing is checked. A
+ * partition's health record is not an instance's: it is refused here as undecodable, which readers of instance
+ * histories skip; the orchestrator's restore reads it with `fromChangelogEnvelope`.
+ */
 export function fromTransitionEnvelope(envelope: TransitionEnvelope): LogRecord {
+  if (envelope.kind === 'health') {
+    throw new UndecodableError(`${envelope.correlationId}: a partition health record, not an instance's`);
+  }
+  return fromChangelogEnvelope(envelope) as LogRecord;
+}
+
+/** Any changelog record inside an envelope, health records included. */
+export function fromChangelogEnvelope(envelope: TransitionEnvelope): ChangelogRecord {
   let record: unknown;
   try {
     record = JSON.parse(envelope.record);
@@ -52,5 +67,5 @@ export function fromTransitionEnvelope(envelope: TransitionEnvelope): LogRecord 
       `transition record kind ${String(kind)} differs from envelope kind ${envelope.kind}`,
     );
   }
-  return record as LogRecord;
+  return record as ChangelogRecord;
 }

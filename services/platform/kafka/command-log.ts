@@ -8,6 +8,9 @@ import type { LogClient } from './log-client';
 import type { LogProducer } from './log-producer';
 import type { RecordHeaders } from './records';
 
+/** Marks a command written to every partition: it is decided where it lies, never forwarded. */
+export const PARTITION_COMMAND_HEADER = 'statewright-partition-command';
+
 export class CommandLog {
   private constructor(
     private readonly producer: LogProducer,
@@ -36,6 +39,23 @@ export class CommandLog {
 
   async publishAll(commands: readonly Command[], headers: RecordHeaders = {}): Promise<void> {
     await this.send(commands.map(toCommandEnvelope), headers);
+  }
+
+  /**
+   * A partition command (health, circuit settings) to every commands partition, with the same command id, marked
+   * so that no orchestrator forwards it to the key's owner: each partition decides and logs its own copy.
+   */
+  async publishToEveryPartition(command: Command, partitions: number): Promise<void> {
+    const envelope = toCommandEnvelope(command);
+    const value = this.codec.encode('command', envelope);
+    const headers = { [PARTITION_COMMAND_HEADER]: '1' };
+    const records = Array.from({ length: partitions }, (_, partition) => ({
+      key: envelope.correlationId,
+      value,
+      headers,
+      partition,
+    }));
+    await this.producer.send(this.topic, records);
   }
 
   /** An envelope that is no core command of its own making (a key request), written like the others. */

@@ -1,5 +1,5 @@
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
-import { commandPartition, murmur2 } from './command-partition';
+import { commandPartition, commandPartitioner, murmur2 } from './command-partition';
 
 const metadata = (count: number): PartitionMetadata[] =>
   Array.from({ length: count }, (_, partitionId) => ({
@@ -36,6 +36,21 @@ describe('commandPartition', () => {
         });
         expect(commandPartition(key, count)).toBe(expected);
       }
+    }
+  });
+});
+
+describe('commandPartitioner', () => {
+  const partition = commandPartitioner();
+  it('puts a keyed record on its owner partition, and a record sent to a chosen partition there', () => {
+    const message = { key: 'order-1', value: null };
+    expect(partition({ topic: 't', partitionMetadata: metadata(6), message })).toBe(
+      commandPartition('order-1', 6),
+    );
+    for (const chosen of [0, 3, 5]) {
+      expect(
+        partition({ topic: 't', partitionMetadata: metadata(6), message: { ...message, partition: chosen } }),
+      ).toBe(chosen);
     }
   });
 });

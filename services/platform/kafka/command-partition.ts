@@ -38,6 +38,9 @@ export function commandPartition(key: string | Uint8Array, partitions: number): 
 export const commandPartitioner: ICustomPartitioner =
   () =>
   ({ partitionMetadata, message }) =>
-    message.key === null || message.key === undefined
-      ? 0
-      : commandPartition(message.key, partitionMetadata.length);
+    // A record sent to a chosen partition (a partition command written to every one) goes there.
+    message.partition !== undefined && message.partition !== null
+      ? message.partition
+      : message.key === null || message.key === undefined
+        ? 0
+        : commandPartition(message.key, partitionMetadata.length);

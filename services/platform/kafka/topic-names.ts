@@ -13,6 +13,8 @@ export interface TopicNames {
   readonly settings: string;
   /** The definitions catalogue: every workflow version the orchestrators serve, compacted, keyed name@version. */
   readonly definitions: string;
+  /** Worker heartbeats per task type and worker (alive, capacity, in flight), compacted; a tombstone: gone. */
+  readonly health: string;
 }
 
 export const topicNames = (prefix: string): TopicNames => ({
@@ -24,4 +26,5 @@ export const topicNames = (prefix: string): TopicNames => ({
   keys: `${prefix}.keys`,
   settings: `${prefix}.settings`,
   definitions: `${prefix}.definitions`,
+  health: `${prefix}.health`,
 });

@@ -72,6 +72,11 @@ function wanted(names: TopicNames, layout: TopicLayout): TopicSpec[] {
       numPartitions: 1,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
+    {
+      topic: names.health,
+      numPartitions: 1,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
   ].map((topic) => ({ ...topic, replicationFactor }));
 }
 

@@ -2,22 +2,24 @@
 // transitions offset the instances reflect. Writes are atomic and never move the offset backwards, and a writer
 // that finds its earlier snapshot gone (Redis lost its data) is told so rather than writing a partial one.
 import type { Redis } from 'ioredis';
-import type { Instance } from '../../core';
+import { NO_HEALTH, type Instance, type PartitionHealth } from '../../core';
 import { SnapshotError } from './snapshot-error';
 import { snapshotKeys, type SnapshotKeys } from './snapshot-keys';
 
 /**
- * KEYS: instances, meta. ARGV: offset, whether a snapshot must already exist ('1'/'0'), number of puts, puts as
- * field/value pairs, then fields to delete. Returns 1 written, 0 stale, -1 lost (expected snapshot missing).
+ * KEYS: instances, meta. ARGV: offset, whether a snapshot must already exist ('1'/'0'), the partition's health
+ * as JSON ('' leaves it), number of puts, puts as field/value pairs, then fields to delete. Returns 1 written,
+ * 0 stale, -1 lost (expected snapshot missing).
  */
 const SAVE_SCRIPT = `
 local current = redis.call('HGET', KEYS[2], 'offset')
 local offset = tonumber(ARGV[1])
 if not current and ARGV[2] == '1' then return -1 end
 if current and tonumber(current) > offset then return 0 end
-local puts = tonumber(ARGV[3])
-for i = 0, puts - 1 do redis.call('HSET', KEYS[1], ARGV[4 + 2 * i], ARGV[5 + 2 * i]) end
-for i = 4 + 2 * puts, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+local puts = tonumber(ARGV[4])
+for i = 0, puts - 1 do redis.call('HSET', KEYS[1], ARGV[5 + 2 * i], ARGV[6 + 2 * i]) end
+for i = 5 + 2 * puts, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], 'health', ARGV[3]) end
 redis.call('HSET', KEYS[2], 'offset', ARGV[1])
 return 1
 `;
@@ -29,12 +31,16 @@ export interface SnapshotWrite {
   readonly incremental?: boolean;
   readonly put: readonly (readonly [string, string])[];
   readonly remove: readonly string[];
+  /** The partition's health state at `offset`, when it changed since the last write. */
+  readonly health?: PartitionHealth;
 }
 
 export interface Snapshot {
   readonly instances: Map<string, Instance>;
   /** Offset of the last transitions record reflected; null when no snapshot exists. */
   readonly offset: number | null;
+  /** The partition's health state at `offset`. */
+  readonly health: PartitionHealth;
 }
 
 const SCAN_COUNT = 1000;
@@ -65,7 +71,13 @@ export class SnapshotStore {
    */
   async write(partition: number, write: SnapshotWrite): Promise<'written' | 'stale' | 'lost'> {
     const keys = this.keys(partition);
-    const args = [String(write.offset), write.incremental === true ? '1' : '0', String(write.put.length)];
+    const health = write.health === undefined ? '' : JSON.stringify(write.health);
+    const args = [
+      String(write.offset),
+      write.incremental === true ? '1' : '0',
+      health,
+      String(write.put.length),
+    ];
     for (const [field, value] of write.put) args.push(field, value);
     args.push(...write.remove);
     const result = await this.save(keys.instances, keys.meta, ...args);
@@ -78,7 +90,8 @@ export class SnapshotStore {
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
       const before = await this.offsetOf(keys);
       const instances = await this.scan(keys);
-      if ((await this.offsetOf(keys)) === before) return { instances, offset: before };
+      const health = await this.healthOf(keys);
+      if ((await this.offsetOf(keys)) === before) return { instances, offset: before, health };
     }
     throw new SnapshotError(`snapshot of partition ${partition} kept changing while it was read`);
   }
@@ -94,6 +107,16 @@ export class SnapshotStore {
     const offset = Number(raw);
     if (!Number.isSafeInteger(offset)) throw new SnapshotError(`snapshot offset ${raw} is not an integer`);
     return offset;
+  }
+
+  private async healthOf(keys: SnapshotKeys): Promise<PartitionHealth> {
+    const raw = await this.redis.hget(keys.meta, 'health');
+    if (raw === null) return NO_HEALTH;
+    try {
+      return JSON.parse(raw) as PartitionHealth;
+    } catch (error) {
+      throw new SnapshotError('snapshot health is not JSON', { cause: error });
+    }
   }
 
   private async scan(keys: SnapshotKeys): Promise<Map<string, Instance>> {

@@ -8,7 +8,7 @@ import { toCommandEnvelope } from '../../../services/platform/codec/command-enve
 import type { DeadLetterEnvelope } from '../../../services/platform/codec/dead-letter-envelope';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import {
-  fromTransitionEnvelope,
+  fromChangelogEnvelope,
   type TransitionEnvelope,
 } from '../../../services/platform/codec/transition-envelope';
 import { commandPartition } from '../../../services/platform/kafka/command-partition';
@@ -37,8 +37,10 @@ beforeAll(async () => {
     <T>(kind: 'transition' | 'task-request' | 'dead-letter') =>
     (m: KafkaMessage) =>
       codec.decode(kind, m.value) as Promise<T>;
-  transitions = await TopicTail.start(kafka, topics.transitions, async (m) =>
-    fromTransitionEnvelope(await decode<TransitionEnvelope>('transition')(m)),
+  transitions = await TopicTail.start(
+    kafka,
+    topics.transitions,
+    async (m) => fromChangelogEnvelope(await decode<TransitionEnvelope>('transition')(m)) as LogRecord,
   );
   tasks = await TopicTail.start(kafka, topics.tasks, decode<TaskEnvelope>('task-request'));
   dlq = await TopicTail.start(kafka, topics.dlq, decode<DeadLetterEnvelope>('dead-letter'));

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 test('instances and their offset are written together, keyed with a per-partition hash tag', async () => {
-  expect(await store.load(0)).toEqual({ instances: new Map(), offset: null });
+  expect(await store.load(0)).toEqual({ instances: new Map(), offset: null, health: {} });
   expect(await store.write(0, { offset: 5, put: put(instance('a', 1), instance('b', 2)), remove: [] })).toBe(
     'written',
   );
@@ -65,7 +65,7 @@ test('an incremental write to a snapshot Redis lost is refused as lost, so no pa
   expect(await store.write(3, { offset: 8, put: put(instance('a', 2)), remove: [], incremental: true })).toBe(
     'lost',
   );
-  expect(await store.load(3)).toEqual({ instances: new Map(), offset: null });
+  expect(await store.load(3)).toEqual({ instances: new Map(), offset: null, health: {} });
   expect(await store.write(3, { offset: 8, put: put(instance('a', 2), instance('b', 1)), remove: [] })).toBe(
     'written',
   );

@@ -32,3 +32,12 @@ test('only the orchestrator may write the definitions catalogue; the gateway (an
   );
   expect(prefixed).toEqual([]);
 });
+
+test('workers write their heartbeats to the health topic; the orchestrator reads them', () => {
+  const by = (operation: string) =>
+    on('sw.health')
+      .filter((acl) => acl.operations.includes(operation))
+      .map((acl) => acl.principal);
+  expect(by('WRITE')).toEqual(['worker']);
+  expect(by('READ')).toEqual(['orchestrator']);
+});
