@@ -35,6 +35,8 @@ import { InstanceIndex } from './search/instance-index';
 import { searchHandlers } from './search/search-handlers';
 import { SettingsView } from '../platform/settings/settings-view';
 import { CatalogueView } from '../platform/kafka/catalogue-view';
+import { definitionHandlers } from './definitions/definition-handlers';
+import { stepsHandler } from './instances/steps-handler';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -145,6 +147,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       handlers: {
         ...commandHandlers(submission, (id) => auditTrail.workflowOf(id)),
         ...instanceHandlers(catalogue, readModel, encryption.erasure),
+        ...stepsHandler(catalogue, readModel, encryption.erasure),
+        ...definitionHandlers(catalogue),
         ...searchHandlers(index),
         ...auditHandlers(auditTrail),
         ...healthHandlers({ redis, publisher, projection, logger }),
