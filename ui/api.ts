@@ -27,7 +27,7 @@ export class ApiFailure extends Error {
 
 export function headers(extra: Record<string, string> = {}): Record<string, string> {
   const value = credential.get();
-  return value === null ? extra : { ...extra, authorization: authorization(value) };
+  return value === null || value === '' ? extra : { ...extra, authorization: authorization(value) };
 }
 
 async function answer<T>(response: Response): Promise<T> {

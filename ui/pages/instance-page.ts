@@ -41,8 +41,8 @@ export function InstancePage(props: { readonly id: string; readonly principal: P
   return html`<main>
     <h1>${instance.correlationId}</h1>
     <p class="summary">
-      ${instance.workflow} v${instance.version} · state <strong data-state>${instance.state}</strong> · status
-      <strong data-status>${instance.status}</strong> · seq ${instance.seq}
+      ${`${instance.workflow} v${instance.version} · state `}<strong data-state>${instance.state}</strong>
+      ${' · status '}<strong data-status>${instance.status}</strong>${` · seq ${instance.seq}`}
     </p>
     <${ActionBar}
       principal=${props.principal}
