@@ -329,6 +329,8 @@ export const ROUTES = {
     path: '/whoami',
     summary: "The caller as the gateway sees it: name, roles and the workflows they apply to (the UI's menu)",
     permission: 'instances:read',
+    // It answers about the caller alone, so a caller scoped to some workflows is admitted too.
+    scope: { narrowedByHandler: true },
     responses: {
       200: {
         description: 'The principal',
