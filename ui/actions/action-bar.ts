@@ -53,7 +53,12 @@ export function ActionBar(props: {
     props.onDone();
   };
   const button = (label: string, next: Act, enabled = true) =>
-    html`<button type="button" data-action=${next.kind} disabled=${!enabled} onClick=${() => setAct(next)}>
+    html`<button
+      type="button"
+      data-action=${next.kind === 'signal' ? `signal:${next.event}` : next.kind}
+      disabled=${!enabled}
+      onClick=${() => setAct(next)}
+    >
       ${label}
     </button>`;
   return html`<section class="actions" aria-label="actions">
