@@ -250,6 +250,18 @@ describe('as an operator', () => {
       );
       expect(offered).toContain('cancel');
       expect(await reachableByKeyboard(page, offered)).toEqual([...new Set(offered)].sort());
+      // A signal through its generated form: priority shipping, accepted in shipping, sets the context's flag.
+      await page.focus('[data-action="signal:priority-requested"]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('dialog[open] [data-confirm]');
+      await page.focus('dialog[open] [data-confirm]');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        () => /"priority": true/.test(document.querySelector('[data-context]')?.textContent ?? ''),
+        {
+          timeout: 30_000,
+        },
+      );
       await page.focus('[data-action="cancel"]');
       await check(page, 'instance-operator');
       // Cancel has the focus: open the confirmation and confirm, by keyboard.
