@@ -35,11 +35,13 @@ install: node_modules/.installed ## npm packages from the lock file
 deps: ## system packages and Maven artifacts of the local stack
 	@$(STACK) deps
 
-build: install ## compile TypeScript to dist/
+build: install ## compile TypeScript to dist/ and bundle the operator UI into dist/ui
 	tsc -p tsconfig.build.json
+	node ui/build.mjs
 
 typecheck: install ## type-check everything, type tests included
 	tsc -p tsconfig.json --noEmit
+	tsc -p ui/tsconfig.json
 
 lint: install ## eslint and prettier
 	eslint .
@@ -61,11 +63,15 @@ test: install deps test-tools typecheck lint build ## everything: unit, packagin
 	@test/run.sh unit packaging integration e2e observability security chaos
 	@$(MAKE) --no-print-directory test-unit-node22
 
-test-tools: ## Debian's prometheus and promtool for the observability tests (installed as root when missing)
+test-tools: ## Debian's prometheus and promtool (observability tests) and chromium (UI tests), installed as root when missing
 	@command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
 	  [ "$$(id -u)" = 0 ] || { echo "install Debian's prometheus package (prometheus, promtool)" >&2; exit 1; }; \
 	  apt-get update -qq >/dev/null && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+	@command -v chromium >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] || { echo "install Debian's chromium package (the UI tests drive it headless)" >&2; exit 1; }; \
+	  apt-get update -qq >/dev/null && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 test-unit-node22: install ## the unit suite on Node 22, so `engines` tells the truth
 	@deploy/node/install-node.sh $(NODE22_VERSION) $(TOOLS)/node-$(NODE22_VERSION)

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
     console.log(`  ${id.padEnd(20)} ${status.get(id)}   (expected ${expect})`);
   console.log(`
 gateway     ${gateway}   e.g. curl ${gateway}/instances/${orders[0]!.id}   or   .../history
+operator UI ${gateway}/ui/   (authentication disabled here: every visitor is an admin)
 openapi     ${gateway}/openapi.json
 metrics     http://127.0.0.1:${metricsPort}/metrics
 logs        ${logDir}

@@ -37,6 +37,11 @@ import { InstanceIndex } from './search/instance-index';
 import { searchHandlers } from './search/search-handlers';
 import { SettingsView } from '../platform/settings/settings-view';
 import { CatalogueView } from '../platform/kafka/catalogue-view';
+import { definitionHandlers } from './definitions/definition-handlers';
+import { stepsHandler } from './instances/steps-handler';
+import { LiveFeed } from './ui/live-feed';
+import { DEFAULT_UI_DIR, loadUiAssets } from './ui/ui-assets';
+import { registerUiRoutes } from './ui/ui-routes';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -143,23 +148,31 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       metrics,
       encryption,
     };
+    const access = new AccessControl(authenticator, async (id) => (await readModel.instance(id))?.workflow);
     const app = buildApp({
       handlers: {
         ...commandHandlers(submission, (id) => auditTrail.workflowOf(id)),
         ...instanceHandlers(catalogue, readModel, encryption.erasure),
+        ...stepsHandler(catalogue, readModel, encryption.erasure),
+        ...definitionHandlers(catalogue),
         ...searchHandlers(index),
         ...auditHandlers(auditTrail),
         ...circuitHandlers({ publisher, partitions: () => partitionCount(log, topics.commands), clock }),
         ...healthHandlers({ redis, publisher, projection, logger }),
         ...metricsHandlers(metrics),
       },
-      access: new AccessControl(authenticator, async (id) => (await readModel.instance(id))?.workflow),
+      access,
       bodyLimitBytes: config.http.bodyLimitBytes,
       limits: config.http.limits,
       logger,
       version: GATEWAY_VERSION,
     });
     closers.push(() => app.close());
+    const feed = new LiveFeed(config.http.liveStreams ?? 100);
+    closers.push(async () => feed.closeAll());
+    const unfollow = projection.onRecord((projected) => feed.publish(projected));
+    closers.push(async () => unfollow());
+    registerUiRoutes(app, { assets: loadUiAssets(config.uiDir ?? DEFAULT_UI_DIR), access, feed });
     observeRequests(app, metrics);
     await app.ready();
     return {

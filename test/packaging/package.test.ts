@@ -67,13 +67,16 @@ describe('the tarball', () => {
     }
   });
 
-  test('holds the bin, the schemas and the local stack script, and no tests, benchmarks or examples', () => {
+  test('holds the bin, the schemas, the local stack script and the operator UI, and no tests, benchmarks or examples', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'dist/apps/statewright.js',
         'schemas/command.avsc',
         'deploy/local/stack.sh',
         'LICENSE',
+        'dist/ui/index.html',
+        'dist/ui/app.js',
+        'dist/ui/app.css',
       ]),
     );
     expect(files.filter((file) => /\.test\.|^dist\/(test|bench|examples)\//.test(file))).toEqual([]);

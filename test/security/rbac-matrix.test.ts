@@ -120,6 +120,7 @@ function urlOf(route: RouteSpec): string {
     name: 'order-saga',
     id: secured.instanceId,
     event: 'address-changed',
+    version: '1',
   };
   return route.path.replace(/\{([^}]+)\}/g, (_, param: string) => {
     const sample = samples[param];

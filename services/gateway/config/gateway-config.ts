@@ -57,6 +57,8 @@ const schema = z
     GATEWAY_MAX_WAITERS: positive(1_000),
     GATEWAY_MAX_WAITERS_PER_CALLER: positive(50),
     GATEWAY_IDEMPOTENCY_TTL_S: positive(86_400),
+    GATEWAY_UI_STREAMS: positive(100),
+    GATEWAY_UI_DIR: z.string().min(1).optional(),
     GATEWAY_OUTCOME_TTL_S: positive(86_400),
     ...logLevelEnv,
     ...authEnvSchema.shape,
@@ -94,7 +96,11 @@ export interface GatewayConfig extends Connections {
     readonly limits: HttpLimits;
     /** `?wait` requests held open at once, in total and per caller. */
     readonly waiters: WaiterLimits;
+    /** The operator UI's live streams open at once. */
+    readonly liveStreams?: number;
   };
+  /** Where the operator UI's built files are; dist/ui beside the compiled gateway when absent. */
+  readonly uiDir?: string;
   readonly idempotencyTtlSeconds: number;
   readonly outcomeTtlSeconds: number;
   readonly auth: AuthSettings;
@@ -123,7 +129,9 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
         maxConnections: v.GATEWAY_MAX_CONNECTIONS,
       },
       waiters: { total: v.GATEWAY_MAX_WAITERS, perCaller: v.GATEWAY_MAX_WAITERS_PER_CALLER },
+      liveStreams: v.GATEWAY_UI_STREAMS,
     },
+    ...(v.GATEWAY_UI_DIR === undefined ? {} : { uiDir: v.GATEWAY_UI_DIR }),
     idempotencyTtlSeconds: v.GATEWAY_IDEMPOTENCY_TTL_S,
     outcomeTtlSeconds: v.GATEWAY_OUTCOME_TTL_S,
     auth,

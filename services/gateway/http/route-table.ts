@@ -367,6 +367,73 @@ export const ROUTES = {
       404: { description: 'Not in the read model', schema: errorBody },
     },
   }),
+  whoami: spec({
+    method: 'GET',
+    path: '/whoami',
+    summary: "The caller as the gateway sees it: name, roles and the workflows they apply to (the UI's menu)",
+    permission: 'instances:read',
+    // It answers about the caller alone, so a caller scoped to some workflows is admitted too.
+    scope: { narrowedByHandler: true },
+    responses: {
+      200: {
+        description: 'The principal',
+        schema: z.object({
+          name: z.string(),
+          kind: z.string(),
+          roles: z.array(z.string()),
+          workflows: z.array(z.string()).nullable(),
+        }),
+      },
+    },
+  }),
+  workflows: spec({
+    method: 'GET',
+    path: '/workflows',
+    summary:
+      "The catalogue's workflows and their versions; a caller scoped to some workflows sees only theirs",
+    permission: 'instances:read',
+    scope: { narrowedByHandler: true },
+    responses: {
+      200: {
+        description: 'Workflows by name, versions ascending',
+        schema: z.object({
+          workflows: z.array(z.object({ name: z.string(), versions: z.array(z.number().int()) })),
+        }),
+      },
+    },
+  }),
+  definition: spec({
+    method: 'GET',
+    path: '/workflows/{name}/versions/{version}/definition',
+    summary:
+      "A version's description from the catalogue (states, events and their JSON Schemas) and its edges",
+    permission: 'instances:read',
+    scope: { workflowParam: 'name' },
+    params: z.object({ name, version: z.coerce.number().int().positive() }),
+    responses: {
+      200: {
+        description: 'The described definition and its state graph',
+        schema: z.object({ definition: z.object({}).loose(), edges: z.array(z.object({}).loose()) }),
+      },
+      404: { description: 'Unknown workflow or version', schema: errorBody },
+    },
+  }),
+  steps: spec({
+    method: 'GET',
+    path: '/instances/{id}/steps',
+    summary:
+      "The instance after each record of its history, folded with the core's evolve (no team code), sensitive fields redacted",
+    permission: 'instances:read',
+    scope: { instanceParam: 'id' },
+    params: z.object({ id: name }),
+    responses: {
+      200: {
+        description: 'One step per record: the record and the instance after it',
+        schema: z.object({ correlationId: z.string(), steps: z.array(z.object({}).loose()) }),
+      },
+      404: { description: 'Not in the read model', schema: errorBody },
+    },
+  }),
   healthz: spec({
     method: 'GET',
     path: '/healthz',

@@ -1,0 +1,150 @@
+// A workflow version's state graph as SVG, laid out by dagre (layered, made for directed graphs like these):
+// per state an optional count, the current state and the path taken marked, a click on a state reported.
+import dagre from '@dagrejs/dagre';
+import { html } from '../html';
+import type { Definition, Edge } from '../types';
+
+export interface GraphProps {
+  readonly definition: Definition;
+  readonly edges: readonly Edge[];
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly current?: string;
+  readonly path?: readonly string[];
+  readonly onState?: (state: string) => void;
+}
+
+const NODE_W = 150;
+const NODE_H = 46;
+
+interface Layout {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly { name: string; x: number; y: number; final: boolean }[];
+  readonly edges: readonly {
+    from: string;
+    to: string;
+    label: string;
+    points: string;
+    lx: number;
+    ly: number;
+  }[];
+}
+
+const layouts = new WeakMap<Definition, Layout>();
+
+function layoutOf(definition: Definition, edges: readonly Edge[]): Layout {
+  const cached = layouts.get(definition);
+  if (cached !== undefined) return cached;
+  const graph = new dagre.graphlib.Graph({ multigraph: true });
+  graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 60, marginx: 10, marginy: 10 });
+  graph.setDefaultEdgeLabel(() => ({}));
+  for (const state of definition.states) graph.setNode(state.name, { width: NODE_W, height: NODE_H });
+  edges.forEach((edge, i) =>
+    graph.setEdge(
+      edge.from,
+      edge.to,
+      { label: edge.label, width: 6 * edge.label.length, height: 14, labelpos: 'c' },
+      `e${i}`,
+    ),
+  );
+  dagre.layout(graph);
+  const info = graph.graph() as { width?: number; height?: number };
+  const layout: Layout = {
+    width: info.width ?? 400,
+    height: info.height ?? 300,
+    nodes: definition.states.map((state) => {
+      const node = graph.node(state.name) as { x: number; y: number };
+      return { name: state.name, x: node.x, y: node.y, final: state.final !== null };
+    }),
+    edges: edges.map((edge, i) => {
+      const drawn = graph.edge(edge.from, edge.to, `e${i}`) as {
+        points: { x: number; y: number }[];
+        x?: number;
+        y?: number;
+      };
+      const points = drawn.points.map((p) => `${p.x},${p.y}`).join(' ');
+      const mid = drawn.points[Math.floor(drawn.points.length / 2)] ?? { x: 0, y: 0 };
+      return { ...edge, points, lx: drawn.x ?? mid.x, ly: drawn.y ?? mid.y };
+    }),
+  };
+  layouts.set(definition, layout);
+  return layout;
+}
+
+export function StateGraph(props: GraphProps) {
+  const layout = layoutOf(props.definition, props.edges);
+  const visited = new Set(props.path ?? []);
+  const taken = new Set<string>();
+  const path = props.path ?? [];
+  for (let i = 1; i < path.length; i += 1) taken.add(`${path[i - 1]}->${path[i]}`);
+  return html`<svg
+    class="graph"
+    viewBox=${`0 0 ${layout.width} ${layout.height}`}
+    width=${layout.width}
+    height=${layout.height}
+    role="group"
+    aria-label=${`state graph of ${props.definition.name} version ${props.definition.version}`}
+  >
+    <defs>
+      <marker
+        id="arrow"
+        viewBox="0 0 10 10"
+        refX="10"
+        refY="5"
+        markerWidth="7"
+        markerHeight="7"
+        orient="auto"
+      >
+        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+      </marker>
+    </defs>
+    ${layout.edges.map(
+      (edge) =>
+        html`<g class=${taken.has(`${edge.from}->${edge.to}`) ? 'edge taken' : 'edge'}>
+          <polyline points=${edge.points} marker-end="url(#arrow)" />
+          <text x=${edge.lx} y=${edge.ly} text-anchor="middle">${edge.label}</text>
+        </g>`,
+    )}
+    ${layout.nodes.map((node) => {
+      const count = props.counts?.[node.name] ?? 0;
+      const classes = [
+        'state',
+        node.final ? 'final' : '',
+        props.current === node.name ? 'current' : '',
+        visited.has(node.name) ? 'visited' : '',
+      ].join(' ');
+      const onClick = props.onState === undefined ? undefined : () => props.onState?.(node.name);
+      return html`<g
+        class=${classes}
+        data-state=${node.name}
+        transform=${`translate(${node.x - NODE_W / 2},${node.y - NODE_H / 2})`}
+        tabindex=${onClick === undefined ? undefined : 0}
+        role=${onClick === undefined ? 'img' : 'button'}
+        aria-label=${onClick === undefined ? stateLabel(node.name, props, visited) : undefined}
+        onClick=${onClick}
+        onKeyDown=${(event: KeyboardEvent) => {
+          if (onClick !== undefined && (event.key === 'Enter' || event.key === ' ')) {
+            event.preventDefault();
+            onClick();
+          }
+        }}
+      >
+        <rect width=${NODE_W} height=${NODE_H} rx="8" />
+        <text x=${NODE_W / 2} y="19" text-anchor="middle" class="name">${node.name}</text>
+        ${
+          props.counts === undefined
+            ? null
+            : html`<text x=${NODE_W / 2} y="37" text-anchor="middle" class="count" data-count=${count}>
+                ${count}
+              </text>`
+        }
+      </g>`;
+    })}
+  </svg>`;
+}
+
+/** What a non-clickable state says to a screen reader: its name and whether it is current or was visited. */
+function stateLabel(name: string, props: GraphProps, visited: ReadonlySet<string>): string {
+  if (props.current === name) return `${name} (current)`;
+  return visited.has(name) ? `${name} (visited)` : name;
+}
