@@ -7,6 +7,7 @@ import {
   evolve,
   isDeadLetter,
   ReplayError,
+  type Environment,
   type Instance,
   type LogRecord,
   type Registry,
@@ -97,7 +98,7 @@ function refold(
       instances.get(correlationId),
       command,
       now,
-      owns ? (head.env ?? EMPTY_ENVIRONMENT) : EMPTY_ENVIRONMENT,
+      recordedEnv(log, next, String(id)),
     );
     if (step.decision.kind === 'rejected' && isDeadLetter(step.decision.reason.code)) deadLettered += 1;
     const committed = log.slice(next, next + step.records.length);
@@ -113,6 +114,19 @@ function refold(
   if (next !== log.length)
     violations.push(`partition ${partition}: ${log.length - next} record(s) no command accounts for`);
   return deadLettered;
+}
+
+/**
+ * The environment the orchestrator decided the command with: the one recorded on a record of its decision (a
+ * guard ran, or a run was parked); empty when none of its records carries one.
+ */
+function recordedEnv(log: readonly LogRecord[], from: number, commandId: string): Environment {
+  for (let i = from; i < log.length; i++) {
+    const record = log[i]!;
+    if (record.commandId !== commandId && record.causation !== commandId) break;
+    if (record.env !== null && record.env !== undefined) return record.env;
+  }
+  return EMPTY_ENVIRONMENT;
 }
 
 function checkSeq(all: LogRecord[], violations: string[]): void {

@@ -164,18 +164,22 @@ test('each process exports its spans over OTLP, and a start request is one trace
   const spans = (): CollectedSpan[] =>
     collector.spans.filter((span) => span.attributes['statewright.correlation_id'] === 'traced-1');
   const byId = (spanId: string) => spans().find((span) => span.spanId === spanId);
-  const result = await eventually(
-    'the validate-order result to be decided and exported',
-    () =>
-      spans().find((span) => {
+  // Each process exports its spans in its own batches: wait until the whole chain has arrived.
+  const chain = await eventually(
+    'the validate-order result to be decided and its chain of spans exported',
+    () => {
+      const result = spans().find((span) => {
         const parent = span.name === 'command.decide' ? byId(span.parentSpanId) : undefined;
         return parent?.attributes['statewright.task.type'] === 'validate-order';
-      }),
+      });
+      const task = result && byId(result.parentSpanId);
+      const decideStart = task && byId(task.parentSpanId);
+      const publish = decideStart && byId(decideStart.parentSpanId);
+      return publish && { result: result!, task: task!, decideStart: decideStart!, publish };
+    },
     { timeoutMs: 30_000, intervalMs: 100 },
   );
-  const task = byId(result.parentSpanId)!;
-  const decideStart = byId(task.parentSpanId)!;
-  const publish = byId(decideStart.parentSpanId)!;
+  const { result, task, decideStart, publish } = chain;
   expect([publish, decideStart, task, result].map((span) => [span.service, span.name])).toEqual([
     ['statewright-gateway', 'command.publish'],
     ['statewright-orchestrator', 'command.decide'],

@@ -121,6 +121,7 @@ function urlOf(route: RouteSpec): string {
     id: secured.instanceId,
     event: 'address-changed',
     version: '1',
+    taskType: 'authorize-payment',
   };
   return route.path.replace(/\{([^}]+)\}/g, (_, param: string) => {
     const sample = samples[param];

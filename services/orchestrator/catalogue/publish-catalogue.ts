@@ -17,7 +17,9 @@ import type { LogClient } from '../../platform/kafka/log-client';
 import type { TopicNames } from '../../platform/kafka/topic-names';
 import type { Logger } from '../../platform/logging/logger';
 import { CatalogueConflictError } from '../../platform/workflows/catalogue-conflict-error';
+import { TransactionError } from '../../platform/kafka/transaction-error';
 import { publicationAudit } from './publication-audit';
+import { PublicationRacedError } from './publication-raced-error';
 
 export interface CataloguePublishing {
   readonly log: LogClient;
@@ -59,7 +61,8 @@ export async function publishCatalogue(options: CataloguePublishing): Promise<st
         conflictMessage(plan.conflicts),
       );
     }
-    await writer.write(
+    await writeRacing(
+      writer,
       plan.publish.map((definition) => ({
         definition: toDefinitionEnvelope({
           definition,
@@ -96,5 +99,15 @@ async function planAgainstCatalogue(
     return planPublication((key) => view.lookup(key), served);
   } finally {
     await view.stop();
+  }
+}
+
+/** A write fenced by another orchestrator's writer becomes retriable: the start reads the catalogue again. */
+async function writeRacing(writer: CatalogueWriter, publications: Parameters<CatalogueWriter['write']>[0]) {
+  try {
+    await writer.write(publications);
+  } catch (error) {
+    if (error instanceof TransactionError && error.fenced) throw new PublicationRacedError(error);
+    throw error;
   }
 }
