@@ -22,7 +22,7 @@ import { TopicTail } from '../../harness/topic-tail';
 
 const deployed = createRegistry([orderSaga(), { ...orderSaga(), version: 2 }]);
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let fixture: OrchestratorFixture;
 let settings: SettingsView;
