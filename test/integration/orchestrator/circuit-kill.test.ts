@@ -16,7 +16,6 @@ import {
   type HealthRecord,
   type LogRecord,
   type OpenTask,
-  type StartCommand,
   type Transition,
 } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
@@ -28,6 +27,7 @@ import {
   type Worker,
 } from '../../../services/worker';
 import { eventually } from '../../harness/eventually';
+import { startOrder } from '../../harness/order-commands';
 import { fleetEnvironment } from '../../harness/example-fleet';
 import { repoRoot } from '../../harness/infrastructure';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -81,18 +81,7 @@ let worker: Worker;
 let failing = false;
 const runs = new Map<string, number>();
 
-const start = (id: string): StartCommand => ({
-  type: 'start',
-  commandId: `start-${id}` as CommandId,
-  correlationId: id as CorrelationId,
-  workflow: 'payment',
-  actor: 'test',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  input: {},
-  version: null,
-});
+const start = (id: string) => startOrder(id, {}, 'payment');
 let settings = 0;
 const circuitSettings = (rule: CircuitRule): CircuitSettingsCommand => ({
   type: 'circuit-settings',

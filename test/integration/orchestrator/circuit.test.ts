@@ -16,7 +16,6 @@ import {
   type HealthRecord,
   type LogRecord,
   type OpenTask,
-  type StartCommand,
   type Transition,
 } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
@@ -29,6 +28,7 @@ import {
   type Worker,
 } from '../../../services/worker';
 import { eventually } from '../../harness/eventually';
+import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
 import type { TopicTail } from '../../harness/topic-tail';
 
@@ -72,18 +72,7 @@ let failing = false;
 /** Handler runs per run id: a run executed twice would show as 2. */
 const runs = new Map<string, number>();
 
-const start = (id: string): StartCommand => ({
-  type: 'start',
-  commandId: `start-${id}` as CommandId,
-  correlationId: id as CorrelationId,
-  workflow: 'payment',
-  actor: 'test',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  input: {},
-  version: null,
-});
+const start = (id: string) => startOrder(id, {}, 'payment');
 
 let settingsCount = 0;
 const circuitSettings = (

@@ -13,12 +13,12 @@ import {
   type CorrelationId,
   type HealthRecord,
   type LogRecord,
-  type StartCommand,
   type Transition,
 } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import { createWorker, RedisResultStore, taskHandler, type Worker } from '../../../services/worker';
 import { eventually } from '../../harness/eventually';
+import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
 import type { TopicTail } from '../../harness/topic-tail';
 
@@ -46,18 +46,7 @@ let worker: Worker;
 let running = 0;
 let mostRunning = 0;
 
-const start = (workflow: string, id: string): StartCommand => ({
-  type: 'start',
-  commandId: `start-${id}` as CommandId,
-  correlationId: id as CorrelationId,
-  workflow,
-  actor: 'test',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  input: {},
-  version: null,
-});
+const start = (workflow: string, id: string) => startOrder(id, {}, workflow);
 const limit: CircuitSettingsCommand = {
   type: 'circuit-settings',
   commandId: 'limit-ship' as CommandId,

@@ -6,16 +6,14 @@ import {
   createRegistry,
   setup,
   verdict,
-  type CommandId,
-  type CorrelationId,
   type HealthRecord,
   type LogRecord,
-  type StartCommand,
   type Transition,
 } from '../../../services/core';
 import { HealthWatcher } from '../../../services/orchestrator/health/health-watcher';
 import { createWorker, RedisResultStore, taskHandler, type Worker } from '../../../services/worker';
 import { eventually } from '../../harness/eventually';
+import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
 import type { TopicTail } from '../../harness/topic-tail';
 import { gate, type Gate } from '../worker/gate';
@@ -59,18 +57,7 @@ let watcher: HealthWatcher;
 const gates = new Map<string, Gate>();
 const gateOf = (id: string) => gates.get(id) ?? gates.set(id, gate()).get(id)!;
 
-const start = (workflow: string, id: string): StartCommand => ({
-  type: 'start',
-  commandId: `start-${id}` as CommandId,
-  correlationId: id as CorrelationId,
-  workflow,
-  actor: 'test',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  input: {},
-  version: null,
-});
+const start = (workflow: string, id: string) => startOrder(id, {}, workflow);
 const started = (id: string) =>
   transitions.values().find((r): r is Transition => r.kind === 'transition' && r.correlationId === id);
 /** Waits for a health record of `count` in flight logged after position `after`; answers its position. */
