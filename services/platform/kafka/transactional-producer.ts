@@ -32,6 +32,14 @@ export class TransactionalProducer implements TransactionalSink {
       allowAutoTopicCreation: false,
     });
     await producer.connect();
+    // kafkajs runs the transactional InitProducerId lazily, at the first transaction: begin and end an empty one
+    // now, so the fencing happens before the caller reads what the older producer may have written.
+    try {
+      await (await producer.transaction()).abort();
+    } catch (error) {
+      await producer.disconnect();
+      throw error;
+    }
     this.producer = producer;
   }
 

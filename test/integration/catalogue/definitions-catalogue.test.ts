@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
@@ -152,38 +153,44 @@ test('publishing the same definitions again writes nothing', async () => {
   expect(await endOffsets(topics.definitions)).toBe(before);
 });
 
-/** A one-state workflow `racer@1` whose timeout tells two candidates apart. */
-const racer = (ms: number) =>
+/** A one-state workflow `racer@version` whose timeout tells two candidates apart. */
+const racer = (ms: number, version: number) =>
   setup({ types: {} as { context: object }, input: z.object({}), events: {}, tasks: {} }).define({
     name: 'racer',
-    version: 1,
+    version,
     initial: 'waiting',
     context: () => ({}),
     states: { waiting: { after: { ms, target: 'done' } }, done: { final: 'completed' } },
   });
 
 /** Publishes as an orchestrator's start does: a failure waiting can mend is tried again, a conflict ends it. */
-async function publishAsStart(ms: number): Promise<string[] | CatalogueConflictError> {
-  const registry = createRegistry([racer(ms)]);
+async function publishAsStart(ms: number, version: number): Promise<string[] | CatalogueConflictError> {
+  const registry = createRegistry([racer(ms, version)]);
   for (let attempt = 1; ; attempt++) {
     try {
       return await publishTestCatalogue({ kafka, codec, topics, groupId: ns.groupId, registry });
     } catch (error) {
       if (error instanceof CatalogueConflictError) return error;
       if (attempt >= 10) throw error;
+      // As the start's dependency wait does: a jittered pause, so the two do not fence each other in step.
+      await delay(25 + Math.random() * 50 * attempt);
     }
   }
 }
 
 test('two orchestrators publishing different definitions of one new version at once: one wins, the other is refused', async () => {
-  const outcomes = await Promise.all([publishAsStart(1_000), publishAsStart(2_000)]);
-  const published = outcomes.filter((outcome) => Array.isArray(outcome));
-  const refused = outcomes.filter((outcome) => outcome instanceof CatalogueConflictError);
-  expect(published).toEqual([['racer@1']]);
-  expect(refused).toHaveLength(1);
-  expect(refused[0]!.changed).toEqual(['racer@1']);
+  // Several rounds, one new version each: the outcome depends on how the two interleave.
+  const rounds = [1, 2, 3, 4, 5, 6];
+  for (const version of rounds) {
+    const outcomes = await Promise.all([publishAsStart(1_000, version), publishAsStart(2_000, version)]);
+    const published = outcomes.filter((outcome) => Array.isArray(outcome));
+    const refused = outcomes.filter((outcome) => outcome instanceof CatalogueConflictError);
+    expect({ version, published }).toEqual({ version, published: [[`racer@${version}`]] });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.changed).toEqual([`racer@${version}`]);
+  }
   const racers = (await publishedDefinitions()).filter((d) => d.name === 'racer');
-  expect(racers).toHaveLength(1);
+  expect(racers.map((d) => d.version).sort()).toEqual(rounds);
 });
 
 test('a changed definition under a published name and version stops the orchestrator with code 2, publishing nothing', async () => {
