@@ -37,8 +37,10 @@ export async function untilAvailable<T>(
       // Waiting cannot mend a refusal that says so (a wrong setting, an invalid schema): that ends the start.
       if (signal?.aborted || (error instanceof StatewrightError && !error.retriable)) throw error;
       readiness?.waitingFor(dependency);
-      logger.warn({ dependency, tries, retryInMs: pause, err: error }, `waiting for ${dependency}`);
-      await delay(pause, undefined, { signal }).catch(() => undefined);
+      // Jittered: processes that failed together (two orchestrators racing to publish) do not retry in step.
+      const retryInMs = Math.round(pause / 2 + Math.random() * pause);
+      logger.warn({ dependency, tries, retryInMs, err: error }, `waiting for ${dependency}`);
+      await delay(retryInMs, undefined, { signal }).catch(() => undefined);
       if (signal?.aborted) throw error;
       pause = Math.min(policy.maxDelayMs, pause * 2);
     }
