@@ -104,8 +104,10 @@ test('poison input goes to the DLQ with its bytes and reason while the commands 
   const unknownId = Buffer.alloc(12);
   unknownId.writeUInt32BE(2_000_000_000, 1);
   const keyOrder = (key: string) => poison.findIndex((p) => p.key === key);
+  // A leading zero byte is the registry's wire-format magic byte: random bytes must not start with it.
+  const randomValue = Buffer.concat([Buffer.from([0xff]), randomBytes(63)]);
   const poison = [
-    { key: 'poison-random', value: randomBytes(64) },
+    { key: 'poison-random', value: randomValue },
     { key: 'poison-schema', value: unknownId },
     { key: 'poison-workflow', value: encode(startOrder('poison-workflow', {}, 'no-such-workflow')) },
     { key: 'poison-payload', value: encode(startOrder('poison-payload', { orderId: '' })) },
