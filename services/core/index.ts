@@ -35,6 +35,7 @@ export type {
   KeyCommand,
   HealthChangedCommand,
   CircuitSettingsCommand,
+  CircuitTrippedCommand,
   PartitionCommand,
   TaskResumeCommand,
   TaskOutcome,
@@ -116,7 +117,7 @@ export { NO_HEALTH, HEALTH_WORKFLOW, healthKey, foldHealth, environmentOf } from
 export type { PartitionStep } from './health/decide-partition';
 export { decidePartition } from './health/decide-partition';
 export type { HealthStep } from './health/circuit-observer';
-export { advanceCircuits, observeStep } from './health/circuit-observer';
+export { advanceCircuits, circuitTrips, observeStep } from './health/circuit-observer';
 export { dueResumes, parkedTasks, taskLoadOf, RESUME_ACTOR } from './health/due-resumes';
 export { resumeCommandId } from './decision/task-resume';
 

@@ -120,8 +120,19 @@ export interface CircuitSettingsCommand extends CommandEnvelope {
   readonly perSecond?: number | null | undefined;
 }
 
+/**
+ * A task type's circuit opened on partition `origin` by the outcomes it saw there: written by that partition, in
+ * the transaction that opened it, to every other commands partition, so the circuit opens across the fleet.
+ */
+export interface CircuitTrippedCommand extends CommandEnvelope {
+  readonly type: 'circuit-tripped';
+  readonly taskType: string;
+  readonly origin: number;
+  readonly why: string;
+}
+
 /** Commands about a partition, not an instance: decided by `decidePartition` against the partition's health. */
-export type PartitionCommand = HealthChangedCommand | CircuitSettingsCommand;
+export type PartitionCommand = HealthChangedCommand | CircuitSettingsCommand | CircuitTrippedCommand;
 
 /**
  * Dispatches a task a circuit deferred: issued by the orchestrator once the circuit lets it through, with an id
@@ -146,7 +157,9 @@ export type Command =
   | KeyCommand;
 
 export const isPartitionCommand = (command: Command): command is PartitionCommand =>
-  command.type === 'health-changed' || command.type === 'circuit-settings';
+  command.type === 'health-changed' ||
+  command.type === 'circuit-settings' ||
+  command.type === 'circuit-tripped';
 
 /** The correlation id of a workflow's settings commands: they are ordered like one instance's. */
 export const settingsKey = (workflow: string): string => `workflow:${workflow}`;
@@ -228,6 +241,13 @@ const commandSchema = z.discriminatedUnion('type', [
     maxInFlight: z.number().int().min(1).max(1_000_000).nullable().optional(),
     perSecond: z.number().positive().max(1_000_000).nullable().optional(),
   }),
+  z.object({
+    ...envelope,
+    type: z.literal('circuit-tripped'),
+    taskType: id,
+    origin: z.number().int().nonnegative(),
+    why: z.string().max(1_000),
+  }),
   z.object({ ...envelope, type: z.enum(['key-request', 'key-rewrap']) }),
   z.object({
     ...envelope,
@@ -304,6 +324,10 @@ function normalise(raw: RawCommand): ParseResult {
           perSecond: raw.perSecond,
         },
       };
+    case 'circuit-tripped': {
+      const { taskType, origin, why } = raw;
+      return { ok: true, command: { ...base, type: raw.type, taskType, origin, why } };
+    }
     case 'workflow-settings':
       return {
         ok: true,

@@ -34,6 +34,8 @@ function nameAndPayload(command: Command): [string, JsonValue] {
           inFlight: command.inFlight,
         },
       ];
+    case 'circuit-tripped':
+      return [command.taskType, { origin: command.origin, why: command.why }];
     case 'circuit-settings':
       return [
         command.taskType,

@@ -1,6 +1,6 @@
 // decide: one command against one instance, answered with a decision, the records to log and the tasks to run.
 // Pure and total: any input, however malformed, yields a Step; nothing here throws.
-import type { AdminCommand, Command } from '../command/command';
+import { isPartitionCommand, type AdminCommand, type Command } from '../command/command';
 import { signatureOf } from '../command/signature';
 import type { Environment } from '../environment';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
@@ -62,7 +62,7 @@ function decideNew(ctx: DecideContext, command: Command): Step {
   if (command.type === 'workflow-settings') {
     return unrecorded(rejected('invalid-command', SETTINGS_ELSEWHERE), undefined);
   }
-  if (command.type === 'health-changed' || command.type === 'circuit-settings') {
+  if (isPartitionCommand(command)) {
     return unrecorded(rejected('invalid-command', PARTITION_ELSEWHERE), undefined);
   }
   if (command.type !== 'start') {
@@ -138,6 +138,7 @@ function dispatch(ctx: DecideContext, instance: Instance, origin: Origin): Step 
       return decideTaskResume(ctx, instance, { ...origin, command });
     case 'health-changed':
     case 'circuit-settings':
+    case 'circuit-tripped':
       return unrecorded(rejected('invalid-command', PARTITION_ELSEWHERE), instance);
     case 'admin':
       return decideAdmin(ctx, instance, { ...origin, command });

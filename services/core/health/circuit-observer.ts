@@ -1,12 +1,15 @@
 // What an instance decision tells the partition's circuits: a decided task result is an outcome of its type, a
 // dispatched run of a half-open type uses a probe, and an open circuit past its open time starts probing when a
 // decision looks at it. Each change is a HealthRecord, so the fold of the log holds the same circuits.
-import type { Command } from '../command/command';
+import type { Command, CircuitTrippedCommand } from '../command/command';
+import type { CommandId, CorrelationId } from '../ids';
 import type { Step } from '../decision/decision';
 import type { Instance } from '../instance/instance';
 import { advance, dispatched, observe, type Circuit } from './circuit';
 import {
   foldHealth,
+  HEALTH_WORKFLOW,
+  healthKey,
   healthRecord,
   isCircuit,
   type HealthRecord,
@@ -23,7 +26,9 @@ const CIRCUIT_ACTOR = 'statewright:circuit';
 
 /** Open circuits whose open time has passed become half-open at `now`; run before deciding at `now`. */
 export function advanceCircuits(health: PartitionHealth, now: number, causation: string): HealthStep {
-  return changeEach(health, now, causation, (entry) => advance(entry.circuit, entry.rule, now));
+  return changeEach(health, now, causation, (entry) =>
+    advance(entry.circuit, entry.rule, now, entry.health === 'down'),
+  );
 }
 
 /** The circuits after `command` was decided into `step` against the instance `before`. */
@@ -42,6 +47,38 @@ export function observeStep(
     const failed = failedOf(entry.taskType);
     if (failed !== undefined) circuit = observe(circuit, entry.rule, failed, now);
     return dispatched(circuit, sent.get(entry.taskType) ?? 0);
+  });
+}
+
+/**
+ * The circuits that `records` (of `observeStep`, against `before`) opened by the partition's own outcomes, each as
+ * the `circuit-tripped` command the partition `origin` writes to every other partition. Its id names the origin
+ * and the circuit's epoch, so it is written once per opening.
+ */
+export function circuitTrips(
+  before: PartitionHealth,
+  records: readonly HealthRecord[],
+  origin: number,
+  now: number,
+): CircuitTrippedCommand[] {
+  return records.flatMap((record) => {
+    const circuit = record.entry.circuit;
+    if (circuit?.phase !== 'open' || before[record.taskType]?.circuit?.phase === 'open') return [];
+    return [
+      {
+        type: 'circuit-tripped',
+        commandId: `circuit-tripped:${record.taskType}@${origin}/${circuit.epoch}` as CommandId,
+        correlationId: healthKey(record.taskType) as CorrelationId,
+        workflow: HEALTH_WORKFLOW,
+        actor: CIRCUIT_ACTOR,
+        timestamp: now,
+        expectedSeq: null,
+        sourceSeq: null,
+        taskType: record.taskType,
+        origin,
+        why: circuit.why,
+      },
+    ];
   });
 }
 

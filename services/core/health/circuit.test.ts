@@ -278,6 +278,92 @@ describe('circuit breaker of a task type', () => {
   });
 });
 
+describe('circuits opened from outside the partition', () => {
+  const health = (p: Partition, state: 'up' | 'down', now: number) =>
+    p.send(
+      {
+        type: 'health-changed',
+        commandId: `h:${state}:${now}`,
+        correlationId: 'health:pay',
+        workflow: 'statewright.health',
+        taskType: 'pay',
+        health: state,
+        alive: state === 'up' ? 1 : 0,
+        capacity: state === 'up' ? 4 : 0,
+        inFlight: 0,
+      },
+      now,
+    );
+
+  it("another partition's trip opens a closed circuit, which probes after its open time like its own", () => {
+    const p = new Partition();
+    circuit(p, undefined, 0);
+    p.send(
+      {
+        type: 'circuit-tripped',
+        commandId: 'circuit-tripped:pay@3/1',
+        correlationId: 'health:pay',
+        workflow: 'statewright.health',
+        taskType: 'pay',
+        origin: 3,
+        why: '2 consecutive failures',
+      },
+      10,
+    );
+    expect(p.health['pay']?.circuit).toMatchObject({
+      phase: 'open',
+      why: 'opened on partition 3: 2 consecutive failures',
+    });
+    start(p, 'a', 20);
+    expect(parked(p, 'a')).toBe(true);
+    p.resumes(5_100);
+    expect(phase(p)).toBe('half-open');
+    p.result(p.tasks[0]!, true, 5_200);
+    expect(phase(p)).toBe('closed');
+  });
+
+  it("a trip leaves an operator's hold and a task type without a rule as they are", () => {
+    const held = new Partition();
+    circuit(held, 'closed', 0);
+    const noRule = new Partition();
+    for (const p of [held, noRule]) {
+      p.send(
+        {
+          type: 'circuit-tripped',
+          commandId: 'circuit-tripped:pay@1/1',
+          correlationId: 'health:pay',
+          workflow: 'statewright.health',
+          taskType: 'pay',
+          origin: 1,
+          why: 'x',
+        },
+        10,
+      );
+    }
+    expect(phase(held)).toBe('closed');
+    expect(noRule.health['pay']?.circuit ?? null).toBeNull();
+  });
+
+  it('no live worker opens the circuit and keeps it from probing until a worker is back', () => {
+    const p = new Partition();
+    circuit(p, undefined, 0);
+    health(p, 'up', 1);
+    health(p, 'down', 2);
+    expect(p.health['pay']?.circuit).toMatchObject({ phase: 'open', why: 'no live worker of pay' });
+    start(p, 'a', 3);
+    p.resumes(60_000);
+    expect(phase(p)).toBe('open');
+    expect(p.tasks).toHaveLength(0);
+    health(p, 'up', 60_001);
+    p.resumes(60_002);
+    expect(phase(p)).toBe('half-open');
+    expect(p.tasks).toHaveLength(1);
+    p.result(p.tasks[0]!, true, 60_003);
+    expect(phase(p)).toBe('closed');
+    expect(p.instances.get('a')?.status).toBe('completed');
+  });
+});
+
 describe('replay of a partition log with health', () => {
   const actionArb = fc.array(
     fc.oneof(

@@ -83,9 +83,21 @@ function tripped(rule: CircuitRule, outcomes: readonly boolean[], consecutive: n
   return null;
 }
 
-/** An open circuit whose open time has passed lets probes through from `at` on. */
-export function advance(circuit: Circuit, rule: CircuitRule, at: number): Circuit {
-  if (circuit.phase !== 'open' || circuit.forced !== null) return circuit;
+/**
+ * Opened by evidence from outside the partition's own outcomes (another partition's outcomes, no live worker):
+ * a closed or half-open circuit opens; an open or held one stays as it is.
+ */
+export function trip(circuit: Circuit, rule: CircuitRule, at: number, why: string): Circuit {
+  if (circuit.phase === 'open' || circuit.forced !== null) return circuit;
+  return enter(circuit, 'open', at, why, rule);
+}
+
+/**
+ * An open circuit whose open time has passed lets probes through from `at` on, unless no worker of its type is
+ * alive (`fleetDown`): a probe then could only wait for a worker.
+ */
+export function advance(circuit: Circuit, rule: CircuitRule, at: number, fleetDown = false): Circuit {
+  if (circuit.phase !== 'open' || circuit.forced !== null || fleetDown) return circuit;
   if (at - circuit.since < rule.openMs) return circuit;
   return enter(circuit, 'half-open', at, `open for ${rule.openMs} ms: probing`, rule);
 }

@@ -1,9 +1,16 @@
-// Partition commands decided as data: worker health and an operator's circuit settings change one task type's
-// entry and leave a HealthRecord in the partition's log. The same command, fanned out to every partition, leads
-// each partition to the same entry (a circuit's outcome window aside, which is each partition's own).
-import type { CircuitSettingsCommand, HealthChangedCommand, PartitionCommand } from '../command/command';
+// Partition commands decided as data: worker health, an operator's circuit settings and another partition's
+// circuit trip change one task type's entry and leave a HealthRecord in the partition's log. The same command,
+// fanned out to every partition, leads each partition to the same entry (a circuit's outcome window aside, which
+// is each partition's own). A task type with no live worker left, or whose circuit another partition opened,
+// has its circuit opened here too.
+import type {
+  CircuitSettingsCommand,
+  CircuitTrippedCommand,
+  HealthChangedCommand,
+  PartitionCommand,
+} from '../command/command';
 import { unreachable } from '../unreachable';
-import { closedCircuit, force } from './circuit';
+import { closedCircuit, force, trip } from './circuit';
 import { DEFAULT_CIRCUIT_RULE } from './circuit-rule';
 import {
   blankHealth,
@@ -33,17 +40,27 @@ export function decidePartition(
 function changeOf(before: TaskTypeHealth, command: PartitionCommand, now: number): TaskTypeHealth {
   switch (command.type) {
     case 'health-changed':
-      return reported(before, command);
+      return reported(before, command, now);
     case 'circuit-settings':
       return circuitSettings(before, command, now);
+    case 'circuit-tripped':
+      return tripped(before, command, now);
     default:
       return unreachable(command);
   }
 }
 
-function reported(before: TaskTypeHealth, command: HealthChangedCommand): TaskTypeHealth {
+function reported(before: TaskTypeHealth, command: HealthChangedCommand, now: number): TaskTypeHealth {
   const { health, alive, capacity, inFlight } = command;
-  return { ...before, health, alive, capacity, inFlight };
+  const entry = { ...before, health, alive, capacity, inFlight };
+  if (health !== 'down' || entry.rule === null || entry.circuit === null) return entry;
+  return { ...entry, circuit: trip(entry.circuit, entry.rule, now, `no live worker of ${entry.taskType}`) };
+}
+
+function tripped(before: TaskTypeHealth, command: CircuitTrippedCommand, now: number): TaskTypeHealth {
+  if (before.rule === null || before.circuit === null) return before;
+  const why = `opened on partition ${command.origin}: ${command.why}`;
+  return { ...before, circuit: trip(before.circuit, before.rule, now, why) };
 }
 
 function circuitSettings(

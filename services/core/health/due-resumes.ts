@@ -63,6 +63,7 @@ function circuitAllows(health: PartitionHealth, type: string, now: number, tickM
     return Math.max(1, Math.ceil((rule.resumePerSecond * tickMs) / 1000));
   }
   if (circuit.phase === 'half-open') return circuit.probesLeft;
+  if (entry?.health === 'down') return 0;
   return circuit.forced === null && now - circuit.since >= rule.openMs ? rule.probes : 0;
 }
 

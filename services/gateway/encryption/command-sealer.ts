@@ -34,6 +34,7 @@ export function sealingCommands(
         case 'task-resume':
         case 'health-changed':
         case 'circuit-settings':
+        case 'circuit-tripped':
         case 'admin':
         case 'workflow-settings':
         case 'key-request':

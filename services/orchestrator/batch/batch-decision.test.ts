@@ -87,6 +87,7 @@ const jsonEncoder: OutputEncoder = {
   task: json,
   deadLetter: json,
   audit: json,
+  command: json,
 };
 const read = <T>(record: ProducedRecord): T => JSON.parse(String(record.value)) as T;
 const records = (decision: BatchDecision) => decision.transitions.map((m) => read<LogRecord>(m));
@@ -630,6 +631,51 @@ describe('decideBatch: circuits of task types', () => {
     ]);
     expect(records(decision).map((r) => r.kind)).toEqual(['transition', 'health']);
     expect(decision.health['label']?.circuit?.phase).toBe('open');
+  });
+
+  it("a circuit opened by the partition's own outcomes is tripped on every other partition, in the same transaction", () => {
+    const { instance, tasks: sent } = committed(start('p-1'), signal('p-1', 'approve'));
+    const closed = decideBatch(contextOf([]), [inbound(circuitSettings(null))]).health;
+    const load = { partition: SOURCE.partition, partitions: 4, running: new Map(), queued: new Map() };
+    const failure = { kind: 'fatal', error: { message: 'printer on fire' } };
+    const decision = decideBatch(contextOf([instance], { health: closed, load }), [
+      inbound(taskResult(sent[0]!, failure)),
+    ]);
+    const epoch = decision.health['label']!.circuit!.epoch;
+    expect(decision.fanout.map((m) => [m.key, m.partition])).toEqual([
+      ['health:label', 0],
+      ['health:label', 1],
+      ['health:label', 2],
+    ]);
+    expect(decision.fanout[0]!.headers).toEqual({ 'statewright-partition-command': '1' });
+    expect(read(decision.fanout[0]!)).toMatchObject({
+      type: 'circuit-tripped',
+      commandId: `circuit-tripped:label@${SOURCE.partition}/${epoch}`,
+      taskType: 'label',
+      origin: SOURCE.partition,
+      why: '1 consecutive failures',
+    });
+  });
+
+  it('a trip from another partition opens the circuit here and is not sent on', () => {
+    const closed = decideBatch(contextOf([]), [inbound(circuitSettings(null))]).health;
+    const load = { partition: SOURCE.partition, partitions: 4, running: new Map(), queued: new Map() };
+    const trip: Command = {
+      ...envelope('health:label', { workflow: 'statewright.health', actor: 'statewright:circuit' }),
+      commandId: 'circuit-tripped:label@0/1',
+      type: 'circuit-tripped',
+      taskType: 'label',
+      origin: 0,
+      why: '5 consecutive failures',
+    };
+    const decision = decideBatch(contextOf([], { health: closed, load }), [inbound(trip)]);
+    expect(outcomesOf(decision)).toEqual(['applied']);
+    expect(decision.health['label']?.circuit).toMatchObject({
+      phase: 'open',
+      why: 'opened on partition 0: 5 consecutive failures',
+    });
+    expect(decision.fanout).toEqual([]);
+    expect(decision.audits).toEqual([]);
   });
 });
 

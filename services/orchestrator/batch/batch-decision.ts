@@ -4,6 +4,7 @@
 import type { Span } from '@opentelemetry/api';
 import {
   advanceCircuits,
+  circuitTrips,
   correlationIdOf,
   decide,
   environmentOf,
@@ -12,6 +13,7 @@ import {
   observeStep,
   taskLoadOf,
   type Command,
+  type CircuitTrippedCommand,
   type PartitionLoad,
   type HealthRecord,
   type Instance,
@@ -24,6 +26,7 @@ import {
 } from '../../core';
 import type { DeadLetterCode } from '../../platform/codec/dead-letter-envelope';
 import type { SettingsRecord } from '../../platform/codec/settings-record';
+import { PARTITION_COMMAND_HEADER } from '../../platform/kafka/command-log';
 import type { ProducedRecord } from '../../platform/kafka/records';
 import { activeTracer } from '../../platform/tracing/tracing';
 import { auditOf } from './audit-entry';
@@ -76,6 +79,8 @@ export interface BatchDecision {
   readonly deadLetters: ProducedRecord[];
   /** Audit records of the operator acts applied in the batch. */
   readonly audits: ProducedRecord[];
+  /** Commands for the other partitions of the commands topic (circuit trips), each with its partition. */
+  readonly fanout: ProducedRecord[];
   /** New workflow settings records, for the settings topic. */
   readonly settings: ProducedRecord[];
   readonly settingsRecords: SettingsRecord[];
@@ -97,6 +102,7 @@ export function decideBatch(context: BatchContext, commands: readonly InboundCom
     tasks: [],
     deadLetters: [],
     audits: [],
+    fanout: [],
     settings: [],
     settingsRecords: [],
     changes: new Map(),
@@ -212,7 +218,9 @@ function decideOne(
   }
   for (const record of step.records) if (record.kind === 'transition') out.applied.push(record);
   const observed = observeStep(out.health, before, command, step, context.now);
+  const trips = circuitTrips(out.health, observed.records, context.source.partition, context.now);
   logHealth(context, out, observed.records, observed.health);
+  for (const trip of trips) fanOut(context, out, trip);
   return { outcome: decision.kind, inbound, command, before, step };
 }
 
@@ -253,6 +261,20 @@ function logHealth(
       key: record.correlationId,
       value: context.encoder.record(record),
       partition: context.source.partition,
+    });
+  }
+}
+
+/** A circuit this partition's outcomes opened opens on every other partition too: the trip goes to each. */
+function fanOut(context: BatchContext, out: BatchDecision, trip: CircuitTrippedCommand): void {
+  const value = context.encoder.command(trip);
+  for (let partition = 0; partition < out.load.partitions; partition++) {
+    if (partition === context.source.partition) continue;
+    out.fanout.push({
+      key: trip.correlationId,
+      value,
+      partition,
+      headers: { [PARTITION_COMMAND_HEADER]: '1' },
     });
   }
 }

@@ -1,5 +1,6 @@
 // Encodes what a batch produces into Avro envelope bytes, synchronously, so the batch decision stays a plain function.
-import type { LogRecord, TaskRequest } from '../../core';
+import type { Command, LogRecord, TaskRequest } from '../../core';
+import { toCommandEnvelope } from '../../platform/codec/command-envelope';
 import type { ChangelogRecord } from '../../platform/codec/transition-envelope';
 import type { AuditEnvelope } from '../../platform/codec/audit-envelope';
 import type { DeadLetterEnvelope } from '../../platform/codec/dead-letter-envelope';
@@ -12,6 +13,8 @@ export interface OutputEncoder {
   task(task: TaskRequest): Buffer;
   deadLetter(letter: DeadLetterEnvelope): Buffer;
   audit(entry: AuditEnvelope): Buffer;
+  /** A command the batch writes to the commands topic (a circuit trip for the other partitions). */
+  command(command: Command): Buffer;
 }
 
 export const avroOutputEncoder = (codec: EnvelopeCodec): OutputEncoder => ({
@@ -19,6 +22,7 @@ export const avroOutputEncoder = (codec: EnvelopeCodec): OutputEncoder => ({
   task: (task) => codec.encode('task-request', toTaskEnvelope(task)),
   deadLetter: (letter) => codec.encode('dead-letter', letter),
   audit: (entry) => codec.encode('audit', entry),
+  command: (command) => codec.encode('command', toCommandEnvelope(command)),
 });
 
 /** Passes records and task requests through `seal` (encryption of sensitive leaves) before encoding them. */

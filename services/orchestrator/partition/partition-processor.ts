@@ -254,7 +254,7 @@ export class PartitionProcessor {
   ): TopicRecords[] {
     const { topics } = this.deps;
     return [
-      { topic: topics.commands, records: forwarded },
+      { topic: topics.commands, records: [...forwarded, ...decision.fanout] },
       { topic: topics.keys, records: keys },
       { topic: topics.transitions, records: decision.transitions },
       { topic: topics.tasks, records: decision.tasks },
