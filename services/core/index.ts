@@ -98,6 +98,14 @@ export type { Decision, Step, TaskRequest } from './decision/decision';
 export type { Registry, RolloutRule } from './registry/registry';
 export { createRegistry, chooseVersion, checkRollout } from './registry/registry';
 export type { WorkflowSettings, SettingsChange, SettingsDecision } from './registry/workflow-settings';
+export type { CanaryPolicy, CanaryVerdict, FinishedInstance, Tally } from './registry/canary-verdict';
+export {
+  CANARY_ACTOR,
+  DEFAULT_CANARY_POLICY,
+  canaryRevert,
+  isFailure,
+  judgeCanary,
+} from './registry/canary-verdict';
 export {
   changeSettings,
   decideSettings,
