@@ -22,6 +22,7 @@ import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
 import { CommandLog } from '../platform/kafka/command-log';
 import { HealthWatcher } from './health/health-watcher';
+import { CanaryWatch } from './canary/canary-watch';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
@@ -118,16 +119,31 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       logger,
     }),
   );
-  const healthPublisher = await wait('kafka', () => CommandLog.connect(log, codec, topics.commands));
+  const commandPublisher = await wait('kafka', () => CommandLog.connect(log, codec, topics.commands));
   const health = await wait('kafka', () =>
     HealthWatcher.start({
       log,
       topic: topics.health,
       groupPrefix: config.groupId,
-      publisher: healthPublisher,
+      publisher: commandPublisher,
       partitions: config.partitions,
       policy: config.fleetHealth,
       actor: 'statewright:health',
+      logger,
+    }),
+  );
+  const canary = await wait('kafka', () =>
+    CanaryWatch.start({
+      log,
+      admin,
+      codec,
+      transitionsTopic: topics.transitions,
+      groupPrefix: config.groupId,
+      settings,
+      workflows: () => deployed.names(),
+      publisher: commandPublisher,
+      policy: config.canary,
+      intervalMs: config.canary.intervalMs,
       logger,
     }),
   );
@@ -136,8 +152,9 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
     metricsPort: metricsServer.port,
     stop: async () => {
       logger.info('stopping');
+      await canary.stop();
       await health.stop();
-      await healthPublisher.close();
+      await commandPublisher.close();
       await orchestrator.stop();
       await settings.stop();
       await admin.disconnect();
