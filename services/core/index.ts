@@ -98,6 +98,8 @@ export type { Decision, Step, TaskRequest } from './decision/decision';
 export type { Registry, RolloutRule } from './registry/registry';
 export { createRegistry, chooseVersion, checkRollout } from './registry/registry';
 export type { WorkflowSettings, SettingsChange, SettingsDecision } from './registry/workflow-settings';
+export type { LiveInstances, VersionOverview } from './catalogue/version-overview';
+export { startShares, versionOverview } from './catalogue/version-overview';
 export type { CanaryPolicy, CanaryVerdict, FinishedInstance, Tally } from './registry/canary-verdict';
 export {
   CANARY_ACTOR,
