@@ -99,6 +99,8 @@ export type { Registry, RolloutRule } from './registry/registry';
 export { createRegistry, chooseVersion, checkRollout } from './registry/registry';
 export type { WorkflowSettings, SettingsChange, SettingsDecision } from './registry/workflow-settings';
 export type { LiveInstances, VersionOverview } from './catalogue/version-overview';
+export type { LiveCount } from './catalogue/unserved-versions';
+export { unservedMessage, unservedVersions } from './catalogue/unserved-versions';
 export { startShares, versionOverview } from './catalogue/version-overview';
 export type { CanaryPolicy, CanaryVerdict, FinishedInstance, Tally } from './registry/canary-verdict';
 export {

@@ -23,6 +23,7 @@ import { Readiness } from '../platform/health/readiness';
 import { CommandLog } from '../platform/kafka/command-log';
 import { HealthWatcher } from './health/health-watcher';
 import { CanaryWatch } from './canary/canary-watch';
+import { checkServedVersions } from './catalogue/live-instances';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
@@ -67,6 +68,24 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
   const codec = await wait('schema registry', () =>
     EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
   );
+  const redis = createRedis(config.redis);
+  const store = new SnapshotStore(redis, config.redisPrefix, config.topicPrefix);
+  // Before anything is published or served: a version that still has live instances must be deployed.
+  await wait('kafka', () =>
+    checkServedVersions(
+      {
+        log,
+        admin,
+        codec,
+        store,
+        transitionsTopic: topics.transitions,
+        groupPrefix: config.groupId,
+        timeoutMs: RESTORE_TIMEOUT_MS,
+        logger,
+      },
+      deployed,
+    ),
+  );
   // Before any partition is served: a definition that would change a published version ends the start here.
   await wait('kafka', () =>
     publishCatalogue({
@@ -84,7 +103,6 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
     SettingsView.start(log, topics.settings, config.groupId, logger),
   );
   const registry = settings.registry(deployed);
-  const redis = createRedis(config.redis);
   const crypto = await wait('kafka', () =>
     orchestratorCrypto({
       settings: config.crypto,
@@ -101,7 +119,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       log,
       admin,
       codec,
-      store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
+      store,
       registry,
       topics,
       groupId: config.groupId,
