@@ -14,6 +14,7 @@ import { addKeysCommands } from './commands/keys-commands';
 import { addListCommand } from './commands/list-command';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
+import { addVersionsCommand } from './commands/versions-command';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 
 const SERVERS_HELP = `
@@ -37,6 +38,7 @@ function program(): Command {
   addDevCommand(root);
   addInstanceCommands(root);
   addListCommand(root);
+  addVersionsCommand(root);
   addLogCommands(root);
   addKeysCommands(root);
   addDlqCommands(root);

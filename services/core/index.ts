@@ -99,6 +99,18 @@ export type { Decision, Step, TaskRequest } from './decision/decision';
 export type { Registry, RolloutRule } from './registry/registry';
 export { createRegistry, chooseVersion, checkRollout } from './registry/registry';
 export type { WorkflowSettings, SettingsChange, SettingsDecision } from './registry/workflow-settings';
+export type { LiveInstances, VersionOverview } from './catalogue/version-overview';
+export type { LiveCount } from './catalogue/unserved-versions';
+export { unservedMessage, unservedVersions } from './catalogue/unserved-versions';
+export { startShares, versionOverview } from './catalogue/version-overview';
+export type { CanaryPolicy, CanaryVerdict, FinishedInstance, Tally } from './registry/canary-verdict';
+export {
+  CANARY_ACTOR,
+  DEFAULT_CANARY_POLICY,
+  canaryRevert,
+  isFailure,
+  judgeCanary,
+} from './registry/canary-verdict';
 export {
   changeSettings,
   decideSettings,

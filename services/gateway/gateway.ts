@@ -35,6 +35,7 @@ import { IndexFollower } from './search/index-follower';
 import { indexKeys } from './search/index-keys';
 import { InstanceIndex } from './search/instance-index';
 import { searchHandlers } from './search/search-handlers';
+import { versionHandlers } from './search/version-handlers';
 import { SettingsView } from '../platform/settings/settings-view';
 import { CatalogueView } from '../platform/kafka/catalogue-view';
 import { definitionHandlers } from './definitions/definition-handlers';
@@ -156,6 +157,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         ...stepsHandler(catalogue, readModel, encryption.erasure),
         ...definitionHandlers(catalogue),
         ...searchHandlers(index),
+        ...versionHandlers({
+          index,
+          catalogue,
+          rolloutOf: (workflow) => settings.record(workflow)?.rollout ?? null,
+        }),
         ...auditHandlers(auditTrail),
         ...circuitHandlers({ publisher, partitions: () => partitionCount(log, topics.commands), clock }),
         ...healthHandlers({ redis, publisher, projection, logger }),

@@ -22,6 +22,8 @@ import { untilAvailable } from '../platform/health/dependency-wait';
 import { Readiness } from '../platform/health/readiness';
 import { CommandLog } from '../platform/kafka/command-log';
 import { HealthWatcher } from './health/health-watcher';
+import { CanaryWatch } from './canary/canary-watch';
+import { checkServedVersions } from './catalogue/live-instances';
 
 const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
@@ -66,6 +68,24 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
   const codec = await wait('schema registry', () =>
     EnvelopeCodec.connect({ registryUrl: config.schemaRegistryUrl, topics }),
   );
+  const redis = createRedis(config.redis);
+  const store = new SnapshotStore(redis, config.redisPrefix, config.topicPrefix);
+  // Before anything is published or served: a version that still has live instances must be deployed.
+  await wait('kafka', () =>
+    checkServedVersions(
+      {
+        log,
+        admin,
+        codec,
+        store,
+        transitionsTopic: topics.transitions,
+        groupPrefix: config.groupId,
+        timeoutMs: RESTORE_TIMEOUT_MS,
+        logger,
+      },
+      deployed,
+    ),
+  );
   // Before any partition is served: a definition that would change a published version ends the start here.
   await wait('kafka', () =>
     publishCatalogue({
@@ -83,7 +103,6 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
     SettingsView.start(log, topics.settings, config.groupId, logger),
   );
   const registry = settings.registry(deployed);
-  const redis = createRedis(config.redis);
   const crypto = await wait('kafka', () =>
     orchestratorCrypto({
       settings: config.crypto,
@@ -100,7 +119,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       log,
       admin,
       codec,
-      store: new SnapshotStore(redis, config.redisPrefix, config.topicPrefix),
+      store,
       registry,
       topics,
       groupId: config.groupId,
@@ -118,16 +137,31 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       logger,
     }),
   );
-  const healthPublisher = await wait('kafka', () => CommandLog.connect(log, codec, topics.commands));
+  const commandPublisher = await wait('kafka', () => CommandLog.connect(log, codec, topics.commands));
   const health = await wait('kafka', () =>
     HealthWatcher.start({
       log,
       topic: topics.health,
       groupPrefix: config.groupId,
-      publisher: healthPublisher,
+      publisher: commandPublisher,
       partitions: config.partitions,
       policy: config.fleetHealth,
       actor: 'statewright:health',
+      logger,
+    }),
+  );
+  const canary = await wait('kafka', () =>
+    CanaryWatch.start({
+      log,
+      admin,
+      codec,
+      transitionsTopic: topics.transitions,
+      groupPrefix: config.groupId,
+      settings,
+      workflows: () => deployed.names(),
+      publisher: commandPublisher,
+      policy: config.canary,
+      intervalMs: config.canary.intervalMs,
       logger,
     }),
   );
@@ -136,8 +170,9 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
     metricsPort: metricsServer.port,
     stop: async () => {
       logger.info('stopping');
+      await canary.stop();
       await health.stop();
-      await healthPublisher.close();
+      await commandPublisher.close();
       await orchestrator.stop();
       await settings.stop();
       await admin.disconnect();

@@ -80,6 +80,8 @@ export interface WorkflowSettingsCommand extends CommandEnvelope {
   readonly rollout: RolloutRule | null | undefined;
   /** Undefined leaves the window as it is; null returns to the definitions' window. */
   readonly dedupe: DedupeWindow | null | undefined;
+  /** Why the settings change, recorded in the audit record (an automatic rollback says what it saw). */
+  readonly reason?: string;
 }
 
 /**
@@ -260,6 +262,7 @@ const commandSchema = z.discriminatedUnion('type', [
     type: z.literal('workflow-settings'),
     rollout: rolloutRule.nullable().optional(),
     dedupe: dedupeWindow.nullable().optional(),
+    reason: z.string().max(2_000).optional(),
   }),
 ]);
 
@@ -331,7 +334,13 @@ function normalise(raw: RawCommand): ParseResult {
     case 'workflow-settings':
       return {
         ok: true,
-        command: { ...base, type: 'workflow-settings', rollout: raw.rollout, dedupe: raw.dedupe },
+        command: {
+          ...base,
+          type: 'workflow-settings',
+          rollout: raw.rollout,
+          dedupe: raw.dedupe,
+          ...(raw.reason === undefined ? {} : { reason: raw.reason }),
+        },
       };
     case 'key-request':
     case 'key-rewrap':

@@ -136,4 +136,21 @@ describe('decideSettings', () => {
       kind: 'invalid',
     });
   });
+
+  test('a command with an expectedSeq applies only to that revision; its reason parses along', () => {
+    const current = apply(DEPLOYED, 'canary', {
+      rollout: { kind: 'canary', stable: 1, canary: 2, percent: 10 },
+    });
+    const revert = (id: string, expectedSeq: number) =>
+      command({ commandId: id, expectedSeq, rollout: { kind: 'pinned', version: 1 }, reason: 'failing' });
+    expect(revert('r-1', 1).reason).toBe('failing');
+    expect(decideSettings(registry, current, revert('r-1', 1))).toMatchObject({
+      kind: 'applied',
+      settings: { rollout: { kind: 'pinned', version: 1 }, revision: 2 },
+    });
+    expect(decideSettings(registry, current, revert('r-0', 0))).toEqual({
+      kind: 'invalid',
+      reason: 'settings of counter are at revision 1, not 0',
+    });
+  });
 });

@@ -40,6 +40,13 @@ export function decideSettings(
     return { kind: 'invalid', reason: `settings of ${command.workflow} are keyed ${key}` };
   }
   if (current.recent.includes(command.commandId)) return { kind: 'duplicate' };
+  // A settings command's expectedSeq is the revision it was meant for: a change made since supersedes it.
+  if (command.expectedSeq !== null && command.expectedSeq !== current.revision) {
+    return {
+      kind: 'invalid',
+      reason: `settings of ${command.workflow} are at revision ${current.revision}, not ${command.expectedSeq}`,
+    };
+  }
   const change = changeSettings(registry, current, command);
   if (!change.ok) return { kind: 'invalid', reason: change.message };
   const recent = [...current.recent, command.commandId].slice(-RECENT_SETTINGS_COMMANDS);

@@ -11,6 +11,7 @@ import {
   countsQuerySchema,
   searchAnswer,
   searchQuerySchema,
+  versionsAnswer,
 } from '../search/search-routes';
 
 export const MAX_WAIT_MS = 30_000;
@@ -330,6 +331,19 @@ export const ROUTES = {
         description: 'Counts; states and statuses without instances are left out',
         schema: countsAnswer,
       },
+    },
+  }),
+  versions: spec({
+    method: 'GET',
+    path: '/workflows/{name}/versions',
+    summary:
+      "A workflow's versions: live instances per state, the oldest live one, the share of new instances each gets, and whether it can be retired",
+    permission: 'instances:read',
+    scope: { workflowParam: 'name' },
+    params: countsParams,
+    responses: {
+      200: { description: 'Every version in the catalogue, ascending', schema: versionsAnswer },
+      404: { description: 'Unknown workflow', schema: errorBody },
     },
   }),
   instance: spec({

@@ -78,3 +78,33 @@ export const countsAnswer = z.object({
 });
 
 export const countsParams = z.object({ name });
+
+const rolloutRuleAnswer = z.union([
+  z.object({ kind: z.literal('latest') }),
+  z.object({ kind: z.literal('pinned'), version: z.number().int() }),
+  z.object({
+    kind: z.literal('canary'),
+    stable: z.number().int(),
+    canary: z.number().int(),
+    percent: z.number(),
+  }),
+]);
+
+export const versionsAnswer = z.object({
+  workflow: z.string(),
+  rollout: rolloutRuleAnswer.nullable().describe('The rollout rule in force; null: the newest version'),
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      live: z.number().int().describe('Running instances on this version'),
+      byState: z.record(z.string(), z.number().int()).describe('Running instances per state'),
+      oldest: z
+        .object({ correlationId: z.string(), startedAt: z.number().int() })
+        .nullable()
+        .describe('The live instance that started first'),
+      startShare: z.number().describe('Percent of new instances that start on this version'),
+      receivesStarts: z.boolean(),
+      retirable: z.boolean().describe('No live instance, and no new instance starts on it'),
+    }),
+  ),
+});

@@ -57,7 +57,9 @@ export function decideSettings(
     workflow: command.workflow,
     target: settingsKey(command.workflow),
     before: JSON.stringify(summary(before)),
-    after: JSON.stringify(summary(record)),
+    after: JSON.stringify(
+      command.reason === undefined ? summary(record) : { ...summary(record), reason: command.reason },
+    ),
     commandTopic: context.position.topic,
     commandPartition: context.position.partition,
     commandOffset: context.position.offset,

@@ -60,3 +60,25 @@ test('retention: topics in ms, finished instances per workflow with a fallback; 
     /STATEWRIGHT_HOT_RETENTION: "order-saga=soon" is not <workflow or \*>=<duration or forever>/,
   );
 });
+
+test('the canary rollback has defaults, and its window is a positive duration', () => {
+  expect(loadConfig(minimal).canary).toEqual({
+    windowMs: 900_000,
+    minFinished: 20,
+    margin: 0.1,
+    intervalMs: 5_000,
+  });
+  const set = loadConfig({
+    ...minimal,
+    STATEWRIGHT_CANARY_WINDOW: '2h',
+    STATEWRIGHT_CANARY_MIN_FINISHED: '50',
+    STATEWRIGHT_CANARY_MARGIN: '0.05',
+  });
+  expect(set.canary).toMatchObject({ windowMs: 7_200_000, minFinished: 50, margin: 0.05 });
+  expect(() => loadConfig({ ...minimal, STATEWRIGHT_CANARY_WINDOW: 'forever' })).toThrow(
+    /STATEWRIGHT_CANARY_WINDOW/,
+  );
+  expect(() => loadConfig({ ...minimal, STATEWRIGHT_CANARY_MARGIN: '2' })).toThrow(
+    /STATEWRIGHT_CANARY_MARGIN/,
+  );
+});

@@ -10,6 +10,7 @@ import {
   type Connections,
 } from '../../platform/config/connection-settings';
 import { cryptoEnv, cryptoSettingsOf, type CryptoSettings } from '../../platform/config/crypto-settings';
+import { DEFAULT_CANARY_POLICY, type CanaryPolicy } from '../../core';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const retentionMs = (fallback: number) => z.coerce.number().int().min(-1).default(fallback);
@@ -77,6 +78,15 @@ const schema = z.object({
   STATEWRIGHT_MAX_RECORD_BYTES: int(1_000_000),
   STATEWRIGHT_FLEET_HEALTH_INTERVAL_MS: int(1_000),
   STATEWRIGHT_FLEET_HEALTH_STALE_MS: int(15_000),
+  /** A canary is judged on the instances that finished within this window (and since its rule was set). */
+  STATEWRIGHT_CANARY_WINDOW: duration
+    .refine((ms) => ms !== null && ms > 0, 'a positive duration, not forever')
+    .transform((ms) => ms ?? DEFAULT_CANARY_POLICY.windowMs)
+    .default(DEFAULT_CANARY_POLICY.windowMs),
+  STATEWRIGHT_CANARY_MIN_FINISHED: int(DEFAULT_CANARY_POLICY.minFinished),
+  /** 0.1: the canary's failure rate may exceed the stable version's by ten points before it is reverted. */
+  STATEWRIGHT_CANARY_MARGIN: z.coerce.number().min(0).max(1).default(DEFAULT_CANARY_POLICY.margin),
+  STATEWRIGHT_CANARY_INTERVAL_MS: int(5_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   /** The loopback interface unless a scraper elsewhere needs it, e.g. `0.0.0.0` in a container. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -102,6 +112,8 @@ export interface OrchestratorConfig extends Connections {
   readonly maxRecordBytes: number;
   /** How worker heartbeats become health commands (see HealthWatcher). */
   readonly fleetHealth: { readonly intervalMs: number; readonly staleMs: number };
+  /** When a canary rule is reverted by itself (see CanaryWatch), and how often that is judged. */
+  readonly canary: CanaryPolicy & { readonly intervalMs: number };
   readonly metricsPort: number;
   readonly metricsHost: string;
 }
@@ -132,6 +144,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): O
     fleetHealth: {
       intervalMs: v.STATEWRIGHT_FLEET_HEALTH_INTERVAL_MS,
       staleMs: v.STATEWRIGHT_FLEET_HEALTH_STALE_MS,
+    },
+    canary: {
+      windowMs: v.STATEWRIGHT_CANARY_WINDOW,
+      minFinished: v.STATEWRIGHT_CANARY_MIN_FINISHED,
+      margin: v.STATEWRIGHT_CANARY_MARGIN,
+      intervalMs: v.STATEWRIGHT_CANARY_INTERVAL_MS,
     },
     metricsPort: v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,

@@ -36,6 +36,11 @@ export interface LogAdmin {
     topics: string[];
   }): Promise<{ topics: { name: string; partitions: unknown[] }[] }>;
   fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** Per partition, the first offset whose record is as new as `timestamp` or newer (`-1` or the end if none). */
+  fetchTopicOffsetsByTimestamp(
+    topic: string,
+    timestamp?: number,
+  ): Promise<{ partition: number; offset: string }[]>;
   /** The group's committed offsets per topic; `-1` where it committed none. */
   fetchOffsets(request: {
     groupId: string;

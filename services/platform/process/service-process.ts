@@ -1,7 +1,9 @@
 // Runs one service as the process's work: starts it (with a signal that stops a start still waiting for its
 // dependencies), stops it cleanly on SIGTERM or SIGINT, and turns a failed start into one line on stderr and an
-// exit code (2 for a team's module that cannot serve or would change a published version, 1 otherwise).
+// exit code (2 for a team's module that cannot serve, would change a published version or drops a version that
+// still has live instances; 1 otherwise).
 import { CatalogueConflictError } from '../workflows/catalogue-conflict-error';
+import { UnservedVersionError } from '../workflows/unserved-version-error';
 import { BAD_MODULE_EXIT_CODE, ModuleError } from '../workflows/module-error';
 
 export interface RunningService {
@@ -41,7 +43,11 @@ export async function runAsProcess(
       `${name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     process.exit(
-      error instanceof ModuleError || error instanceof CatalogueConflictError ? BAD_MODULE_EXIT_CODE : 1,
+      error instanceof ModuleError ||
+        error instanceof CatalogueConflictError ||
+        error instanceof UnservedVersionError
+        ? BAD_MODULE_EXIT_CODE
+        : 1,
     );
   }
   process.off('SIGTERM', early);
