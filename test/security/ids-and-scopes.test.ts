@@ -155,7 +155,7 @@ test('a caller scoped to bench-flow cannot read an order-saga instance through a
   await startOrder(id, `${id}-start`);
   const running = await until(`${id} to have open tasks`, id, (found) => found.openTasks.length > 0);
   const runId = running.openTasks[0]!.runId;
-  const attempt = await request('POST', '/workflows/bench-flow/instances?wait=3000', tokens.benchOnly, {
+  const attempt = await request('POST', '/workflows/bench-flow/instances?wait=30000', tokens.benchOnly, {
     key: runId,
     body: { correlationId: id, input: { id, amount: 1 } },
   });
