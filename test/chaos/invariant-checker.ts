@@ -104,7 +104,7 @@ function refold(
     const committed = log.slice(next, next + step.records.length);
     if (!isDeepStrictEqual(committed, step.records)) {
       violations.push(
-        `partition ${partition} offset ${offset} (${String(id)}): the core decides ${step.decision.kind} with ${step.records.length} record(s), the log holds ${JSON.stringify(committed.map((r) => [r.kind, r.commandId]))}`,
+        `partition ${partition} offset ${offset} (${String(id)}): the core decides ${step.decision.kind} with ${step.records.length} record(s), the log holds ${JSON.stringify(committed.map((r) => [r.kind, r.commandId]))}; first difference ${firstDifference(committed, step.records)}`,
       );
       return deadLettered;
     }
@@ -114,6 +114,23 @@ function refold(
   if (next !== log.length)
     violations.push(`partition ${partition}: ${log.length - next} record(s) no command accounts for`);
   return deadLettered;
+}
+
+/** Where two JSON-like values first differ, as `path: logged vs decided`, for the violation's message. */
+function firstDifference(logged: unknown, decided: unknown, path = '$'): string {
+  if (isDeepStrictEqual(logged, decided)) return '';
+  const bothObjects =
+    typeof logged === 'object' && logged !== null && typeof decided === 'object' && decided !== null;
+  if (bothObjects) {
+    const keys = new Set([...Object.keys(logged), ...Object.keys(decided)]);
+    for (const key of keys) {
+      const a = (logged as Record<string, unknown>)[key];
+      const b = (decided as Record<string, unknown>)[key];
+      if (!isDeepStrictEqual(a, b)) return firstDifference(a, b, `${path}.${key}`);
+    }
+  }
+  const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 300) ?? String(value);
+  return `${path}: logged ${shown(logged)} vs decided ${shown(decided)}`;
 }
 
 /**
