@@ -79,6 +79,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
         codec,
         store,
         transitionsTopic: topics.transitions,
+        definitionsTopic: topics.definitions,
         groupPrefix: config.groupId,
         timeoutMs: RESTORE_TIMEOUT_MS,
         logger,

@@ -1,11 +1,14 @@
 // Counts the live (running) instances per workflow version across every partition, before an orchestrator
 // serves any: each partition's snapshot, then the transitions after it, folded to the last version and status of
-// each instance. What the start checks its deployed workflows against (see unservedVersions).
+// each instance. What the start checks its deployed workflows against (see unservedVersions). The count runs
+// only when the deployed workflows lack a version the definitions catalogue holds: a start that serves every
+// published version reads nothing more than the catalogue.
 import { unservedMessage, unservedVersions, type LiveCount, type Registry } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { LogAdmin } from '../../platform/kafka/log-admin';
 import type { LogClient } from '../../platform/kafka/log-client';
 import type { Logger } from '../../platform/logging/logger';
+import { CatalogueView } from '../../platform/kafka/catalogue-view';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import { UnservedVersionError } from '../../platform/workflows/unserved-version-error';
@@ -17,6 +20,7 @@ export interface LiveCounting {
   readonly codec: EnvelopeCodec;
   readonly store: SnapshotStore;
   readonly transitionsTopic: string;
+  readonly definitionsTopic: string;
   readonly groupPrefix: string;
   readonly timeoutMs: number;
   readonly logger: Logger;
@@ -30,12 +34,29 @@ interface Standing {
 
 /** Throws UnservedVersionError when a version with live instances is missing from `registry`. */
 export async function checkServedVersions(counting: LiveCounting, registry: Registry): Promise<void> {
+  if ((await droppedVersions(counting, registry)) === 0) return;
   const unserved = unservedVersions(registry, await countLiveInstances(counting));
   if (unserved.length === 0) return;
   throw new UnservedVersionError(
     unserved.map((count) => `${count.workflow}@${count.version}`),
     unservedMessage(unserved),
   );
+}
+
+/** How many versions the catalogue holds that `registry` does not serve. */
+async function droppedVersions(counting: LiveCounting, registry: Registry): Promise<number> {
+  const view = await CatalogueView.start({
+    log: counting.log,
+    codec: counting.codec,
+    topic: counting.definitionsTopic,
+    groupPrefix: counting.groupPrefix,
+    logger: counting.logger,
+  });
+  try {
+    return [...view.values()].filter((d) => registry.get(d.name, d.version) === undefined).length;
+  } finally {
+    await view.stop();
+  }
 }
 
 export async function countLiveInstances(counting: LiveCounting): Promise<LiveCount[]> {

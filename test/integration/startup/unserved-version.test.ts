@@ -44,10 +44,11 @@ beforeAll(async () => {
   transitions = await fixture.tailTransitions();
   logDir = path.join(repoRoot, 'test-results', 'integration', fixture.namespace.prefix);
   fleet = new ProcessFleet(logDir, fleetEnvironment(fixture.namespace));
-  // Two instances on version 1 and one on version 2, left running (no worker answers their tasks).
-  const orchestrator = await fixture.startOrchestrator(
-    createRegistry([orderSaga(), { ...orderSaga(), version: 2 }]),
-  );
+  // Two instances on version 1 and one on version 2, left running (no worker answers their tasks). Both versions
+  // are published to the catalogue first, as an orchestrator process's start does.
+  const both = createRegistry([orderSaga(), { ...orderSaga(), version: 2 }]);
+  await fixture.publishCatalogue(both);
+  const orchestrator = await fixture.startOrchestrator(both);
   const starts = [
     { ...startOrder('unserved-a'), version: 1 },
     { ...startOrder('unserved-b'), version: 1 },
@@ -71,6 +72,7 @@ afterAll(async () => {
 });
 
 test('dropping a version with live instances stops the orchestrator with code 2, publishing nothing', async () => {
+  const published = await definitionsWritten();
   const orchestrator = fleet.start('orchestrator', 'services/orchestrator/main.js', {
     STATEWRIGHT_WORKFLOWS: moduleOf('version-2-only', [2]),
   });
@@ -78,7 +80,7 @@ test('dropping a version with live instances stops the orchestrator with code 2,
   const output = readFileSync(path.join(logDir, 'orchestrator-1.log'), 'utf8');
   expect(output).toContain('order-saga@1 has 2 live instances');
   expect(output).not.toContain('order-saga@2 has');
-  expect(await definitionsWritten()).toBe(0);
+  expect(await definitionsWritten()).toBe(published);
 });
 
 test('with every live version deployed the orchestrator starts', async () => {
@@ -87,5 +89,4 @@ test('with every live version deployed the orchestrator starts', async () => {
   });
   await fleet.waitForLine(orchestrator, /orchestrator ready/, 120_000);
   expect(await fleet.stop(orchestrator)).toBe(0);
-  expect(await definitionsWritten()).toBeGreaterThan(0);
 });
