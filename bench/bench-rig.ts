@@ -15,6 +15,8 @@ import '../services/platform/kafka/request-queue-idle';
 
 export const distRoot = path.resolve(__dirname, '..');
 export const resultsDir = path.resolve(distRoot, '..', 'bench', 'results');
+/** Where deploy/local/stack.sh keeps the stack's data and pid files. */
+export const stackDir = path.resolve(distRoot, '..', '.stack');
 
 export interface Endpoints {
   readonly kafkaBrokers: string;
