@@ -1,5 +1,6 @@
 // A V8 .cpuprofile (node --cpu-prof) summed by function: self time per function, the top few printed with the
-// bench's results. Self time of a node is its hit count times the sampling interval.
+// bench's results. Self time of a node is its hit count times the sampling interval. Samples taken while the
+// process waited ("(idle)") are left out, so the shares are of the time the process was on a CPU.
 
 interface ProfileNode {
   readonly id: number;
@@ -26,6 +27,8 @@ export interface SelfTime {
   readonly self_pct: number;
 }
 
+const IDLE = '(idle)';
+
 function label(node: ProfileNode, root: string): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const name = functionName === '' ? '(anonymous)' : functionName;
@@ -51,14 +54,14 @@ export function selfTimes(profile: CpuProfile, root = ''): SelfTime[] {
     const perHit = hits === 0 ? 0 : (profile.endTime - profile.startTime) / hits;
     for (const node of profile.nodes) byNode.set(node.id, (node.hitCount ?? 0) * perHit);
   }
-  const total = [...byNode.values()].reduce((sum, micros) => sum + micros, 0);
   const byFunction = new Map<string, number>();
   for (const node of profile.nodes) {
     const micros = byNode.get(node.id) ?? 0;
-    if (micros === 0) continue;
+    if (micros === 0 || node.callFrame.functionName === IDLE) continue;
     const name = label(node, root);
     byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
   }
+  const total = [...byFunction.values()].reduce((sum, micros) => sum + micros, 0);
   return [...byFunction]
     .sort((a, b) => b[1] - a[1])
     .map(([name, micros]) => ({

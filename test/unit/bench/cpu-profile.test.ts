@@ -9,15 +9,16 @@ describe('selfTimes', () => {
     { id: 3, callFrame: frame('', 'file:///repo/dist/bench/x.js', 0) },
     // The same function reached by another path: its time adds up under one name.
     { id: 4, callFrame: frame('decide', 'file:///repo/dist/services/core/decide.js', 9) },
+    { id: 5, callFrame: frame('(idle)') },
   ];
 
-  it('sums the sampled time of each function, most first, from the time deltas', () => {
+  it('sums the sampled time of each function, most first, from the time deltas, leaving idle time out', () => {
     const profile: CpuProfile = {
       nodes,
       startTime: 0,
-      endTime: 10_000,
-      samples: [2, 3, 4, 2],
-      timeDeltas: [0, 1_000, 2_000, 3_000],
+      endTime: 20_000,
+      samples: [2, 3, 4, 5],
+      timeDeltas: [0, 1_000, 2_000, 3_000, 7_000],
     };
     expect(selfTimes(profile, '/repo')).toEqual([
       { function: 'decide (dist/services/core/decide.js:10)', self_ms: 4, self_pct: 66.7 },
