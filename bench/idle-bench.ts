@@ -74,6 +74,14 @@ export interface IdleLevel {
   readonly restore_from_snapshot?: RestoreFigures;
   readonly restore_from_log?: RestoreFigures;
   readonly unfinished?: string;
+  /** When a restore failed: the partitions the failing orchestrator had logged as restored. */
+  readonly restored_before_failure?: readonly PartitionRestore[];
+}
+
+export interface PartitionRestore {
+  readonly seconds: number;
+  readonly instances: number;
+  readonly replayed: number;
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -148,6 +156,7 @@ export async function idleBench(endpoints: Endpoints, settings: IdleSettings): P
         // that has just restored this level's instances from the log.
       } catch (error) {
         level.unfinished = error instanceof Error ? error.message : String(error);
+        if (orchestrator.restores.length > 0) level.restored_before_failure = [...orchestrator.restores];
         log(`idle ${target}: unfinished: ${level.unfinished}`);
         break;
       }
@@ -195,7 +204,7 @@ interface RunningOrchestrator {
   /** Resolves with the time from spawn at "orchestrator ready". */
   readonly ready: Promise<number>;
   /** "partition restored" log lines so far. */
-  readonly restores: { seconds: number; instances: number; replayed: number }[];
+  readonly restores: PartitionRestore[];
 }
 
 class IdleRig {
@@ -227,6 +236,9 @@ class IdleRig {
     );
     const spawnedAt = performance.now();
     const restores: RunningOrchestrator['restores'] = [];
+    let lastError = '';
+    let exited = false;
+    child.once('exit', () => (exited = true));
     const ready = new Promise<number>((resolve, reject) => {
       let buffered = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -243,15 +255,24 @@ class IdleRig {
             });
           }
           if (entry?.msg === 'orchestrator ready') resolve(performance.now() - spawnedAt);
+          if (typeof entry?.level === 'number' && entry.level >= 50) lastError = errorOf(entry);
         }
       });
       child.once('exit', (code, signal) =>
-        reject(new Error(`${name} exited (${code ?? signal}) before it was ready`)),
+        reject(
+          new Error(
+            `${name} exited (${code ?? signal}) before it was ready` +
+              (lastError === '' ? '' : `; its last error: ${lastError}`) +
+              `; see ${path.join(services.logDir, `${name}.log`)}`,
+          ),
+        ),
       );
     });
     ready.catch(() => undefined);
     const probe = await this.sendStarts([`probe-${this.probes++}`]);
-    const probed = this.processed(probe, Number.POSITIVE_INFINITY).then(() => performance.now() - spawnedAt);
+    const probed = this.processed(probe, Number.POSITIVE_INFINITY, () => exited).then(
+      () => performance.now() - spawnedAt,
+    );
     probed.catch(() => undefined);
     return { child, spawnedAt, heapFile, probed, ready, restores };
   }
@@ -293,13 +314,14 @@ class IdleRig {
   }
 
   async restored(orchestrator: RunningOrchestrator, deadline: number): Promise<RestoreFigures> {
-    const bound = delay(Math.max(0, deadline - performance.now())).then(() => {
-      throw new Error("the restore did not finish by the level's bound");
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      const left = Math.max(0, deadline - performance.now());
+      timer = setTimeout(() => reject(new Error("the restore did not finish by the level's bound")), left);
     });
-    const [readyMs, firstMs] = await Promise.race([
-      Promise.all([orchestrator.ready, orchestrator.probed]),
-      bound,
-    ]);
+    // ready rejects first when the process exits: its reason says why.
+    const both = orchestrator.ready.then(async (ready) => [ready, await orchestrator.probed] as const);
+    const [readyMs, firstMs] = await Promise.race([both, bound]).finally(() => clearTimeout(timer));
     const { restores } = orchestrator;
     return {
       ready_ms: Math.round(readyMs),
@@ -328,7 +350,11 @@ class IdleRig {
   }
 
   /** Polls the orchestrator group's committed offsets until each partition has reached `ends`. */
-  private async processed(ends: ReadonlyMap<number, number>, deadline: number): Promise<void> {
+  private async processed(
+    ends: ReadonlyMap<number, number>,
+    deadline: number,
+    gone: () => boolean = () => false,
+  ): Promise<void> {
     const { admin, prefix, topics } = this.parts;
     for (;;) {
       const [committed] = await admin.fetchOffsets({
@@ -337,6 +363,7 @@ class IdleRig {
       });
       const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
       if ([...ends].every(([partition, end]) => (at.get(partition) ?? -1) >= end)) return;
+      if (gone()) throw new Error('the orchestrator exited');
       if (performance.now() > deadline) {
         const behind = [...ends].map(([p, end]) => `p${p} ${at.get(p) ?? -1}/${end}`).join(', ');
         throw new Error(`the orchestrator had not committed every start by the level's bound (${behind})`);
@@ -373,6 +400,13 @@ function parseLine(line: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A logged error's message and its cause's, on one line. */
+function errorOf(entry: Record<string, unknown>): string {
+  const err = entry.err as { type?: string; message?: string } | undefined;
+  const cause = err === undefined ? '' : `: ${err.type ?? 'Error'}: ${err.message ?? ''}`;
+  return `${String(entry.msg)}${cause}`;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

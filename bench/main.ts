@@ -112,20 +112,37 @@ function printComparison(earlier: { file: string; results: object }, run: object
   write('compare.json', { against: earlier.file, comparisons, ...about() });
 }
 
+/** Whether an error says that trying again can help (kafkajs marks a broker's passing refusals retriable). */
+const retriable = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+
+/**
+ * Runs one bench; one that fails on a retriable error (a topic just created not yet served, on a busy broker)
+ * is run once more from the start. One that still fails is reported unfinished with the reason.
+ */
+async function attempt(bench: Bench, endpoints: Endpoints): Promise<object> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return { ...(await RUNS[bench](endpoints)), ...about() };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (tries < 2 && retriable(error)) {
+        log(`${bench}: ${reason} (retriable): running it again`);
+        continue;
+      }
+      log(`${bench}: unfinished: ${reason}`);
+      return { unfinished: reason, ...about() };
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const endpoints = endpointsFromEnv();
   const benches = chosen();
   const earlier = earlierResults();
   const run: Record<string, unknown> = {};
   for (const bench of benches) {
-    let result: object;
-    try {
-      result = { ...(await RUNS[bench](endpoints)), ...about() };
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      log(`${bench}: unfinished: ${reason}`);
-      result = { unfinished: reason, ...about() };
-    }
+    const result = await attempt(bench, endpoints);
     run[bench] = result;
     write(BENCHES[bench], result);
   }
