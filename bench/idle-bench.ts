@@ -366,7 +366,12 @@ class IdleRig {
       if (gone()) throw new Error('the orchestrator exited');
       if (performance.now() > deadline) {
         const behind = [...ends].map(([p, end]) => `p${p} ${at.get(p) ?? -1}/${end}`).join(', ');
-        throw new Error(`the orchestrator had not committed every start by the level's bound (${behind})`);
+        const done = [...ends].reduce((sum, [p]) => sum + Math.max(0, at.get(p) ?? 0), 0);
+        const all = [...ends].reduce((sum, [, end]) => sum + end, 0);
+        throw new Error(
+          `the orchestrator had committed ${done} of ${all} commands by the level's bound ` +
+            `(BENCH_IDLE_LEVEL_TIMEOUT_S; offsets committed/end: ${behind})`,
+        );
       }
       await delay(POLL_MS);
     }
