@@ -121,6 +121,9 @@ export async function idleBench(endpoints: Endpoints, settings: IdleSettings): P
     let created = 0;
     let lastRate: number | undefined;
     for (const target of settings.levels) {
+      // What the level was doing, for the reason when it does not finish.
+      let phase: 'starting instances' | 'restoring from the snapshot' | 'restoring from the log' =
+        'starting instances';
       const level: { -readonly [K in keyof IdleLevel]: IdleLevel[K] } = { instances: target };
       levels.push(level);
       try {
@@ -143,20 +146,24 @@ export async function idleBench(endpoints: Endpoints, settings: IdleSettings): P
         level.memory = memoryFigures(empty, full, created, added / seconds);
         log(`idle ${created}: started in ${round(seconds)} s; per instance ${JSON.stringify(level.memory)}`);
         await services.stop(orchestrator.child);
+        phase = 'restoring from the snapshot';
         orchestrator = await rig.startOrchestrator(`orchestrator-${created}-snapshot`);
         level.restore_from_snapshot = await rig.restored(orchestrator, deadline);
         log(`idle ${created}: restore from the snapshot ${JSON.stringify(level.restore_from_snapshot)}`);
         await services.stop(orchestrator.child);
         const deleted = await deleteRedisKeys(endpoints.redisUrl, prefix);
         log(`idle ${created}: ${deleted} Redis keys of ${prefix} deleted`);
+        phase = 'restoring from the log';
         orchestrator = await rig.startOrchestrator(`orchestrator-${created}-log`);
         level.restore_from_log = await rig.restored(orchestrator, deadline);
         log(`idle ${created}: restore from the log alone ${JSON.stringify(level.restore_from_log)}`);
         // The next level's growth is measured against the empty orchestrator's figures, in the orchestrator
         // that has just restored this level's instances from the log.
       } catch (error) {
-        level.unfinished = error instanceof Error ? error.message : String(error);
-        if (orchestrator.restores.length > 0) level.restored_before_failure = [...orchestrator.restores];
+        level.unfinished = `${phase}: ${error instanceof Error ? error.message : String(error)}`;
+        if (phase !== 'starting instances' && orchestrator.restores.length > 0) {
+          level.restored_before_failure = [...orchestrator.restores];
+        }
         log(`idle ${target}: unfinished: ${level.unfinished}`);
         break;
       }
