@@ -9,11 +9,14 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import type { TopicNames } from '../services/platform/kafka/topic-names';
+import { processCpuSeconds, TICKS_PER_SECOND } from './process-cpu';
 // The raw loop runs on the same kafkajs as the services, idle-timer fix included.
 import '../services/platform/kafka/request-queue-idle';
 
 export const distRoot = path.resolve(__dirname, '..');
 export const resultsDir = path.resolve(distRoot, '..', 'bench', 'results');
+/** Where deploy/local/stack.sh keeps the stack's data and pid files. */
+export const stackDir = path.resolve(distRoot, '..', '.stack');
 
 export interface Endpoints {
   readonly kafkaBrokers: string;
@@ -46,10 +49,18 @@ export class Services {
     mkdirSync(logDir, { recursive: true });
   }
 
-  /** Starts `dist/<script>`; the runnables serve the examples unless the environment names other modules. */
-  start(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  /**
+   * Starts `dist/<script>` (with Node flags `nodeArgs`); the runnables serve the examples unless the environment
+   * names other modules.
+   */
+  start(
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    nodeArgs: readonly string[] = [],
+  ): ChildProcess {
     const examples = path.join(distRoot, 'examples', 'catalogue.js');
-    const child = spawn(process.execPath, [path.join(distRoot, script)], {
+    const child = spawn(process.execPath, [...nodeArgs, path.join(distRoot, script)], {
       env: { STATEWRIGHT_WORKFLOWS: examples, STATEWRIGHT_HANDLERS: examples, ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -164,13 +175,6 @@ export interface CpuSample {
   readonly byPid: ReadonlyMap<number, number>;
 }
 
-const TICKS_PER_SECOND = 100;
-
-function procCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
 /** Undefined where /proc is absent (not Linux). */
 export function sampleCpu(pids: readonly number[]): CpuSample | undefined {
   if (!existsSync('/proc/stat')) return undefined;
@@ -179,7 +183,8 @@ export function sampleCpu(pids: readonly number[]): CpuSample | undefined {
   const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
   const byPid = new Map<number, number>();
   for (const pid of pids) {
-    if (existsSync(`/proc/${pid}/stat`)) byPid.set(pid, procCpuSeconds(pid));
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== undefined) byPid.set(pid, seconds);
   }
   return {
     at: performance.now(),

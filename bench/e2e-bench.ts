@@ -16,8 +16,10 @@ import {
   sampleCpu,
   removeDeployment,
   Services,
+  stackDir,
   type Endpoints,
 } from './bench-rig';
+import { cpuPerWorkflow, readCpu, stackProcesses, type CpuPerWorkflow } from './process-cpu';
 import { startOf } from './bench-traffic';
 
 export interface E2eSettings {
@@ -28,6 +30,8 @@ export interface E2eSettings {
   readonly workerConcurrency: number;
   readonly partitions: number;
   readonly snapshotIntervalMs: number;
+  /** A level still running after this long is stopped and reported unfinished. */
+  readonly levelTimeoutS: number;
   /** Write a V8 CPU profile of every spawned process into its log folder. */
   readonly profile: boolean;
 }
@@ -45,6 +49,18 @@ export interface E2eLevel {
   readonly legs_p50_ms: Readonly<Record<Leg, number>>;
   /** Percent of one core used by the machine and by each process of the bench (the driver is this process). */
   readonly cpu_pct: Record<string, number> | undefined;
+  /**
+   * CPU milliseconds per workflow by process, the stack's (kafka, apicurio, redis) included, over every workflow
+   * the level completed (its warm-up too).
+   */
+  readonly cpu_per_workflow: CpuPerWorkflow;
+}
+
+/** A level that did not finish (a stall, a dead process, its time bound) and why. */
+export interface UnfinishedLevel {
+  readonly concurrency: number;
+  readonly worker_processes: number;
+  readonly unfinished: string;
 }
 
 interface Deployment {
@@ -86,6 +102,7 @@ export function e2eSettingsFromEnv(env: NodeJS.ProcessEnv): E2eSettings {
     workerConcurrency: count(env, 'BENCH_E2E_WORKER_CONCURRENCY', 256),
     partitions: count(env, 'BENCH_E2E_PARTITIONS', 2),
     snapshotIntervalMs: count(env, 'BENCH_E2E_SNAPSHOT_INTERVAL_MS', 500),
+    levelTimeoutS: count(env, 'BENCH_E2E_LEVEL_TIMEOUT_S', 300),
     profile: env.BENCH_E2E_PROFILE === '1',
   };
 }
@@ -95,24 +112,47 @@ const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 /** No completion for this long means the pipeline is stuck (a process died or a record was lost). */
 const STALL_MS = 90_000;
 
-/** Every level with each worker-process count, each count on its own fresh deployment. */
-export async function e2eBench(endpoints: Endpoints, settings: E2eSettings): Promise<E2eLevel[]> {
-  const levels: E2eLevel[] = [];
+/**
+ * Every level with each worker-process count, each count on its own fresh deployment. A level that fails is
+ * reported unfinished with the reason, and the rest of its deployment's levels with it (the deployment may be
+ * broken); the next deployment still runs.
+ */
+export async function e2eBench(
+  endpoints: Endpoints,
+  settings: E2eSettings,
+): Promise<(E2eLevel | UnfinishedLevel)[]> {
+  const levels: (E2eLevel | UnfinishedLevel)[] = [];
   for (const workers of settings.workerProcesses) {
-    await withDeployment(endpoints, settings, workers, async (deployment) => {
-      for (const concurrency of settings.concurrency) {
-        const level = await measureLevel(deployment, settings, concurrency, workers);
-        log(
-          `e2e ${workers} worker process(es), ${concurrency} in flight: ${level.workflows_per_s} workflows/s, ` +
-            `p50 ${level.p50_ms} ms, p90 ${level.p90_ms} ms, p99 ${level.p99_ms} ms, max ${level.max_ms} ms ` +
-            `(${level.workflows} workflows); legs p50 ${JSON.stringify(level.legs_p50_ms)}; ` +
-            `cpu % ${JSON.stringify(level.cpu_pct)}`,
-        );
-        levels.push(level);
+    const pending = [...settings.concurrency];
+    try {
+      await withDeployment(endpoints, settings, workers, async (deployment) => {
+        while (pending.length > 0) {
+          const level = await measureLevel(deployment, settings, pending[0]!, workers);
+          pending.shift();
+          logLevel(level);
+          levels.push(level);
+        }
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      for (const concurrency of pending) {
+        log(`e2e ${workers} worker process(es), ${concurrency} in flight: unfinished: ${reason}`);
+        levels.push({ concurrency, worker_processes: workers, unfinished: reason });
       }
-    });
+    }
   }
   return levels;
+}
+
+function logLevel(level: E2eLevel): void {
+  const cpu = level.cpu_per_workflow;
+  log(
+    `e2e ${level.worker_processes} worker process(es), ${level.concurrency} in flight: ` +
+      `${level.workflows_per_s} workflows/s, p50 ${level.p50_ms} ms, p90 ${level.p90_ms} ms, ` +
+      `p99 ${level.p99_ms} ms, max ${level.max_ms} ms (${level.workflows} workflows); ` +
+      `legs p50 ${JSON.stringify(level.legs_p50_ms)}; cpu % ${JSON.stringify(level.cpu_pct)}; ` +
+      `cpu ms per workflow ${cpu.total_ms} ${JSON.stringify(cpu.per_process_ms)}`,
+  );
 }
 
 async function measureLevel(
@@ -123,14 +163,16 @@ async function measureLevel(
 ): Promise<E2eLevel> {
   const run = `c${concurrency}-w${workers}-${Date.now()}`;
   const pids = [...processes.keys()];
+  const everyProcess = new Map([...stackProcesses(stackDir), ...processes]);
   const before = sampleCpu(pids);
-  const { timings, seconds } = await closedLoop(
-    driver,
-    run,
-    settings.warmup,
-    settings.workflows,
+  const cpuBefore = readCpu(everyProcess);
+  const { timings, seconds } = await closedLoop(driver, run, {
+    warmup: settings.warmup,
+    measured: settings.workflows,
     concurrency,
-  );
+    timeoutMs: settings.levelTimeoutS * 1000,
+  });
+  const cpuAfter = readCpu(everyProcess);
   const cpu = cpuBetween(before, sampleCpu(pids), processes);
   const sorted = timings.map((timing) => timing.latency).sort((a, b) => a - b);
   const at = (p: number) => round(percentile(sorted, p));
@@ -145,6 +187,7 @@ async function measureLevel(
     max_ms: round(sorted[sorted.length - 1] ?? Number.NaN),
     legs_p50_ms: legMedians(timings),
     cpu_pct: cpu,
+    cpu_per_workflow: cpuPerWorkflow(cpuBefore, cpuAfter, settings.warmup + settings.workflows),
   };
 }
 
@@ -162,16 +205,22 @@ interface LoopResult {
   readonly seconds: number;
 }
 
+interface LoopShape {
+  readonly warmup: number;
+  readonly measured: number;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+}
+
 /**
  * Starts `warmup + measured` workflows keeping `concurrency` in flight: each completion starts the next one.
  * Only workflows numbered from `warmup` on are measured; they begin once the pipeline is in steady state.
+ * Rejects when the loop has not ended within `timeoutMs`.
  */
 function closedLoop(
   driver: Driver,
   run: string,
-  warmup: number,
-  measured: number,
-  concurrency: number,
+  { warmup, measured, concurrency, timeoutMs }: LoopShape,
 ): Promise<LoopResult> {
   const total = warmup + measured;
   const timings: Timing[] = [];
@@ -180,7 +229,21 @@ function closedLoop(
   let firstStart = Number.POSITIVE_INFINITY;
   let lastDone = 0;
   return new Promise<LoopResult>((resolve, reject) => {
-    const watchdog = driver.watch(reject);
+    const bound = setTimeout(
+      () => fail(new Error(`${completed} of ${total} workflows completed in the level's ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    // Filled once driver.watch returns: it may call `fail` before that, with a failure already seen.
+    const held: { watchdog?: { cancel: () => void }; failed?: boolean } = {};
+    const fail = (error: Error): void => {
+      held.failed = true;
+      held.watchdog?.cancel();
+      clearTimeout(bound);
+      reject(error);
+    };
+    const watchdog = driver.watch(fail);
+    held.watchdog = watchdog;
+    if (held.failed === true) watchdog.cancel();
     const launch = (): void => {
       const index = issued++;
       driver.start(`${run}-${index}`, (timing, startedAt, doneAt) => {
@@ -193,6 +256,7 @@ function closedLoop(
         if (issued < total) return launch();
         if (completed < total) return;
         watchdog.cancel();
+        clearTimeout(bound);
         resolve({ timings, seconds: (lastDone - firstStart) / 1000 });
       });
     };

@@ -24,7 +24,7 @@ export interface LatencyFigures {
   readonly p99_ms: number;
 }
 
-const PARTITIONS = 6;
+export const PARTITIONS = 6;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function orchestratorBench(
@@ -102,7 +102,7 @@ export async function orchestratorBench(
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-const orchestratorEnv = (endpoints: Endpoints, prefix: string): NodeJS.ProcessEnv => ({
+export const orchestratorEnv = (endpoints: Endpoints, prefix: string): NodeJS.ProcessEnv => ({
   KAFKA_BROKERS: endpoints.kafkaBrokers,
   SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
   REDIS_URL: endpoints.redisUrl,
@@ -135,7 +135,7 @@ async function produceAll(
  * partitions), then produces the messages and measures committed outputs per second from the first send
  * to the last output seen.
  */
-async function drive(
+export async function drive(
   kafka: Kafka,
   services: Services,
   topics: { input: string; output: string },

@@ -71,3 +71,12 @@ test('an incremental write to a snapshot Redis lost is refused as lost, so no pa
   );
   await store.clear(3);
 });
+
+test('a write of 100,000 instances, as after a restore from the log alone, goes through in one atomic call', async () => {
+  const many = Array.from({ length: 100_000 }, (_, i) => instance(`r-${i}`, 1));
+  const gone = Array.from({ length: 100_000 }, (_, i) => `gone-${i}`);
+  expect(await store.write(3, { offset: 99, put: put(...many), remove: gone })).toBe('written');
+  expect(await redis.hlen(store.keys(3).instances)).toBe(100_000);
+  expect(await redis.hget(store.keys(3).meta, 'offset')).toBe('99');
+  await store.clear(3);
+});

@@ -1,0 +1,87 @@
+// CPU time of processes from /proc: the parser of /proc/<pid>/stat, the stack's processes from their pid files,
+// and CPU milliseconds per workflow between two readings.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** USER_HZ: the unit of the times in /proc/<pid>/stat, 100 on every Linux build the stack runs on. */
+export const TICKS_PER_SECOND = 100;
+
+export interface ProcessTicks {
+  readonly utime: number;
+  readonly stime: number;
+}
+
+/**
+ * utime and stime (fields 14 and 15) of a /proc/<pid>/stat line. The command name (field 2) is in parentheses and
+ * may itself hold spaces and parentheses, so fields are counted from the last closing parenthesis.
+ */
+export function parseProcStat(text: string): ProcessTicks {
+  const close = text.lastIndexOf(')');
+  if (close < 0) throw new Error('not a /proc/<pid>/stat line: no command name');
+  const fields = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
+  // fields[0] is field 3 (state); utime is field 14, stime field 15.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
+    throw new Error('not a /proc/<pid>/stat line: utime or stime missing');
+  }
+  return { utime, stime };
+}
+
+/** CPU seconds (user + system) a process has used so far; undefined once it is gone or where /proc is absent. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const { utime, stime } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return (utime + stime) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stack's processes (`<stack>/<service>/<service>.pid`, as deploy/local/stack.sh writes them) by pid. */
+export function stackProcesses(stackDir: string): Map<number, string> {
+  const processes = new Map<number, string>();
+  if (!existsSync(stackDir)) return processes;
+  for (const service of readdirSync(stackDir)) {
+    const file = path.join(stackDir, service, `${service}.pid`);
+    if (!existsSync(file)) continue;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`)) processes.set(pid, service);
+  }
+  return processes;
+}
+
+/** CPU seconds of each named process at one moment. */
+export type CpuReading = ReadonlyMap<string, number>;
+
+export function readCpu(processes: ReadonlyMap<number, string>): CpuReading {
+  const reading = new Map<string, number>();
+  for (const [pid, name] of processes) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== undefined) reading.set(name, seconds);
+  }
+  return reading;
+}
+
+export interface CpuPerWorkflow {
+  /** CPU milliseconds per completed workflow, by process; a process missing from either reading is left out. */
+  readonly per_process_ms: Record<string, number>;
+  readonly total_ms: number;
+  readonly workflows: number;
+}
+
+export function cpuPerWorkflow(before: CpuReading, after: CpuReading, workflows: number): CpuPerWorkflow {
+  const perProcess: Record<string, number> = {};
+  let total = 0;
+  for (const [name, start] of before) {
+    const end = after.get(name);
+    if (end === undefined || workflows <= 0) continue;
+    const ms = ((end - start) * 1000) / workflows;
+    perProcess[name] = Number(ms.toFixed(3));
+    total += ms;
+  }
+  return { per_process_ms: perProcess, total_ms: Number(total.toFixed(3)), workflows };
+}

@@ -1,0 +1,44 @@
+import { cpuPerWorkflow, parseProcStat } from '../../../bench/process-cpu';
+
+const line = (comm: string) =>
+  `4242 (${comm}) S 1 4242 4242 0 -1 4194560 5000 0 0 0 1234 567 8 9 20 0 31 0 100 5000000 2000 ` +
+  '18446744073709551615 1 1 0 0 0 0 0 4096 17663 0 0 0 17 1 0 0 0 0 0';
+
+describe('parseProcStat', () => {
+  it('reads utime and stime after the command name', () => {
+    expect(parseProcStat(line('node'))).toEqual({ utime: 1234, stime: 567 });
+  });
+
+  it('counts fields from the last parenthesis, so a name holding ") " cannot shift them', () => {
+    expect(parseProcStat(line('odd) (name 1 2'))).toEqual({ utime: 1234, stime: 567 });
+  });
+
+  it('rejects text that is not a stat line', () => {
+    expect(() => parseProcStat('nothing here')).toThrow(/no command name/);
+    expect(() => parseProcStat('1 (x) S 1')).toThrow(/utime or stime/);
+  });
+});
+
+describe('cpuPerWorkflow', () => {
+  it("divides each process's CPU time by the workflows completed, in milliseconds, and sums them", () => {
+    const before = new Map([
+      ['kafka', 10],
+      ['orchestrator', 2],
+    ]);
+    const after = new Map([
+      ['kafka', 12],
+      ['orchestrator', 3],
+    ]);
+    expect(cpuPerWorkflow(before, after, 1000)).toEqual({
+      per_process_ms: { kafka: 2, orchestrator: 1 },
+      total_ms: 3,
+      workflows: 1000,
+    });
+  });
+
+  it('leaves out a process that was gone at the second reading', () => {
+    const result = cpuPerWorkflow(new Map([['worker-0', 1]]), new Map(), 10);
+    expect(result.per_process_ms).toEqual({});
+    expect(result.total_ms).toBe(0);
+  });
+});
