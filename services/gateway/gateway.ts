@@ -39,6 +39,10 @@ import { SettingsView } from '../platform/settings/settings-view';
 import { CatalogueView } from '../platform/kafka/catalogue-view';
 import { definitionHandlers } from './definitions/definition-handlers';
 import { stepsHandler } from './instances/steps-handler';
+import { figureKeys } from './figures/figure-keys';
+import { FiguresRecorder } from './figures/figures-recorder';
+import { figuresHandlers } from './figures/figures-handlers';
+import { WorkflowFigures } from './figures/workflow-figures';
 import { LiveFeed } from './ui/live-feed';
 import { DEFAULT_UI_DIR, loadUiAssets } from './ui/ui-assets';
 import { registerUiRoutes } from './ui/ui-routes';
@@ -94,6 +98,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
     const index = new InstanceIndex(redis, indexKeys(config.redisPrefix));
     const follower = new IndexFollower(index, readModel);
+    const figureKeysOf = figureKeys(config.redisPrefix);
+    const recorder = new FiguresRecorder(redis, figureKeysOf, index);
     const waiter = await OutcomeWaiter.connect(redis.duplicate(), keys.outcomes, readModel);
     closers.push(() => waiter.close());
     const publisher = await CommandLog.connect(log, codec, topics.commands);
@@ -105,7 +111,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       topic: topics.transitions,
       groupId: config.projectionGroup,
       logger,
-      afterApply: (projected) => follower.follow(projected),
+      // The figures read the instance as it was from the index: before the index takes the record.
+      afterApply: async (projected) => {
+        await recorder.follow(projected);
+        await follower.follow(projected);
+      },
     });
     closers.push(() => projection.stop());
     await backfillIndex(redis, index, config.redisPrefix, logger);
@@ -156,6 +166,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         ...stepsHandler(catalogue, readModel, encryption.erasure),
         ...definitionHandlers(catalogue),
         ...searchHandlers(index),
+        ...figuresHandlers(
+          catalogue,
+          new WorkflowFigures(redis, figureKeysOf, index, config.stuckAfterMs),
+          clock,
+        ),
         ...auditHandlers(auditTrail),
         ...circuitHandlers({ publisher, partitions: () => partitionCount(log, topics.commands), clock }),
         ...healthHandlers({ redis, publisher, projection, logger }),

@@ -12,6 +12,7 @@ import {
   searchAnswer,
   searchQuerySchema,
 } from '../search/search-routes';
+import { figuresAnswer, figuresParams, figuresQuery } from '../figures/figures-routes';
 
 export const MAX_WAIT_MS = 30_000;
 
@@ -330,6 +331,20 @@ export const ROUTES = {
         description: 'Counts; states and statuses without instances are left out',
         schema: countsAnswer,
       },
+    },
+  }),
+  figures: spec({
+    method: 'GET',
+    path: '/workflows/{name}/versions/{version}/figures',
+    summary:
+      "A version's live graph figures: per state its instances, stuck ones and their ages, dwells over a window; per edge its transitions over the window; starts and ends",
+    permission: 'instances:read',
+    scope: { workflowParam: 'name' },
+    params: figuresParams,
+    query: figuresQuery,
+    responses: {
+      200: { description: 'The figures, read from the index and per-minute buckets', schema: figuresAnswer },
+      404: { description: 'Unknown workflow or version', schema: errorBody },
     },
   }),
   instance: spec({
