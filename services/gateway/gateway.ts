@@ -43,6 +43,8 @@ import { figureKeys } from './figures/figure-keys';
 import { FiguresRecorder } from './figures/figures-recorder';
 import { figuresHandlers } from './figures/figures-handlers';
 import { WorkflowFigures } from './figures/workflow-figures';
+import { bulkHandlers } from './bulk/bulk-handlers';
+import { BulkStore } from './bulk/bulk-store';
 import { LiveFeed } from './ui/live-feed';
 import { DEFAULT_UI_DIR, loadUiAssets } from './ui/ui-assets';
 import { registerUiRoutes } from './ui/ui-routes';
@@ -166,6 +168,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         ...stepsHandler(catalogue, readModel, encryption.erasure),
         ...definitionHandlers(catalogue),
         ...searchHandlers(index),
+        ...bulkHandlers(
+          submission,
+          index,
+          new BulkStore(redis, config.redisPrefix, config.idempotencyTtlSeconds),
+        ),
         ...figuresHandlers(
           catalogue,
           new WorkflowFigures(redis, figureKeysOf, index, config.stuckAfterMs),

@@ -12,6 +12,7 @@ import {
   searchAnswer,
   searchQuerySchema,
 } from '../search/search-routes';
+import { bulkAnswer, bulkBody } from '../bulk/bulk-routes';
 import { figuresAnswer, figuresParams, figuresQuery } from '../figures/figures-routes';
 
 export const MAX_WAIT_MS = 30_000;
@@ -136,6 +137,33 @@ const adminAct = <const A extends string>(action: A, summary: string) =>
     query: waitQuery,
     headers: commandHeaders,
     responses: commandResponses,
+  });
+
+/** A bulk act over a search result: POST /bulk/<action>, one command per instance, ids from the key. */
+const bulkSpec = <const A extends string>(
+  action: A,
+  permission: 'instances:cancel' | 'admin:*',
+  summary: string,
+) =>
+  spec({
+    method: 'POST',
+    path: `/bulk/${action}`,
+    summary,
+    permission,
+    // The search is narrowed to the caller's workflows.
+    scope: { narrowedByHandler: true },
+    headers: commandHeaders,
+    body: bulkBody,
+    responses: {
+      200: { description: "Each matched instance and its command's fate", schema: bulkAnswer },
+      400: commandResponses[400],
+      409: { description: 'Idempotency-Key reused with a different request', schema: errorBody },
+      422: {
+        description: 'The filter matches more than `max` instances (`bulk-too-large`)',
+        schema: errorBody,
+      },
+      503: commandResponses[503],
+    },
   });
 
 export const ROUTES = {
@@ -333,6 +361,16 @@ export const ROUTES = {
       },
     },
   }),
+  bulkCancel: bulkSpec(
+    'cancel',
+    'instances:cancel',
+    'Cancel every running instance a search filter matches, at most `max` of them',
+  ),
+  bulkRetry: bulkSpec(
+    'retry',
+    'admin:*',
+    'Start the next attempt now of each instance a search filter matches that waits out a retry backoff, at most `max` of them (audited)',
+  ),
   figures: spec({
     method: 'GET',
     path: '/workflows/{name}/versions/{version}/figures',
