@@ -1,6 +1,6 @@
 // `make bench`: runs the benchmarks against the running stack, prints the figures and writes
 // bench/results/latest.json (orchestrator against the raw loop) and bench/results/e2e.json (whole workflows).
-// and bench/results/search.json (the instance search index at 100,000 instances).
+// and bench/results/search.json (the instance search index and the graph's figures at 100,000 instances).
 // BENCH_ONLY=orchestrator, e2e or search runs one of them; sizes come from BENCH_* (see each bench).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,7 +43,7 @@ async function runE2eBench(endpoints: Endpoints): Promise<void> {
   write('e2e.json', { levels, settings, machine: machine(), at: new Date().toISOString() });
 }
 
-/** Sizes from BENCH_SEARCH_INSTANCES and BENCH_SEARCH_QUERIES. */
+/** Sizes from BENCH_SEARCH_INSTANCES, BENCH_SEARCH_QUERIES and BENCH_FIGURES_TRANSITIONS. */
 async function runSearchBench(endpoints: Endpoints): Promise<void> {
   const result = await searchBench(endpoints, searchSettingsFromEnv(process.env));
   write('search.json', { ...result, machine: machine(), at: new Date().toISOString() });

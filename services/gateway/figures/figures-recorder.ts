@@ -20,11 +20,20 @@ export class FiguresRecorder {
   async follow({ record, result }: ProjectedRecord): Promise<void> {
     if (result.kind !== 'applied' || record.kind !== 'transition') return;
     const before = await this.index.summary(record.correlationId);
-    const increments = transitionIncrements(record, before);
+    await this.add(record.workflow, record.version, record.at, transitionIncrements(record, before));
+  }
+
+  /** Adds `increments` to the minute and the hour of `at`: what the benchmark loads its figures with too. */
+  async add(
+    workflow: string,
+    version: number,
+    at: number,
+    increments: ReadonlyMap<string, number>,
+  ): Promise<void> {
     if (increments.size === 0) return;
     const multi = this.redis.multi();
     for (const size of SIZES) {
-      const key = this.keys.bucket(record.workflow, record.version, size, bucketOf(record.at, size));
+      const key = this.keys.bucket(workflow, version, size, bucketOf(at, size));
       for (const [name, n] of increments) multi.hincrby(key, name, n);
       multi.expire(key, BUCKET_TTL_S[size]);
     }

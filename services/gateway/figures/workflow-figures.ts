@@ -3,7 +3,7 @@
 // sorted sets (a count or a rank read each); per edge its transitions and per state its dwells over a window, and
 // the starts and ends, from the window's bucket hashes. Two round trips to Redis whatever the number of instances.
 import type { Redis } from 'ioredis';
-import type { DescribedDefinition } from '../../core';
+import type { DescribedDefinition, DescribedState } from '../../core';
 import type { InstanceIndex } from '../search/instance-index';
 import { dwellQuantile } from './dwell-histogram';
 import { parseField, type FigureKeys } from './figure-keys';
@@ -51,6 +51,11 @@ export interface VersionFigures {
   readonly oldestRunning: { readonly correlationId: string; readonly createdAt: number } | null;
 }
 
+/** What the figures need of a definition: its name, version and states with their timeouts. */
+export interface FigureShape extends Pick<DescribedDefinition, 'name' | 'version'> {
+  readonly states: readonly Pick<DescribedState, 'name' | 'final' | 'after'>[];
+}
+
 type Reply = [Error | null, unknown][] | null;
 
 export class WorkflowFigures {
@@ -61,7 +66,7 @@ export class WorkflowFigures {
     private readonly stuckAfterMs: number,
   ) {}
 
-  async read(definition: DescribedDefinition, window: FigureWindow, now: number): Promise<VersionFigures> {
+  async read(definition: FigureShape, window: FigureWindow, now: number): Promise<VersionFigures> {
     const { name: workflow, version } = definition;
     const { size, buckets, spanMs } = windowBuckets(window, now);
     const sets = definition.states.map((state) =>
