@@ -2,7 +2,7 @@
 // chosen times are produced to the real transitions topic; the figures API is checked against those records: each
 // edge's count is the number of transitions that took it within the window, a state's stuck count is its instances
 // older in it than the threshold (120 s here, set for the test), dwells and flow follow the records, and a record
-// produced again changes nothing.
+// produced again changes nothing. statewright bulk cancel sends a search result's commands once per key.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,10 +18,15 @@ import {
 import { exampleRegistry } from '../../harness/examples';
 import { cancel, startOrder } from '../../harness/order-commands';
 import type { ProjectedRecord } from '../../../services/gateway/projection/transitions-projection';
+import { buildCli, statewright } from '../cli/cli-process';
 import { startFixture, type GatewayFixture } from './gateway-fixture';
 
 const registry = exampleRegistry();
-const KEYS = { all: `all-${randomUUID()}`, bench: `bench-${randomUUID()}` };
+const KEYS = {
+  all: `all-${randomUUID()}`,
+  bench: `bench-${randomUUID()}`,
+  operator: `operator-${randomUUID()}`,
+};
 const STUCK_AFTER_MS = 120_000;
 const MINUTES_AGO_10 = 10 * 60_000;
 const run = randomUUID().slice(0, 8);
@@ -78,6 +83,7 @@ beforeAll(async () => {
     JSON.stringify({
       [sha(KEYS.all)]: { name: 'viewer-all', roles: ['viewer'] },
       [sha(KEYS.bench)]: { name: 'viewer-bench', roles: ['viewer'], workflows: ['bench-flow'] },
+      [sha(KEYS.operator)]: { name: 'operator', roles: ['operator'] },
     }),
     { mode: 0o600 },
   );
@@ -183,3 +189,33 @@ test('figures follow the caller scope and the catalogue', async () => {
     (await fixture.call({ method: 'GET', url: '/workflows/order-saga/versions/1/figures' })).statusCode,
   ).toBe(401);
 });
+
+test('statewright bulk cancel sends one command per matched instance; run again with its key, nothing new', async () => {
+  await buildCli();
+  const env = { STATEWRIGHT_API_KEY: KEYS.operator };
+  const args = ['bulk', 'cancel', '--gateway', fixture.base, '--prefix', `${run}-new-`, '--max', '2'];
+  const first = await statewright([...args, '--json'], env);
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
+  const answer = JSON.parse(first.stdout);
+  expect(answer).toMatchObject({ repeated: false, matched: 2 });
+  expect(answer.results.map((r: { correlationId: string }) => r.correlationId).sort()).toEqual([
+    `${run}-new-0`,
+    `${run}-new-1`,
+  ]);
+  expect(answer.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
+  const again = await statewright([...args, '--key', answer.requestId], env);
+  expect(again.code).toBe(0);
+  expect(again.stdout.trim()).toBe(
+    `cancel: 2 matched, 2 accepted, 0 resolved, 0 refused (a repeated request: nothing new sent); key ${answer.requestId}`,
+  );
+  const tooMany = await statewright(
+    ['bulk', 'cancel', '--gateway', fixture.base, '--prefix', run, '--max', '3'],
+    env,
+  );
+  expect(tooMany.code).not.toBe(0);
+  expect(tooMany.stderr).toContain('bulk-too-large');
+  const viewer = await statewright(args, { STATEWRIGHT_API_KEY: KEYS.all });
+  expect(viewer.code).not.toBe(0);
+  expect(viewer.stderr).toContain('403');
+}, 180_000);
