@@ -278,8 +278,9 @@ describe('as a viewer', () => {
     expect(starts).toBe(done.length + 1 + bulkUi.length + bulkApi.length);
   });
 
-  test('a search by id prefix finds exactly the expected instances', async () => {
+  test('a search by workflow and id prefix finds exactly the expected instances; no bulk act is offered', async () => {
     await visit(page, '#/instances', 'form.filters');
+    await page.type('input[name="workflow"]', 'order-saga');
     await page.type('input[name="idPrefix"]', `${ns.prefix}-done-`);
     await page.click('form.filters button[type="submit"]');
     await page.waitForFunction((n) => document.querySelectorAll('tr[data-id]').length === n, {}, done.length);
@@ -325,7 +326,7 @@ describe('as a viewer', () => {
       body: '{}',
     });
     expect(answer.status).toBe(403);
-    const bulk = await api(`/bulk/cancel`, KEYS.viewer, {
+    const bulk = await api(`/workflows/order-saga/bulk/cancel`, KEYS.viewer, {
       method: 'POST',
       headers: { 'idempotency-key': randomUUID() },
       body: JSON.stringify({ filter: { idPrefix: `${ns.prefix}-bulk-` } }),
@@ -432,6 +433,7 @@ describe('bulk acts over a search result', () => {
     const { context, page } = await signedIn(KEYS.operator);
     try {
       await visit(page, '#/instances', 'form.filters');
+      await page.type('input[name="workflow"]', 'order-saga');
       await page.type('input[name="idPrefix"]', `${ns.prefix}-bulk-ui-`);
       await page.type('input[name="status"]', 'running');
       await page.click('form.filters button[type="submit"]');
@@ -469,7 +471,7 @@ describe('bulk acts over a search result', () => {
         repeated: boolean;
         matched: number;
         results: { correlationId: string; status: string; commandId: string }[];
-      }>('/bulk/cancel', KEYS.operator, {
+      }>('/workflows/order-saga/bulk/cancel', KEYS.operator, {
         method: 'POST',
         headers: { 'idempotency-key': key },
         body: JSON.stringify({ filter, max }),

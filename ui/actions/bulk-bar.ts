@@ -1,8 +1,8 @@
-// Bulk acts over a search result, each confirmed with the number of instances it will touch: operators cancel
-// them all, admins also retry them all. The request's key is made when the confirmation opens, so a confirm sent
+// Bulk acts over a search result naming a workflow, each confirmed with the number of instances it will touch:
+// operators cancel them all, admins also retry them all. The request's key is made when the confirmation opens, so a confirm sent
 // twice is one request to the gateway; `max` is the count shown, so a result grown since is refused, not acted on.
 import { useState } from 'preact/hooks';
-import { postKeyed } from '../api';
+import { enc, postKeyed } from '../api';
 import { html } from '../html';
 import { hasRole, type Principal } from '../types';
 import { ConfirmDialog } from './confirm-dialog';
@@ -22,12 +22,14 @@ export function BulkBar(props: {
 }) {
   const [act, setAct] = useState<{ kind: BulkAct; key: string } | null>(null);
   const [result, setResult] = useState<string | undefined>(undefined);
-  if (!hasRole(props.principal, 'operator')) return null;
+  const { workflow, ...filter } = props.filter;
+  // The gateway acts within one workflow: a result across workflows offers no bulk act.
+  if (!hasRole(props.principal, 'operator') || workflow === undefined) return null;
   const send = async () => {
     if (act === null) return;
     try {
-      const answer = await postKeyed<BulkAnswer>(`/bulk/${act.kind}`, act.key, {
-        filter: props.filter,
+      const answer = await postKeyed<BulkAnswer>(`/workflows/${enc(workflow)}/bulk/${act.kind}`, act.key, {
+        filter,
         max: props.count,
         ...(act.kind === 'cancel' ? { reason: 'bulk cancel from the operator UI' } : {}),
       });

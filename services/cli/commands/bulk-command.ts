@@ -1,5 +1,5 @@
-// `statewright bulk cancel|retry`: acts on every instance a search filter matches through the gateway's
-// POST /bulk/<action>, refused whole above --max. It prints the request's key: running it again with --key <that>
+// `statewright bulk cancel|retry`: acts on every instance of a workflow a search filter matches through the
+// gateway's POST /workflows/<name>/bulk/<action>, refused whole above --max. It prints the request's key: running it again with --key <that>
 // is the same request and applies nothing twice.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
@@ -10,7 +10,7 @@ const DEFAULT_GATEWAY = process.env.STATEWRIGHT_GATEWAY ?? 'http://127.0.0.1:808
 
 interface BulkOptions {
   readonly gateway: string;
-  readonly workflow?: string;
+  readonly workflow: string;
   readonly version?: number;
   readonly state?: string;
   readonly status?: string;
@@ -43,7 +43,6 @@ export function bulkRequest(action: string, options: BulkOptions): object {
   const filter = Object.fromEntries(
     (
       [
-        ['workflow', options.workflow],
         ['version', options.version],
         ['state', options.state],
         ['status', options.status],
@@ -81,7 +80,7 @@ export function addBulkCommand(program: Command): void {
     )
     .argument('<action>', 'cancel or retry')
     .option('--gateway <url>', 'gateway base URL (env STATEWRIGHT_GATEWAY)', DEFAULT_GATEWAY)
-    .option('--workflow <name>', 'only instances of this workflow')
+    .requiredOption('--workflow <name>', 'the workflow whose instances to act on')
     .option('--version <n>', 'only this version (with --workflow)', positiveInteger)
     .option('--state <state>', 'only instances in this state')
     .option('--status <status>', 'running, completed, failed, cancelled, compensated or timed_out')
@@ -97,7 +96,7 @@ export function addBulkCommand(program: Command): void {
       if (action !== 'cancel' && action !== 'retry')
         throw usageError(`bulk cancel or bulk retry, not "${action}"`);
       const answer = await new GatewayClient(options.gateway).post(
-        `/bulk/${action}`,
+        `/workflows/${encodeURIComponent(options.workflow)}/bulk/${action}`,
         bulkRequest(action, options),
         { 'idempotency-key': options.key ?? randomUUID() },
       );

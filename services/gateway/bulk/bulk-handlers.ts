@@ -1,5 +1,5 @@
-// POST /bulk/cancel and /bulk/retry: the instances a search filter matches, at most `max` (a larger match is
-// refused whole, naming its size), each get the command its single route would send. Each command id derives
+// POST /workflows/:name/bulk/cancel and .../bulk/retry: the workflow's instances a search filter matches, at most
+// `max` (a larger match is refused whole, naming its size), each get the command its single route would send. Each command id derives
 // from the request's Idempotency-Key and the instance, and the matched instances are kept under the key, so the
 // same request posted again publishes nothing new. Each applied command leaves its own audit record.
 import { clientCommandId } from '../commands/client-command-id';
@@ -44,6 +44,8 @@ async function bulk(
   input: BulkInput,
   action: Action,
 ) {
+  if (!deps.catalogue.has(input.params.name))
+    throw new ApiError(404, 'unknown-workflow', `no workflow ${input.params.name} in the catalogue`);
   const key = input.headers['idempotency-key'];
   const fingerprint = requestFingerprint('POST', input.path, input.body);
   const id = clientCommandId(input.actor, key);
@@ -68,7 +70,13 @@ async function bulk(
 /** The ids the filter matches, oldest start first; a match larger than `max` refuses the request. */
 async function matching(index: InstanceIndex, input: BulkInput): Promise<string[]> {
   const { filter, max } = input.body;
-  const query = searchQueryOf({ ...filter, sort: 'started', order: 'asc', limit: max });
+  const query = searchQueryOf({
+    ...filter,
+    workflow: input.params.name,
+    sort: 'started',
+    order: 'asc',
+    limit: max,
+  });
   const plan = planSearch(query.filter, query.sort, input.principal.workflows, index.keys);
   if (plan.kind === 'empty') return [];
   const page = await index.search(plan, query);

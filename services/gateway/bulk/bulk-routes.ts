@@ -1,5 +1,5 @@
-// The bulk routes' schemas, spread into the gateway's route table: POST /bulk/cancel and POST /bulk/retry act on
-// every instance a search filter matches, up to `max` of them.
+// The bulk routes' schemas, spread into the gateway's route table: POST /workflows/{name}/bulk/cancel and
+// .../bulk/retry act on every instance of the workflow a search filter matches, up to `max` of them.
 import { z } from 'zod';
 import { searchQuerySchema } from '../search/search-routes';
 
@@ -9,7 +9,6 @@ export const DEFAULT_BULK_MAX = 100;
 
 export const bulkFilter = searchQuerySchema
   .pick({
-    workflow: true,
     version: true,
     state: true,
     status: true,
@@ -23,7 +22,7 @@ export const bulkFilter = searchQuerySchema
 
 export const bulkBody = z
   .object({
-    filter: bulkFilter.describe("The search's filter, as GET /instances takes it"),
+    filter: bulkFilter.describe("The search's filter within the workflow, as GET /instances takes it"),
     max: z
       .number()
       .int()

@@ -139,7 +139,7 @@ const adminAct = <const A extends string>(action: A, summary: string) =>
     responses: commandResponses,
   });
 
-/** A bulk act over a search result: POST /bulk/<action>, one command per instance, ids from the key. */
+/** A bulk act over a search result within one workflow: one command per instance, ids from the key. */
 const bulkSpec = <const A extends string>(
   action: A,
   permission: 'instances:cancel' | 'admin:*',
@@ -147,16 +147,17 @@ const bulkSpec = <const A extends string>(
 ) =>
   spec({
     method: 'POST',
-    path: `/bulk/${action}`,
+    path: `/workflows/{name}/bulk/${action}`,
     summary,
     permission,
-    // The search is narrowed to the caller's workflows.
-    scope: { narrowedByHandler: true },
+    scope: { workflowParam: 'name' },
+    params: z.object({ name }),
     headers: commandHeaders,
     body: bulkBody,
     responses: {
       200: { description: "Each matched instance and its command's fate", schema: bulkAnswer },
       400: commandResponses[400],
+      404: { description: 'Unknown workflow', schema: errorBody },
       409: { description: 'Idempotency-Key reused with a different request', schema: errorBody },
       422: {
         description: 'The filter matches more than `max` instances (`bulk-too-large`)',
@@ -364,12 +365,12 @@ export const ROUTES = {
   bulkCancel: bulkSpec(
     'cancel',
     'instances:cancel',
-    'Cancel every running instance a search filter matches, at most `max` of them',
+    'Cancel every instance of the workflow a search filter matches, at most `max` of them; each cancel is audited',
   ),
   bulkRetry: bulkSpec(
     'retry',
     'admin:*',
-    'Start the next attempt now of each instance a search filter matches that waits out a retry backoff, at most `max` of them (audited)',
+    "Start now the next attempt of each of the workflow's instances a search filter matches that waits out a retry backoff, at most `max` of them (audited)",
   ),
   figures: spec({
     method: 'GET',

@@ -193,8 +193,9 @@ test('figures follow the caller scope and the catalogue', async () => {
 test('statewright bulk cancel sends one command per matched instance; run again with its key, nothing new', async () => {
   await buildCli();
   const env = { STATEWRIGHT_API_KEY: KEYS.operator };
-  const args = ['bulk', 'cancel', '--gateway', fixture.base, '--prefix', `${run}-new-`, '--max', '2'];
-  const first = await statewright([...args, '--json'], env);
+  const args = ['bulk', 'cancel', '--gateway', fixture.base, '--workflow', 'order-saga'];
+  const newOnes = [...args, '--prefix', `${run}-new-`, '--max', '2'];
+  const first = await statewright([...newOnes, '--json'], env);
   expect(first.stderr).toBe('');
   expect(first.code).toBe(0);
   const answer = JSON.parse(first.stdout);
@@ -204,18 +205,21 @@ test('statewright bulk cancel sends one command per matched instance; run again 
     `${run}-new-1`,
   ]);
   expect(answer.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
-  const again = await statewright([...args, '--key', answer.requestId], env);
+  const again = await statewright([...newOnes, '--key', answer.requestId], env);
   expect(again.code).toBe(0);
   expect(again.stdout.trim()).toBe(
     `cancel: 2 matched, 2 accepted, 0 resolved, 0 refused (a repeated request: nothing new sent); key ${answer.requestId}`,
   );
-  const tooMany = await statewright(
-    ['bulk', 'cancel', '--gateway', fixture.base, '--prefix', run, '--max', '3'],
-    env,
-  );
+  const tooMany = await statewright([...args, '--prefix', run, '--max', '3'], env);
   expect(tooMany.code).not.toBe(0);
   expect(tooMany.stderr).toContain('bulk-too-large');
-  const viewer = await statewright(args, { STATEWRIGHT_API_KEY: KEYS.all });
+  const viewer = await statewright(newOnes, { STATEWRIGHT_API_KEY: KEYS.all });
   expect(viewer.code).not.toBe(0);
   expect(viewer.stderr).toContain('403');
+  // Retry is an admin's act, in bulk as alone.
+  const retry = await statewright(['bulk', 'retry', ...newOnes.slice(2)], env);
+  expect(retry.code).not.toBe(0);
+  expect(retry.stderr).toContain('403');
+  const unknown = await statewright(['bulk', 'cancel', '--gateway', fixture.base, '--workflow', 'nope'], env);
+  expect(unknown.stderr).toContain('unknown-workflow');
 }, 180_000);
