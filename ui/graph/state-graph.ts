@@ -22,8 +22,8 @@ export interface GraphProps {
 
 const NODE_W = 170;
 const NODE_H = 46;
-/** A state with figures has two more lines: stuck instances, and the dwell quantiles. */
-const NODE_H_FIGURES = 78;
+/** A state with figures has three more lines: stuck instances, and the quantiles of dwell and of age. */
+const NODE_H_FIGURES = 94;
 
 interface Layout {
   readonly width: number;
@@ -165,13 +165,17 @@ export function StateGraph(props: GraphProps) {
   </svg>`;
 }
 
-/** A non-final state's stuck count and the quantiles of the dwell of the instances that left it. */
+/**
+ * A non-final state's stuck count, the quantiles of how long the instances that left it stayed (in the window),
+ * and of how long those in it now have been there.
+ */
 function figureLines(figures: StateFigures | undefined) {
   // A final state is never left and nothing in it is stuck: no lines.
   if (figures === undefined || figures.stuck === null) return null;
   const dwell = figures.dwell;
-  const dwellText =
-    dwell === null ? 'dwell —' : `dwell p50 ${duration(dwell.p50)} · p95 ${duration(dwell.p95)}`;
+  const age = figures.age;
+  const quantiles = (q: { p50: number; p95: number } | null) =>
+    q === null ? '—' : `p50 ${duration(q.p50)} · p95 ${duration(q.p95)}`;
   return html`<text
       x=${NODE_W / 2}
       y="54"
@@ -189,7 +193,10 @@ function figureLines(figures: StateFigures | undefined) {
       data-dwell-p50=${dwell?.p50}
       data-dwell-p95=${dwell?.p95}
     >
-      ${dwellText}
+      dwell ${quantiles(dwell)}
+    </text>
+    <text x=${NODE_W / 2} y="86" text-anchor="middle" class="dwell" data-age-p50=${age?.p50}>
+      in now ${quantiles(age)}
     </text>`;
 }
 

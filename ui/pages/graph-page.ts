@@ -98,6 +98,11 @@ export function GraphPage(props: { readonly name: string; readonly version: numb
             />
           </div>`
     }
+    <p class="legend">
+      Each state: its instances; those in it longer than its timeout (or the gateway's threshold) as stuck;
+      the p50 and p95 dwell of the instances that left it in the window; how long those in it now have been
+      there. Each edge: its transitions in the window.
+    </p>
     ${
       state === null
         ? null
