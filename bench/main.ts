@@ -1,7 +1,7 @@
 // `make bench`: runs the benchmarks against the running stack, prints the figures and writes them to
 // bench/results/: latest.json (orchestrator against the raw loop), orchestrator-profile.json (a CPU profile of the
 // orchestrator under that load, the profile itself in orchestrator.cpuprofile), e2e.json (whole workflows, with
-// CPU per workflow over every process), search.json (the instance search index at 100,000 instances),
+// CPU per workflow over every process), search.json (the instance search index and the graph's figures at 100,000 instances),
 // idle.json (memory per idle instance and restore times), and run.json holding all of them.
 // BENCH_ONLY=orchestrator,e2e,... runs some of them; sizes come from BENCH_* (see each bench). A bench or a
 // level that does not finish is reported with the reason and the rest still runs; the files are written anyway.

@@ -1,6 +1,7 @@
 // The instance search index at scale: BENCH_SEARCH_INSTANCES (100,000) summaries written through the index code
 // the projection uses, pipelined, then BENCH_SEARCH_QUERIES (1,000) filtered searches and as many state counts,
-// each timed from the request to the decoded answer; p50/p95/p99 per kind of query.
+// each timed from the request to the decoded answer; p50/p95/p99 per kind of query. Then the live graph's
+// figures over the same index (see figures-bench).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -11,15 +12,18 @@ import type { InstanceSummary } from '../services/gateway/search/instance-summar
 import { planSearch } from '../services/gateway/search/search-plan';
 import type { SearchFilter, SearchQuery } from '../services/gateway/search/search-query';
 import type { Endpoints } from './bench-rig';
+import { figuresBench } from './figures-bench';
 
 export interface SearchBenchSettings {
   readonly instances: number;
   readonly queries: number;
+  readonly transitions: number;
 }
 
 export const searchSettingsFromEnv = (env: NodeJS.ProcessEnv): SearchBenchSettings => ({
   instances: Number(env.BENCH_SEARCH_INSTANCES ?? 100_000),
   queries: Number(env.BENCH_SEARCH_QUERIES ?? 1_000),
+  transitions: Number(env.BENCH_FIGURES_TRANSITIONS ?? 200_000),
 });
 
 const WORKFLOWS = ['order', 'refund', 'onboarding', 'shipment', 'claim'];
@@ -159,6 +163,14 @@ export async function searchBench(endpoints: Endpoints, settings: SearchBenchSet
       search: { ...percentiles(all), matched_median: percentiles(matched).p50_ms, limit: 50 },
       search_by_kind: Object.fromEntries([...byKind].map(([kind, samples]) => [kind, percentiles(samples)])),
       counts: percentiles(counts),
+      figures: await figuresBench(
+        redis,
+        index,
+        prefix,
+        { workflows: WORKFLOWS, versions: VERSIONS, states: STATES },
+        { transitions: settings.transitions, queries: settings.queries },
+        percentiles,
+      ),
       target_p95_ms: 50,
     };
     return result;

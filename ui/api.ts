@@ -56,4 +56,14 @@ export async function postCommand<T>(path: string, body: unknown): Promise<T> {
   return answer<T>(await fetch(`${path}${separator}wait=5000`, init));
 }
 
+/** A request under the caller's own Idempotency-Key: posting it again is the same request, applied once. */
+export async function postKeyed<T>(path: string, key: string, body: unknown): Promise<T> {
+  const init: RequestInit = {
+    method: 'POST',
+    headers: headers({ 'idempotency-key': key, 'content-type': 'application/json' }),
+    body: JSON.stringify(body),
+  };
+  return answer<T>(await fetch(path, init));
+}
+
 export const enc = encodeURIComponent;

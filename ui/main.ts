@@ -27,7 +27,7 @@ function page(hash: string, principal: Principal) {
     case 'workflows':
       return html`<${GraphPage} key=${hash} name=${parts[1] ?? ''} version=${Number(parts[2])} />`;
     case 'instances':
-      return html`<${SearchPage} />`;
+      return html`<${SearchPage} principal=${principal} />`;
     case 'instance':
       return html`<${InstancePage} key=${hash} id=${parts[1] ?? ''} principal=${principal} />`;
     case 'audit':

@@ -90,3 +90,38 @@ export const hasRole = (principal: Principal | null, role: 'operator' | 'admin')
   const need = order.indexOf(role);
   return principal !== null && principal.roles.some((held) => order.indexOf(held) >= need);
 };
+
+export interface Quantiles {
+  readonly p50: number;
+  readonly p95: number;
+}
+
+export interface StateFigures {
+  readonly name: string;
+  readonly count: number;
+  readonly stuck: number | null;
+  readonly stuckAfterMs: number | null;
+  readonly age: Quantiles | null;
+  readonly dwell: (Quantiles & { readonly count: number }) | null;
+}
+
+export type FigureWindow = '5m' | '1h' | '24h';
+
+export interface VersionFigures {
+  readonly workflow: string;
+  readonly version: number;
+  readonly window: FigureWindow;
+  readonly at: number;
+  readonly spanMs: number;
+  readonly states: readonly StateFigures[];
+  readonly edges: readonly { readonly from: string; readonly to: string; readonly count: number }[];
+  readonly flow: {
+    readonly starts: number;
+    readonly finished: Readonly<Record<string, number>>;
+    readonly startsPerMinute: number;
+    readonly completionsPerMinute: number;
+    readonly failureRate: number | null;
+    readonly compensationRate: number | null;
+  };
+  readonly oldestRunning: { readonly correlationId: string; readonly createdAt: number } | null;
+}

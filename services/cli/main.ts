@@ -11,6 +11,7 @@ import { addDlqCommands } from './commands/dlq-commands';
 import { addEvolutionCommands } from './commands/evolution-commands';
 import { addInitCommand } from './commands/init-command';
 import { addKeysCommands } from './commands/keys-commands';
+import { addBulkCommand } from './commands/bulk-command';
 import { addListCommand } from './commands/list-command';
 import { addLogCommands } from './commands/log-commands';
 import { addStackCommands } from './commands/stack-commands';
@@ -39,6 +40,7 @@ function program(): Command {
   addInstanceCommands(root);
   addListCommand(root);
   addVersionsCommand(root);
+  addBulkCommand(root);
   addLogCommands(root);
   addKeysCommands(root);
   addDlqCommands(root);

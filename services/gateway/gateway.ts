@@ -40,6 +40,12 @@ import { SettingsView } from '../platform/settings/settings-view';
 import { CatalogueView } from '../platform/kafka/catalogue-view';
 import { definitionHandlers } from './definitions/definition-handlers';
 import { stepsHandler } from './instances/steps-handler';
+import { figureKeys } from './figures/figure-keys';
+import { FiguresRecorder } from './figures/figures-recorder';
+import { figuresHandlers } from './figures/figures-handlers';
+import { WorkflowFigures } from './figures/workflow-figures';
+import { bulkHandlers } from './bulk/bulk-handlers';
+import { BulkStore } from './bulk/bulk-store';
 import { LiveFeed } from './ui/live-feed';
 import { DEFAULT_UI_DIR, loadUiAssets } from './ui/ui-assets';
 import { registerUiRoutes } from './ui/ui-routes';
@@ -95,6 +101,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const readModel = new ReadModel(redis, keys, config.outcomeTtlSeconds);
     const index = new InstanceIndex(redis, indexKeys(config.redisPrefix));
     const follower = new IndexFollower(index, readModel);
+    const figureKeysOf = figureKeys(config.redisPrefix);
+    const recorder = new FiguresRecorder(redis, figureKeysOf, index);
     const waiter = await OutcomeWaiter.connect(redis.duplicate(), keys.outcomes, readModel);
     closers.push(() => waiter.close());
     const publisher = await CommandLog.connect(log, codec, topics.commands);
@@ -106,7 +114,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       topic: topics.transitions,
       groupId: config.projectionGroup,
       logger,
-      afterApply: (projected) => follower.follow(projected),
+      // The figures read the instance as it was from the index: before the index takes the record.
+      afterApply: async (projected) => {
+        await recorder.follow(projected);
+        await follower.follow(projected);
+      },
     });
     closers.push(() => projection.stop());
     await backfillIndex(redis, index, config.redisPrefix, logger);
@@ -162,6 +174,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
           catalogue,
           rolloutOf: (workflow) => settings.record(workflow)?.rollout ?? null,
         }),
+        ...bulkHandlers(
+          submission,
+          index,
+          new BulkStore(redis, config.redisPrefix, config.idempotencyTtlSeconds),
+        ),
+        ...figuresHandlers(
+          catalogue,
+          new WorkflowFigures(redis, figureKeysOf, index, config.stuckAfterMs),
+          clock,
+        ),
         ...auditHandlers(auditTrail),
         ...circuitHandlers({ publisher, partitions: () => partitionCount(log, topics.commands), clock }),
         ...healthHandlers({ redis, publisher, projection, logger }),

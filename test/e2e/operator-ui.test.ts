@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 // The operator UI in headless Chromium against the real services (orchestrator, workers and gateway processes on
-// the examples' module, authentication by API keys). As a viewer: the order saga's graph shows the API's counts,
-// a search finds the expected instances, the scrubber shows the context at step 3, and no action is offered. As
-// an operator: a cancel reaches `cancelled` on the open page without a reload, the audit page shows it, and a
-// viewer posting the same act gets 403. axe-core finds nothing serious on any page; screenshots of every page go
-// to test-results/ui on every run.
+// the examples' module, authentication by API keys). As a viewer: the order saga's graph shows the API's counts
+// and figures, each edge's count equal to the transitions the instances' histories hold, a search finds the
+// expected instances, the scrubber shows the context at step 3, and no action (nor bulk act) is offered. As an
+// operator: a cancel reaches `cancelled` on the open page without a reload while a watched graph's count and edge
+// move, the audit page shows it, and a viewer posting the same act gets 403; a bulk cancel of a search result
+// cancels exactly its instances, once, even when posted twice. axe-core finds nothing serious on any page;
+// screenshots of every page go to test-results/ui on every run.
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +39,9 @@ let chromium: TestBrowser | undefined;
 let gateway = '';
 const done: string[] = [];
 let running = '';
+/** Orders waiting in shipping for the bulk cancels: two through the page, two through the API. */
+const bulkUi: string[] = [];
+const bulkApi: string[] = [];
 
 const api = async <T>(url: string, key: string, init: RequestInit = {}) => {
   const response = await fetch(`${gateway}${url}`, {
@@ -79,19 +84,23 @@ beforeAll(async () => {
       GATEWAY_API_KEYS_FILE: keysFile,
       // Orders to NEVER-SHIPS wait in shipping for this long: long enough to be cancelled from the page.
       ORDER_SHIPPING_TIMEOUT_MS: '600000',
+      // A state without a timeout counts an instance stuck after 1 s here, not the default hour.
+      GATEWAY_STUCK_AFTER_MS: '1000',
     }),
   );
   for (let n = 0; n < 3; n += 1) done.push(`${ns.prefix}-done-${n}`);
   running = `${ns.prefix}-waiting`;
+  for (let n = 0; n < 2; n += 1) bulkUi.push(`${ns.prefix}-bulk-ui-${n}`);
+  for (let n = 0; n < 2; n += 1) bulkApi.push(`${ns.prefix}-bulk-api-${n}`);
   for (const id of done) await start(id);
-  await start(running, 'NEVER-SHIPS');
+  for (const id of [running, ...bulkUi, ...bulkApi]) await start(id, 'NEVER-SHIPS');
   for (const id of done) await finishedInstance(gateway, id, { 'x-api-key': KEYS.viewer });
-  await eventually(
-    'the waiting order to reach shipping',
-    async () =>
-      (await api<{ state: string }>(`/instances/${running}`, KEYS.viewer)).body.state === 'shipping',
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
+  for (const id of [running, ...bulkUi, ...bulkApi])
+    await eventually(
+      `${id} to reach shipping`,
+      async () => (await api<{ state: string }>(`/instances/${id}`, KEYS.viewer)).body.state === 'shipping',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   chromium = await launchBrowser();
 });
 
@@ -122,6 +131,52 @@ async function visit(page: Page, hash: string, ready: string): Promise<void> {
 async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
+}
+
+interface Figures {
+  readonly window: string;
+  readonly states: { name: string; count: number; stuck: number | null }[];
+  readonly edges: { from: string; to: string; count: number }[];
+  readonly flow: { starts: number };
+}
+
+const figuresOf = async (window = '1h') =>
+  (await api<Figures>(`/workflows/order-saga/versions/1/figures?window=${window}`, KEYS.viewer)).body;
+
+const edgeCounts = (figures: Figures) =>
+  Object.fromEntries(figures.edges.filter((e) => e.count > 0).map((e) => [`${e.from}->${e.to}`, e.count]));
+
+/** The edges on the open graph with a count above zero, as `from->to` → count. */
+const shownEdges = (page: Page) =>
+  page.$$eval('[data-edge]', (edges) =>
+    Object.fromEntries(
+      edges
+        .map((e) => [e.getAttribute('data-edge'), Number(e.getAttribute('data-edge-count'))] as const)
+        .filter(([, count]) => count > 0),
+    ),
+  );
+
+/** Each edge the instances' histories took, counted: from, through the states of `via`, to `to`. */
+async function edgesTaken(ids: readonly string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const id of ids) {
+    const { records } = (
+      await api<{ records: { kind: string; from: string | null; via: string[]; to: string }[] }>(
+        `/instances/${id}/history`,
+        KEYS.viewer,
+      )
+    ).body;
+    for (const record of records) {
+      if (record.kind !== 'transition' || record.from === null) continue;
+      const hops = [record.from, ...record.via];
+      if (hops.at(-1) !== record.to) hops.push(record.to);
+      for (let i = 1; i < hops.length; i += 1) {
+        const key = `${hops[i - 1]}->${hops[i]}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+    }
+  }
+  return counts;
 }
 
 /** Tabs through the page, collecting the data-action of every focused control, until all `wanted` are seen. */
@@ -180,14 +235,59 @@ describe('as a viewer', () => {
       copyFileSync(path.join(shots, 'graph.png'), path.join(repoRoot, 'docs', 'operator-ui.png'));
   });
 
-  test('a search by id prefix finds exactly the expected instances', async () => {
+  test("the graph's edge counts equal the API's and the transitions the instances took; stuck counts too", async () => {
+    await visit(
+      page,
+      '#/workflows/order-saga/1',
+      '.graph-box[data-loaded="yes"][data-window="1h"] [data-edge]',
+    );
+    const figures = await figuresOf('1h');
+    const taken = await edgesTaken([...done, running, ...bulkUi, ...bulkApi]);
+    expect(edgeCounts(figures)).toEqual(taken);
+    // Every order reached shipping or beyond: at least two transitions each.
+    expect(Object.values(taken).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2 * (done.length + 5));
+    expect(await shownEdges(page)).toEqual(taken);
+    const stuck = await page.$$eval('[data-state]', (nodes) =>
+      Object.fromEntries(
+        nodes.map((n) => [
+          n.getAttribute('data-state'),
+          n.querySelector('[data-stuck]')?.getAttribute('data-stuck') ?? null,
+        ]),
+      ),
+    );
+    for (const state of figures.states)
+      expect({ state: state.name, stuck: stuck[state.name] }).toEqual({
+        state: state.name,
+        stuck: state.stuck === null ? null : String(state.stuck),
+      });
+    // The five orders in shipping wait out its own timeout (ten minutes), not the 1 s threshold: none is stuck.
+    expect(figures.states.find((s) => s.name === 'shipping')).toMatchObject({ count: 5, stuck: 0 });
+    // Another window: the graph reads the figures again and still shows the API's.
+    await page.select('select[name="window"]', '24h');
+    await page.waitForSelector('.graph-box[data-loaded="yes"][data-window="24h"]');
+    expect(await shownEdges(page)).toEqual(edgeCounts(await figuresOf('24h')));
+    await check(page, 'graph-figures');
+  });
+
+  test("the overview shows each version's starts in the last hour", async () => {
+    await visit(page, '#/', 'tr[data-workflow="order-saga"][data-version="1"] [data-starts]');
+    const starts = await page.$eval('tr[data-workflow="order-saga"][data-version="1"] [data-starts]', (e) =>
+      Number(e.getAttribute('data-starts')),
+    );
+    expect(starts).toBe((await figuresOf('1h')).flow.starts);
+    expect(starts).toBe(done.length + 1 + bulkUi.length + bulkApi.length);
+  });
+
+  test('a search by workflow and id prefix finds exactly the expected instances; no bulk act is offered', async () => {
     await visit(page, '#/instances', 'form.filters');
+    await page.type('input[name="workflow"]', 'order-saga');
     await page.type('input[name="idPrefix"]', `${ns.prefix}-done-`);
     await page.click('form.filters button[type="submit"]');
     await page.waitForFunction((n) => document.querySelectorAll('tr[data-id]').length === n, {}, done.length);
     const ids = await page.$$eval('tr[data-id]', (rows) => rows.map((r) => r.getAttribute('data-id')));
     expect(ids.sort()).toEqual([...done].sort());
     expect(await page.$eval('[data-count]', (e) => e.textContent)).toBe(String(done.length));
+    expect(await page.$$('[data-bulk]')).toHaveLength(0);
     await check(page, 'search');
   });
 
@@ -226,6 +326,12 @@ describe('as a viewer', () => {
       body: '{}',
     });
     expect(answer.status).toBe(403);
+    const bulk = await api(`/workflows/order-saga/bulk/cancel`, KEYS.viewer, {
+      method: 'POST',
+      headers: { 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ filter: { idPrefix: `${ns.prefix}-bulk-` } }),
+    });
+    expect(bulk.status).toBe(403);
   });
 });
 
@@ -239,6 +345,7 @@ describe('as an operator', () => {
         Number(e.getAttribute('data-count')),
       );
     const before = await cancelledCount();
+    const edgesBefore = await shownEdges(watcher.page);
     const { context, page } = await signedIn(KEYS.operator);
     try {
       await visit(page, `#/instance/${encodeURIComponent(running)}`, '[data-action="cancel"]');
@@ -283,6 +390,15 @@ describe('as an operator', () => {
         { timeout: 30_000 },
         before + 1,
       );
+      // The cancel took shipping → cancelling → …: that edge's count moves on the open graph too.
+      await watcher.page.waitForFunction(
+        (n) =>
+          Number(
+            document.querySelector('[data-edge="shipping->cancelling"]')?.getAttribute('data-edge-count'),
+          ) === n,
+        { timeout: 30_000 },
+        (edgesBefore['shipping->cancelling'] ?? 0) + 1,
+      );
       await check(watcher.page, 'graph-live');
     } finally {
       await context.close();
@@ -297,6 +413,104 @@ describe('as an operator', () => {
       await check(admin.page, 'audit');
     } finally {
       await admin.context.close();
+    }
+  });
+});
+
+describe('bulk acts over a search result', () => {
+  const statusOf = async (id: string) =>
+    (await api<{ status: string }>(`/instances/${id}`, KEYS.viewer)).body.status;
+  const cancels = async (id: string) =>
+    (
+      await api<{ records: { kind: string; event?: string }[] }>(`/instances/${id}/history`, KEYS.viewer)
+    ).body.records.filter((r) => r.kind === 'transition' && r.event === 'cancel').length;
+  const cancelledCount = async () =>
+    (await api<{ count: number }>(`/instances?status=cancelled&idPrefix=${ns.prefix}`, KEYS.viewer)).body
+      .count;
+
+  test('an operator cancels every instance of a search result from the page, after confirming its size', async () => {
+    const before = await cancelledCount();
+    const { context, page } = await signedIn(KEYS.operator);
+    try {
+      await visit(page, '#/instances', 'form.filters');
+      await page.type('input[name="workflow"]', 'order-saga');
+      await page.type('input[name="idPrefix"]', `${ns.prefix}-bulk-ui-`);
+      await page.type('input[name="status"]', 'running');
+      await page.click('form.filters button[type="submit"]');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('tr[data-id]').length === n,
+        {},
+        bulkUi.length,
+      );
+      await page.click('[data-bulk="cancel"]');
+      await page.waitForSelector('dialog[open] [data-confirm]');
+      expect(await page.$eval('dialog[open] h2', (e) => e.textContent)).toBe(
+        `Cancel ${bulkUi.length} instances?`,
+      );
+      await check(page, 'confirm-bulk-cancel');
+      await page.click('dialog[open] [data-confirm]');
+      await page.waitForSelector('[data-bulk-result]');
+      expect(await page.$eval('[data-bulk-result]', (e) => e.textContent)).toBe(
+        `cancel: ${bulkUi.length} sent, 0 refused`,
+      );
+      for (const id of bulkUi)
+        await eventually(`${id} cancelled`, async () => (await statusOf(id)) === 'cancelled', {
+          timeoutMs: 60_000,
+        });
+      await check(page, 'search-bulk-cancelled');
+    } finally {
+      await context.close();
+    }
+    expect(await cancelledCount()).toBe(before + bulkUi.length);
+  });
+
+  test('a bulk cancel posted twice under one key cancels exactly its instances once; a larger match is refused', async () => {
+    const filter = { idPrefix: `${ns.prefix}-bulk-api-` };
+    const post = (key: string, max: number) =>
+      api<{
+        repeated: boolean;
+        matched: number;
+        results: { correlationId: string; status: string; commandId: string }[];
+      }>('/workflows/order-saga/bulk/cancel', KEYS.operator, {
+        method: 'POST',
+        headers: { 'idempotency-key': key },
+        body: JSON.stringify({ filter, max }),
+      });
+    const tooMany = await post(randomUUID(), 1);
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body).toMatchObject({
+      error: { code: 'bulk-too-large', details: { matched: 2, max: 1 } },
+    });
+    expect(await statusOf(bulkApi[0]!)).toBe('running');
+
+    const before = await cancelledCount();
+    const key = randomUUID();
+    const first = await post(key, 2);
+    expect(first.status).toBe(200);
+    expect(first.body.repeated).toBe(false);
+    expect(first.body.results.map((r) => r.correlationId).sort()).toEqual([...bulkApi].sort());
+    for (const id of bulkApi)
+      await eventually(`${id} cancelled`, async () => (await statusOf(id)) === 'cancelled', {
+        timeoutMs: 60_000,
+      });
+    const second = await post(key, 2);
+    expect(second.status).toBe(200);
+    expect(second.body.repeated).toBe(true);
+    expect(second.body.results.map((r) => r.commandId).sort()).toEqual(
+      first.body.results.map((r) => r.commandId).sort(),
+    );
+    // The second post published nothing: each instance holds one cancel, the audit one record each.
+    for (const id of bulkApi) expect({ id, cancels: await cancels(id) }).toEqual({ id, cancels: 1 });
+    expect(await cancelledCount()).toBe(before + bulkApi.length);
+    for (const id of bulkApi) {
+      const records = await eventually(`the audit record of ${id}`, async () => {
+        const answer = await api<{ records: { action: string; actor: string }[] }>(
+          `/audit?instance=${id}`,
+          KEYS.admin,
+        );
+        return answer.status === 200 && answer.body.records.length > 0 ? answer.body.records : undefined;
+      });
+      expect(records.map((r) => [r.action, r.actor])).toEqual([['cancel', 'api-key:otto']]);
     }
   });
 });

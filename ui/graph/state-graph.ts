@@ -1,20 +1,29 @@
 // A workflow version's state graph as SVG, laid out by dagre (layered, made for directed graphs like these):
-// per state an optional count, the current state and the path taken marked, a click on a state reported.
+// per state an optional count and figures (stuck instances, dwell quantiles), per edge an optional transition
+// count, the current state and the path taken marked, a click on a state reported.
 import dagre from '@dagrejs/dagre';
+import { duration } from '../duration';
 import { html } from '../html';
-import type { Definition, Edge } from '../types';
+import type { Definition, Edge, StateFigures } from '../types';
 
 export interface GraphProps {
   readonly definition: Definition;
   readonly edges: readonly Edge[];
   readonly counts?: Readonly<Record<string, number>>;
+  /** Per state its figures; per edge (`from->to`) its transitions in the chosen window. */
+  readonly figures?: {
+    readonly states: Readonly<Record<string, StateFigures>>;
+    readonly edges: Readonly<Record<string, number>>;
+  };
   readonly current?: string;
   readonly path?: readonly string[];
   readonly onState?: (state: string) => void;
 }
 
-const NODE_W = 150;
+const NODE_W = 170;
 const NODE_H = 46;
+/** A state with figures has three more lines: stuck instances, and the quantiles of dwell and of age. */
+const NODE_H_FIGURES = 94;
 
 interface Layout {
   readonly width: number;
@@ -30,20 +39,24 @@ interface Layout {
   }[];
 }
 
-const layouts = new WeakMap<Definition, Layout>();
+const layouts = { plain: new WeakMap<Definition, Layout>(), figures: new WeakMap<Definition, Layout>() };
 
-function layoutOf(definition: Definition, edges: readonly Edge[]): Layout {
-  const cached = layouts.get(definition);
+function layoutOf(definition: Definition, edges: readonly Edge[], tall: boolean): Layout {
+  const cache = tall ? layouts.figures : layouts.plain;
+  const cached = cache.get(definition);
   if (cached !== undefined) return cached;
+  const nodeH = tall ? NODE_H_FIGURES : NODE_H;
+  // Room beside each edge's label for its count.
+  const extra = tall ? 8 : 0;
   const graph = new dagre.graphlib.Graph({ multigraph: true });
   graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 60, marginx: 10, marginy: 10 });
   graph.setDefaultEdgeLabel(() => ({}));
-  for (const state of definition.states) graph.setNode(state.name, { width: NODE_W, height: NODE_H });
+  for (const state of definition.states) graph.setNode(state.name, { width: NODE_W, height: nodeH });
   edges.forEach((edge, i) =>
     graph.setEdge(
       edge.from,
       edge.to,
-      { label: edge.label, width: 6 * edge.label.length, height: 14, labelpos: 'c' },
+      { label: edge.label, width: 6 * (edge.label.length + extra), height: 14, labelpos: 'c' },
       `e${i}`,
     ),
   );
@@ -67,12 +80,13 @@ function layoutOf(definition: Definition, edges: readonly Edge[]): Layout {
       return { ...edge, points, lx: drawn.x ?? mid.x, ly: drawn.y ?? mid.y };
     }),
   };
-  layouts.set(definition, layout);
+  cache.set(definition, layout);
   return layout;
 }
 
 export function StateGraph(props: GraphProps) {
-  const layout = layoutOf(props.definition, props.edges);
+  const layout = layoutOf(props.definition, props.edges, props.figures !== undefined);
+  const nodeH = props.figures === undefined ? NODE_H : NODE_H_FIGURES;
   const visited = new Set(props.path ?? []);
   const taken = new Set<string>();
   const path = props.path ?? [];
@@ -98,13 +112,20 @@ export function StateGraph(props: GraphProps) {
         <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
       </marker>
     </defs>
-    ${layout.edges.map(
-      (edge) =>
-        html`<g class=${taken.has(`${edge.from}->${edge.to}`) ? 'edge taken' : 'edge'}>
-          <polyline points=${edge.points} marker-end="url(#arrow)" />
-          <text x=${edge.lx} y=${edge.ly} text-anchor="middle">${edge.label}</text>
-        </g>`,
-    )}
+    ${layout.edges.map((edge) => {
+      const key = `${edge.from}->${edge.to}`;
+      const count = props.figures === undefined ? undefined : (props.figures.edges[key] ?? 0);
+      return html`<g
+        class=${taken.has(key) ? 'edge taken' : 'edge'}
+        data-edge=${key}
+        data-edge-count=${count}
+      >
+        <polyline points=${edge.points} marker-end="url(#arrow)" />
+        <text x=${edge.lx} y=${edge.ly} text-anchor="middle">
+          ${edge.label}${count === undefined ? null : html`<tspan class="edge-count"> ×${count}</tspan>`}
+        </text>
+      </g>`;
+    })}
     ${layout.nodes.map((node) => {
       const count = props.counts?.[node.name] ?? 0;
       const classes = [
@@ -117,7 +138,7 @@ export function StateGraph(props: GraphProps) {
       return html`<g
         class=${classes}
         data-state=${node.name}
-        transform=${`translate(${node.x - NODE_W / 2},${node.y - NODE_H / 2})`}
+        transform=${`translate(${node.x - NODE_W / 2},${node.y - nodeH / 2})`}
         tabindex=${onClick === undefined ? undefined : 0}
         role=${onClick === undefined ? 'img' : 'button'}
         aria-label=${onClick === undefined ? stateLabel(node.name, props, visited) : undefined}
@@ -129,7 +150,7 @@ export function StateGraph(props: GraphProps) {
           }
         }}
       >
-        <rect width=${NODE_W} height=${NODE_H} rx="8" />
+        <rect width=${NODE_W} height=${nodeH} rx="8" />
         <text x=${NODE_W / 2} y="19" text-anchor="middle" class="name">${node.name}</text>
         ${
           props.counts === undefined
@@ -138,9 +159,45 @@ export function StateGraph(props: GraphProps) {
                 ${count}
               </text>`
         }
+        ${figureLines(props.figures?.states[node.name])}
       </g>`;
     })}
   </svg>`;
+}
+
+/**
+ * A non-final state's stuck count, the quantiles of how long the instances that left it stayed (in the window),
+ * and of how long those in it now have been there.
+ */
+function figureLines(figures: StateFigures | undefined) {
+  // A final state is never left and nothing in it is stuck: no lines.
+  if (figures === undefined || figures.stuck === null) return null;
+  const dwell = figures.dwell;
+  const age = figures.age;
+  const quantiles = (q: { p50: number; p95: number } | null) =>
+    q === null ? '—' : `p50 ${duration(q.p50)} · p95 ${duration(q.p95)}`;
+  return html`<text
+      x=${NODE_W / 2}
+      y="54"
+      text-anchor="middle"
+      class=${figures.stuck > 0 ? 'stuck some' : 'stuck'}
+      data-stuck=${figures.stuck}
+    >
+      ${figures.stuck} stuck (over ${duration(figures.stuckAfterMs ?? 0)})
+    </text>
+    <text
+      x=${NODE_W / 2}
+      y="70"
+      text-anchor="middle"
+      class="dwell"
+      data-dwell-p50=${dwell?.p50}
+      data-dwell-p95=${dwell?.p95}
+    >
+      dwell ${quantiles(dwell)}
+    </text>
+    <text x=${NODE_W / 2} y="86" text-anchor="middle" class="dwell" data-age-p50=${age?.p50}>
+      in now ${quantiles(age)}
+    </text>`;
 }
 
 /** What a non-clickable state says to a screen reader: its name and whether it is current or was visited. */

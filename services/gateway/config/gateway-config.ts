@@ -59,6 +59,7 @@ const schema = z
     GATEWAY_IDEMPOTENCY_TTL_S: positive(86_400),
     GATEWAY_UI_STREAMS: positive(100),
     GATEWAY_UI_DIR: z.string().min(1).optional(),
+    GATEWAY_STUCK_AFTER_MS: positive(3_600_000),
     GATEWAY_OUTCOME_TTL_S: positive(86_400),
     ...logLevelEnv,
     ...authEnvSchema.shape,
@@ -99,6 +100,8 @@ export interface GatewayConfig extends Connections {
     /** The operator UI's live streams open at once. */
     readonly liveStreams?: number;
   };
+  /** An instance in a state without a timeout for longer than this counts as stuck in the graph's figures. */
+  readonly stuckAfterMs: number;
   /** Where the operator UI's built files are; dist/ui beside the compiled gateway when absent. */
   readonly uiDir?: string;
   readonly idempotencyTtlSeconds: number;
@@ -131,6 +134,7 @@ export function loadGatewayConfig(env: Readonly<Record<string, string | undefine
       waiters: { total: v.GATEWAY_MAX_WAITERS, perCaller: v.GATEWAY_MAX_WAITERS_PER_CALLER },
       liveStreams: v.GATEWAY_UI_STREAMS,
     },
+    stuckAfterMs: v.GATEWAY_STUCK_AFTER_MS,
     ...(v.GATEWAY_UI_DIR === undefined ? {} : { uiDir: v.GATEWAY_UI_DIR }),
     idempotencyTtlSeconds: v.GATEWAY_IDEMPOTENCY_TTL_S,
     outcomeTtlSeconds: v.GATEWAY_OUTCOME_TTL_S,

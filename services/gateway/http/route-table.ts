@@ -13,6 +13,8 @@ import {
   searchQuerySchema,
   versionsAnswer,
 } from '../search/search-routes';
+import { bulkAnswer, bulkBody } from '../bulk/bulk-routes';
+import { figuresAnswer, figuresParams, figuresQuery } from '../figures/figures-routes';
 
 export const MAX_WAIT_MS = 30_000;
 
@@ -136,6 +138,34 @@ const adminAct = <const A extends string>(action: A, summary: string) =>
     query: waitQuery,
     headers: commandHeaders,
     responses: commandResponses,
+  });
+
+/** A bulk act over a search result within one workflow: one command per instance, ids from the key. */
+const bulkSpec = <const A extends string>(
+  action: A,
+  permission: 'instances:cancel' | 'admin:*',
+  summary: string,
+) =>
+  spec({
+    method: 'POST',
+    path: `/workflows/{name}/bulk/${action}`,
+    summary,
+    permission,
+    scope: { workflowParam: 'name' },
+    params: z.object({ name }),
+    headers: commandHeaders,
+    body: bulkBody,
+    responses: {
+      200: { description: "Each matched instance and its command's fate", schema: bulkAnswer },
+      400: commandResponses[400],
+      404: { description: 'Unknown workflow', schema: errorBody },
+      409: { description: 'Idempotency-Key reused with a different request', schema: errorBody },
+      422: {
+        description: 'The filter matches more than `max` instances (`bulk-too-large`)',
+        schema: errorBody,
+      },
+      503: commandResponses[503],
+    },
   });
 
 export const ROUTES = {
@@ -344,6 +374,30 @@ export const ROUTES = {
     responses: {
       200: { description: 'Every version in the catalogue, ascending', schema: versionsAnswer },
       404: { description: 'Unknown workflow', schema: errorBody },
+    },
+  }),
+  bulkCancel: bulkSpec(
+    'cancel',
+    'instances:cancel',
+    'Cancel every instance of the workflow a search filter matches, at most `max` of them; each cancel is audited',
+  ),
+  bulkRetry: bulkSpec(
+    'retry',
+    'admin:*',
+    "Start now the next attempt of each of the workflow's instances a search filter matches that waits out a retry backoff, at most `max` of them (audited)",
+  ),
+  figures: spec({
+    method: 'GET',
+    path: '/workflows/{name}/versions/{version}/figures',
+    summary:
+      "A version's live graph figures: per state its instances, stuck ones and their ages, dwells over a window; per edge its transitions over the window; starts and ends",
+    permission: 'instances:read',
+    scope: { workflowParam: 'name' },
+    params: figuresParams,
+    query: figuresQuery,
+    responses: {
+      200: { description: 'The figures, read from the index and per-minute buckets', schema: figuresAnswer },
+      404: { description: 'Unknown workflow or version', schema: errorBody },
     },
   }),
   instance: spec({

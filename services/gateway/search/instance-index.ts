@@ -78,6 +78,12 @@ export class InstanceIndex {
     });
   }
 
+  /** The summary the index holds for the id; undefined when it holds none (or a tombstone). */
+  async summary(id: string): Promise<InstanceSummary | undefined> {
+    const stored = await this.redis.hget(this.keys.docs, id);
+    return stored === null ? undefined : parseDocument(stored).s;
+  }
+
   /** The id leaves every set; a tombstone at `offset` keeps redelivered older records from bringing it back. */
   async remove(offset: number, correlationId: string): Promise<boolean> {
     const tombstone = JSON.stringify({ o: offset, g: 1 } satisfies IndexDocument);
