@@ -1,14 +1,20 @@
 // start, signal, cancel, get, history, and the admin acts purge, erase, migrate and audit: requests to the
-// gateway, answers printed as JSON.
+// gateway, answers printed as JSON. `migrate --dry-run` reads the log instead (see migrate-dry-run).
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { usageError } from '../cli-error';
 import { GatewayClient } from '../gateway-client';
 import { jsonArgument } from '../json-argument';
+import { WORKFLOWS_MODULE } from '../../platform/workflows/module-argument';
+import { withKafka } from './log-commands';
+import { runMigrationDryRun, type DryRunOptions } from './migrate-dry-run-command';
 
 interface GatewayOptions {
   readonly gateway: string;
 }
+
+type MigrateOptions = GatewayOptions &
+  DryRunOptions & { readonly key?: string; readonly wait?: string; readonly dryRun?: boolean };
 
 const DEFAULT_GATEWAY = process.env.STATEWRIGHT_GATEWAY ?? 'http://127.0.0.1:8080';
 
@@ -98,12 +104,24 @@ export function addInstanceCommands(program: Command): void {
       });
   }
 
-  withGateway(program.command('migrate <id>'))
-    .description("move an instance to another version through that version's migration (admin, audited)")
+  withKafka(withGateway(program.command('migrate <id>')))
+    .description(
+      "move an instance to another version through that version's migration (admin, audited); with --dry-run, " +
+        '<id> names a workflow and the migration is tried on its running instances in memory (as migrate-dry-run)',
+    )
     .requiredOption('--to <version>', 'the target version', positiveInteger)
     .option('--key <idempotencyKey>', 'Idempotency-Key (a new UUID when absent)')
     .option('--wait <ms>', 'wait up to this long for the outcome')
-    .action(async (id: string, options: GatewayOptions & { to: number; key?: string; wait?: string }) => {
+    .option('--dry-run', 'try the migration on every running instance of the workflow <id>, changing none')
+    .option('--from <version>', 'with --dry-run: only instances of this version', positiveInteger)
+    .option(
+      '--workflows <module>',
+      `with --dry-run: the module exporting the workflows (env ${WORKFLOWS_MODULE.env})`,
+    )
+    .option('--file <file>', 'with --dry-run: fold a transitions file written by `statewright record`')
+    .option('--json', 'with --dry-run: print the report as JSON')
+    .action(async (id: string, options: MigrateOptions) => {
+      if (options.dryRun === true) return runMigrationDryRun(id, options);
       const path = `/instances/${segment(id)}/migrate${waitOf(options.wait)}`;
       const body = { targetVersion: options.to };
       print((await new GatewayClient(options.gateway).post(path, body, keyOf(options.key))).body);

@@ -14,7 +14,7 @@ import { parseLines } from '../transitions/transitions-file';
 import { TopicSource } from '../transitions/transitions-source';
 import { kafkaConnectionOf, withKafka, type KafkaOptions } from './log-commands';
 
-interface DryRunOptions extends KafkaOptions {
+export interface DryRunOptions extends KafkaOptions {
   readonly to: number;
   readonly from?: number;
   readonly workflows?: string;
@@ -30,36 +30,39 @@ export function addMigrateDryRunCommand(program: Command): void {
     .option('--workflows <module>', `the module exporting the workflows (env ${WORKFLOWS_MODULE.env})`)
     .option('--file <file>', 'fold a transitions file written by `statewright record` instead of the topic')
     .option('--json', 'print the report as JSON')
-    .action(async (workflow: string, options: DryRunOptions) => {
-      const registry = await teamWorkflows(
-        options.workflows ?? process.env[WORKFLOWS_MODULE.env],
-        '--workflows',
-      );
-      if (registry.get(workflow, options.to) === undefined) {
-        const known = registry.has(workflow) ? registry.versions(workflow).join(', ') : 'none';
-        throw usageError(`the workflows module holds no ${workflow}@${options.to} (versions: ${known})`);
-      }
-      const instances = foldInstances(await recordsOf(options));
-      const report = migrationDryRun(
-        registry,
-        instances.values(),
-        {
-          workflow,
-          targetVersion: options.to,
-          ...(options.from === undefined ? {} : { fromVersion: options.from }),
-        },
-        Date.now(),
-      );
-      process.stdout.write(
-        options.json === true ? `${JSON.stringify(report, null, 2)}\n` : migrationReport(report),
-      );
-      if (report.failed > 0)
-        throw new CliError(
-          `${report.failed} instance(s) would fail to migrate`,
-          'migration-would-fail',
-          EXIT.failed,
-        );
-    });
+    .action(runMigrationDryRun);
+}
+
+/**
+ * Prints which running instances of `workflow` the migration to `options.to` would fail on; throws (exit 1) when
+ * any would. `statewright migrate <workflow> --dry-run` runs it too.
+ */
+export async function runMigrationDryRun(workflow: string, options: DryRunOptions): Promise<void> {
+  const registry = await teamWorkflows(options.workflows ?? process.env[WORKFLOWS_MODULE.env], '--workflows');
+  if (registry.get(workflow, options.to) === undefined) {
+    const known = registry.has(workflow) ? registry.versions(workflow).join(', ') : 'none';
+    throw usageError(`the workflows module holds no ${workflow}@${options.to} (versions: ${known})`);
+  }
+  const instances = foldInstances(await recordsOf(options));
+  const report = migrationDryRun(
+    registry,
+    instances.values(),
+    {
+      workflow,
+      targetVersion: options.to,
+      ...(options.from === undefined ? {} : { fromVersion: options.from }),
+    },
+    Date.now(),
+  );
+  process.stdout.write(
+    options.json === true ? `${JSON.stringify(report, null, 2)}\n` : migrationReport(report),
+  );
+  if (report.failed > 0)
+    throw new CliError(
+      `${report.failed} instance(s) would fail to migrate`,
+      'migration-would-fail',
+      EXIT.failed,
+    );
 }
 
 async function recordsOf(options: DryRunOptions): Promise<LogRecord[]> {

@@ -186,6 +186,19 @@ test('migrate-dry-run names the orders a failing migration would refuse and chan
   expect(run.stdout).toContain(
     'tried 3 running instance(s), 2 would migrate, 1 would fail; nothing was changed',
   );
+  // The same through `migrate --dry-run`, whose argument is then the workflow.
+  const flagged = await statewright([
+    'migrate',
+    'order-saga',
+    '--dry-run',
+    '--to',
+    '2',
+    '--workflows',
+    path.join(directory, 'migration.js'),
+    ...kafkaArgs(),
+  ]);
+  expect(flagged.code).toBe(1);
+  expect(flagged.stdout).toBe(run.stdout);
   const after = [...(await readTopicToEnd(kafka, topics.transitions)).values()].flat().length;
   expect(after).toBe(before);
 });
