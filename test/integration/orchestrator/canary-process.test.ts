@@ -6,30 +6,27 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  chooseVersion,
   commandId,
   correlationId,
   settingsKey,
   type Command,
   type LogRecord,
-  type RolloutRule,
-  type TaskResultCommand,
   type Transition,
 } from '../../../services/core';
 import type { AuditEntry } from '../../../services/platform/codec/audit-envelope';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
+import { canaryRule, declineCanaryPayments, idsOn } from '../../harness/canary';
 import { eventually } from '../../harness/eventually';
 import { fleetEnvironment } from '../../harness/example-fleet';
 import { repoRoot } from '../../harness/infrastructure';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
-import { startOrder, succeeded } from '../../harness/order-commands';
+import { startOrder } from '../../harness/order-commands';
 import { ProcessFleet, type ServiceProcess } from '../../harness/process-fleet';
 import type { TopicTail } from '../../harness/topic-tail';
 
 jest.setTimeout(180_000);
 
 const WORKFLOW = 'order-saga';
-const canaryRule: RolloutRule = { kind: 'canary', stable: 1, canary: 2, percent: 50 };
 const definitions = path.join(repoRoot, 'dist', 'examples', 'order-saga', 'definition.js');
 const workdir = mkdtempSync(path.join(os.tmpdir(), 'statewright-canary-'));
 
@@ -40,25 +37,6 @@ let tasks: TopicTail<TaskEnvelope>;
 let fleet: ProcessFleet;
 let logDir: string;
 let orchestrator: ServiceProcess;
-
-function idsOn(version: number, count: number, label: string): string[] {
-  const ids: string[] = [];
-  for (let i = 0; ids.length < count; i++) {
-    const id = `${label}-${i}-${randomUUID().slice(0, 8)}`;
-    if (chooseVersion(canaryRule, id) === version) ids.push(id);
-  }
-  return ids;
-}
-
-function answer(task: TaskEnvelope): TaskResultCommand {
-  if (task.version === 2 && task.type === 'authorize-payment') {
-    return {
-      ...succeeded(task),
-      outcome: { kind: 'fatal', error: { message: 'card declined', code: 'card-declined' } },
-    };
-  }
-  return succeeded(task);
-}
 
 async function runToEnd(ids: readonly string[]): Promise<Transition[]> {
   for (const id of ids) await fixture.publisher.publish(startOrder(id));
@@ -92,7 +70,7 @@ beforeAll(async () => {
   transitions = await fixture.tailTransitions();
   audit = await fixture.tailAudit();
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
-  tasks.onMessage(({ value }) => fixture.publisher.publish(answer(value)));
+  tasks.onMessage(({ value }) => fixture.publisher.publish(declineCanaryPayments(value)));
   const module = path.join(workdir, 'order-saga-1-and-2.js');
   writeFileSync(
     module,

@@ -5,15 +5,12 @@
 // see the same evidence change the settings once.
 import { randomUUID } from 'node:crypto';
 import {
-  chooseVersion,
   commandId,
   correlationId,
   createRegistry,
   settingsKey,
   type Command,
   type LogRecord,
-  type RolloutRule,
-  type TaskResultCommand,
   type Transition,
 } from '../../../services/core';
 import { orderSaga } from '../../../examples/order-saga/definition';
@@ -23,14 +20,14 @@ import type { CommandEnvelope } from '../../../services/platform/codec/command-e
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import type { SettingsRecord } from '../../../services/platform/codec/settings-record';
 import { SettingsView } from '../../../services/platform/settings/settings-view';
+import { canaryRule, declineCanaryPayments, idsOn } from '../../harness/canary';
 import { eventually } from '../../harness/eventually';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
-import { startOrder, succeeded } from '../../harness/order-commands';
+import { startOrder } from '../../harness/order-commands';
 import type { TopicTail } from '../../harness/topic-tail';
 
 const WORKFLOW = 'order-saga';
 const deployed = createRegistry([orderSaga(), { ...orderSaga(), version: 2 }]);
-const canaryRule: RolloutRule = { kind: 'canary', stable: 1, canary: 2, percent: 50 };
 const policy = { windowMs: 10 * 60_000, minFinished: 4, margin: 0.2 };
 
 jest.setTimeout(180_000);
@@ -42,27 +39,6 @@ let audit: TopicTail<AuditEntry>;
 let commands: TopicTail<CommandEnvelope>;
 let tasks: TopicTail<TaskEnvelope>;
 const watches = new Set<CanaryWatch>();
-
-/** Correlation ids the canary rule sends to `version`, fresh for this run. */
-function idsOn(version: number, count: number, label: string): string[] {
-  const ids: string[] = [];
-  for (let i = 0; ids.length < count; i++) {
-    const id = `${label}-${i}-${randomUUID().slice(0, 8)}`;
-    if (chooseVersion(canaryRule, id) === version) ids.push(id);
-  }
-  return ids;
-}
-
-/** The worker of this suite: version 2's payment is always declined; everything else succeeds. */
-function answer(task: TaskEnvelope): TaskResultCommand {
-  if (task.version === 2 && task.type === 'authorize-payment') {
-    return {
-      ...succeeded(task),
-      outcome: { kind: 'fatal', error: { message: 'card declined', code: 'card-declined' } },
-    };
-  }
-  return succeeded(task);
-}
 
 const finalOf = (id: string) =>
   transitions.waitFor(
@@ -122,7 +98,7 @@ beforeAll(async () => {
   audit = await fixture.tailAudit();
   commands = await fixture.tailEnvelopes<CommandEnvelope>(fixture.topics.commands, 'command');
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
-  tasks.onMessage(({ value }) => fixture.publisher.publish(answer(value)));
+  tasks.onMessage(({ value }) => fixture.publisher.publish(declineCanaryPayments(value)));
   settings = await SettingsView.start(
     fixture.log,
     fixture.topics.settings,

@@ -3,20 +3,7 @@
 // an instance on another partition is deferred without a task request; and when the last worker of a type
 // leaves, its heartbeats' end opens the circuit everywhere until a worker is back.
 import { z } from 'zod';
-import {
-  createRegistry,
-  HEALTH_WORKFLOW,
-  healthKey,
-  setup,
-  type CircuitRule,
-  type CircuitSettingsCommand,
-  type CommandId,
-  type CorrelationId,
-  type HealthRecord,
-  type LogRecord,
-  type OpenTask,
-  type Transition,
-} from '../../../services/core';
+import { createRegistry, type CircuitRule, type LogRecord } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import { commandPartition } from '../../../services/platform/kafka/command-partition';
 import { HealthWatcher } from '../../../services/orchestrator/health/health-watcher';
@@ -27,6 +14,7 @@ import {
   taskHandler,
   type Worker,
 } from '../../../services/worker';
+import { CircuitLog, circuitSettings, PAY_RULE, paymentWorkflow } from '../../harness/circuits';
 import { eventually } from '../../harness/eventually';
 import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -35,36 +23,13 @@ import type { TopicTail } from '../../harness/topic-tail';
 jest.setTimeout(120_000);
 
 const PARTITIONS = 3;
-const payment = setup({
-  types: {} as { context: object },
-  input: z.object({}),
-  events: {},
-  tasks: { pay: { retry: { maxAttempts: 10, backoff: { kind: 'fixed', ms: 200 }, jitter: 0 } } },
-}).define({
-  name: 'payment',
-  version: 1,
-  initial: 'paying',
-  context: () => ({}),
-  states: {
-    paying: { invoke: { tasks: [{ task: 'pay' }], onDone: 'paid', onError: 'failed' } },
-    paid: { final: 'completed' },
-    failed: { final: 'failed' },
-  },
-});
-const registry = createRegistry([payment]);
+const registry = createRegistry([paymentWorkflow()]);
 /** Open for ten minutes: within a test the circuit closes only when the test says so. */
-const RULE: CircuitRule = {
-  window: 10,
-  failureRate: 1,
-  minCalls: 10,
-  consecutiveFailures: 2,
-  openMs: 600_000,
-  probes: 1,
-  resumePerSecond: 20,
-};
+const RULE = PAY_RULE;
 
 let fixture: OrchestratorFixture;
 let transitions: TopicTail<LogRecord>;
+let log: CircuitLog;
 let tasks: TopicTail<TaskEnvelope>;
 let watcher: HealthWatcher;
 let worker: Worker | undefined;
@@ -79,41 +44,21 @@ function idOn(partition: number, prefix: string): string {
 }
 
 let settingsCount = 0;
-const circuitSettings = (rule: CircuitRule, hold?: 'open' | 'closed' | null): CircuitSettingsCommand => ({
-  type: 'circuit-settings',
-  commandId: `fleet-circuit-${++settingsCount}` as CommandId,
-  correlationId: healthKey('pay') as CorrelationId,
-  workflow: HEALTH_WORKFLOW,
-  actor: 'ops@example.com',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  taskType: 'pay',
-  hold,
-  rule,
-  maxInFlight: undefined,
-});
 const settle = (rule: CircuitRule, hold?: 'open' | 'closed' | null) =>
-  fixture.publisher.publishToEveryPartition(circuitSettings(rule, hold), PARTITIONS);
+  fixture.publisher.publishToEveryPartition(
+    circuitSettings(`fleet-circuit-${++settingsCount}`, { rule, hold }),
+    PARTITIONS,
+  );
 
-const healthRecords = () =>
-  transitions.values().filter((r) => (r as { kind: string }).kind === 'health') as unknown as HealthRecord[];
+const healthRecords = () => log.healthRecords();
 const circuitsSince = (from: number) =>
   healthRecords()
     .slice(from)
     .map((r) => r.entry.circuit)
     .filter((c) => c !== null);
-const moves = (id: string) =>
-  transitions.values().filter((r): r is Transition => r.kind === 'transition' && r.correlationId === id);
-const parkedIn = (t: Transition): OpenTask | undefined => t.tasks.put.find((task) => task.parked);
-const waitParked = (id: string) =>
-  eventually(`${id} to be deferred by the circuit`, () => moves(id).map(parkedIn).find(Boolean), {
-    timeoutMs: 30_000,
-  });
-const waitCompleted = (id: string) =>
-  eventually(`${id} to complete`, () => moves(id).some((t) => t.status === 'completed'), {
-    timeoutMs: 60_000,
-  });
+const moves = (id: string) => log.moves(id);
+const waitParked = (id: string) => log.waitParked(id);
+const waitCompleted = (id: string) => log.waitCompleted(id);
 const requestsOf = (id: string) => tasks.values().filter((t) => t.correlationId === id);
 
 async function startWorker(name: string): Promise<Worker> {
@@ -140,6 +85,7 @@ async function startWorker(name: string): Promise<Worker> {
 beforeAll(async () => {
   fixture = await OrchestratorFixture.create('orchestrator-circuit-fleet', PARTITIONS);
   transitions = await fixture.tailTransitions();
+  log = new CircuitLog(transitions);
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   await fixture.startOrchestrator(registry);
   worker = await startWorker('fleet-worker-1');

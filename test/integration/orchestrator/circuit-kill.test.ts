@@ -6,18 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  HEALTH_WORKFLOW,
-  healthKey,
-  type CircuitRule,
-  type CircuitSettingsCommand,
-  type CommandId,
-  type CorrelationId,
-  type HealthRecord,
-  type LogRecord,
-  type OpenTask,
-  type Transition,
-} from '../../../services/core';
+import type { HealthRecord, LogRecord, OpenTask } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import {
   createWorker,
@@ -26,6 +15,7 @@ import {
   taskHandler,
   type Worker,
 } from '../../../services/worker';
+import { CircuitLog, circuitSettings, PAY_RULE } from '../../harness/circuits';
 import { eventually } from '../../harness/eventually';
 import { startOrder } from '../../harness/order-commands';
 import { fleetEnvironment } from '../../harness/example-fleet';
@@ -36,15 +26,7 @@ import type { TopicTail } from '../../harness/topic-tail';
 
 jest.setTimeout(180_000);
 
-const RULE: CircuitRule = {
-  window: 10,
-  failureRate: 1,
-  minCalls: 10,
-  consecutiveFailures: 2,
-  openMs: 600_000,
-  probes: 1,
-  resumePerSecond: 20,
-};
+const RULE = PAY_RULE;
 
 /** The team's workflow module, as `statewright orchestrator --workflows` loads it: plain JS on the built core. */
 const MODULE = `
@@ -76,6 +58,7 @@ let fixture: OrchestratorFixture;
 let fleet: ProcessFleet;
 let orchestrator: ServiceProcess;
 let transitions: TopicTail<LogRecord>;
+let log: CircuitLog;
 let tasks: TopicTail<TaskEnvelope>;
 let worker: Worker;
 let failing = false;
@@ -83,20 +66,7 @@ const runs = new Map<string, number>();
 
 const start = (id: string) => startOrder(id, {}, 'payment');
 let settings = 0;
-const circuitSettings = (rule: CircuitRule): CircuitSettingsCommand => ({
-  type: 'circuit-settings',
-  commandId: `circuit-${++settings}` as CommandId,
-  correlationId: healthKey('pay') as CorrelationId,
-  workflow: HEALTH_WORKFLOW,
-  actor: 'ops@example.com',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  taskType: 'pay',
-  hold: undefined,
-  rule,
-  maxInFlight: undefined,
-});
+const settingsOf = (rule: typeof RULE) => circuitSettings(`circuit-${++settings}`, { rule });
 
 const healthSeen = () =>
   transitions.seen.filter((e) => (e.value as { kind: string }).kind === 'health') as unknown as {
@@ -109,23 +79,9 @@ const phaseByPartition = () => {
   for (const entry of healthSeen()) phases.set(entry.partition, entry.value.entry.circuit?.phase);
   return phases;
 };
-const moves = (id: string) =>
-  transitions.values().filter((r): r is Transition => r.kind === 'transition' && r.correlationId === id);
-const waitParked = (id: string) =>
-  eventually(
-    `${id} to be deferred`,
-    () =>
-      moves(id)
-        .flatMap((t) => t.tasks.put)
-        .find((t) => t.parked),
-    {
-      timeoutMs: 60_000,
-    },
-  );
-const waitCompleted = (id: string) =>
-  eventually(`${id} to complete`, () => moves(id).some((t) => t.status === 'completed'), {
-    timeoutMs: 90_000,
-  });
+const moves = (id: string) => log.moves(id);
+const waitParked = (id: string) => log.waitParked(id, 60_000);
+const waitCompleted = (id: string) => log.waitCompleted(id, 90_000);
 
 async function startOrchestrator(): Promise<ServiceProcess> {
   const service = fleet.start('orchestrator', 'services/orchestrator/main.js');
@@ -143,6 +99,7 @@ beforeAll(async () => {
   });
   fleet = new ProcessFleet(path.join(repoRoot, 'test-results', 'integration', fixture.namespace.prefix), env);
   transitions = await fixture.tailTransitions();
+  log = new CircuitLog(transitions);
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   orchestrator = await startOrchestrator();
   worker = createWorker({
@@ -174,7 +131,7 @@ afterAll(async () => {
 });
 
 test('killed while the circuit is open, the orchestrator restores it open; nothing is lost or run twice', async () => {
-  await fixture.publisher.publishToEveryPartition(circuitSettings(RULE), fixture.partitions);
+  await fixture.publisher.publishToEveryPartition(settingsOf(RULE), fixture.partitions);
   await eventually('both partitions to log the rule', () => phaseByPartition().size === 2);
   failing = true;
   const first = Array.from({ length: 6 }, (_, i) => `c${i}`);
@@ -196,10 +153,7 @@ test('killed while the circuit is open, the orchestrator restores it open; nothi
   expect(tasks.values().length).toBe(requestedBefore);
 
   failing = false;
-  await fixture.publisher.publishToEveryPartition(
-    circuitSettings({ ...RULE, openMs: 500 }),
-    fixture.partitions,
-  );
+  await fixture.publisher.publishToEveryPartition(settingsOf({ ...RULE, openMs: 500 }), fixture.partitions);
   const all = [...first, ...later];
   for (const id of all) await waitCompleted(id);
   const requested = tasks.values().filter((t) => all.includes(t.correlationId));

@@ -4,20 +4,7 @@
 // requested exactly once (the tasks topic, read_committed). Then the same with the orchestrator gone while the
 // circuit is open and its snapshot lost: restored from the log alone, the circuit is still open.
 import { z } from 'zod';
-import {
-  createRegistry,
-  HEALTH_WORKFLOW,
-  healthKey,
-  setup,
-  type CircuitRule,
-  type CircuitSettingsCommand,
-  type CommandId,
-  type CorrelationId,
-  type HealthRecord,
-  type LogRecord,
-  type OpenTask,
-  type Transition,
-} from '../../../services/core';
+import { createRegistry, type LogRecord, type OpenTask } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import type { Orchestrator } from '../../../services/orchestrator/orchestrator';
 import {
@@ -27,6 +14,7 @@ import {
   taskHandler,
   type Worker,
 } from '../../../services/worker';
+import { CircuitLog, circuitSettings, PAY_RULE, paymentWorkflow } from '../../harness/circuits';
 import { eventually } from '../../harness/eventually';
 import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -34,37 +22,12 @@ import type { TopicTail } from '../../harness/topic-tail';
 
 jest.setTimeout(120_000);
 
-const flow = setup({
-  types: {} as { context: { paid: boolean } },
-  input: z.object({}),
-  events: {},
-  tasks: { pay: { retry: { maxAttempts: 10, backoff: { kind: 'fixed', ms: 200 }, jitter: 0 } } },
-});
-const payment = flow.define({
-  name: 'payment',
-  version: 1,
-  initial: 'paying',
-  context: () => ({ paid: false }),
-  states: {
-    paying: { invoke: { tasks: [{ task: 'pay' }], onDone: 'paid', onError: 'failed' } },
-    paid: { final: 'completed' },
-    failed: { final: 'failed' },
-  },
-});
-const registry = createRegistry([payment]);
-
-const RULE: CircuitRule = {
-  window: 10,
-  failureRate: 1,
-  minCalls: 10,
-  consecutiveFailures: 2,
-  openMs: 1_500,
-  probes: 1,
-  resumePerSecond: 20,
-};
+const registry = createRegistry([paymentWorkflow()]);
+const RULE = { ...PAY_RULE, openMs: 1_500 };
 
 let fixture: OrchestratorFixture;
 let transitions: TopicTail<LogRecord>;
+let log: CircuitLog;
 let tasks: TopicTail<TaskEnvelope>;
 let orchestrator: Orchestrator | undefined;
 let worker: Worker;
@@ -75,41 +38,15 @@ const runs = new Map<string, number>();
 const start = (id: string) => startOrder(id, {}, 'payment');
 
 let settingsCount = 0;
-const circuitSettings = (
-  rule: CircuitRule | undefined,
-  hold?: 'open' | 'closed' | null,
-): CircuitSettingsCommand => ({
-  type: 'circuit-settings',
-  commandId: `circuit-${++settingsCount}` as CommandId,
-  correlationId: healthKey('pay') as CorrelationId,
-  workflow: HEALTH_WORKFLOW,
-  actor: 'ops@example.com',
-  timestamp: Date.now(),
-  expectedSeq: null,
-  sourceSeq: null,
-  taskType: 'pay',
-  hold,
-  rule,
-  maxInFlight: undefined,
-});
+const settings = (rule: typeof RULE) => circuitSettings(`circuit-${++settingsCount}`, { rule });
 
-const healthRecords = () =>
-  transitions.values().filter((r) => (r as { kind: string }).kind === 'health') as unknown as HealthRecord[];
-const phases = () => healthRecords().map((r) => r.entry.circuit?.phase);
+const healthRecords = () => log.healthRecords();
+const phases = () => log.phases();
 const lastPhase = () => phases().at(-1);
-const moves = (id: string) =>
-  transitions.values().filter((r): r is Transition => r.kind === 'transition' && r.correlationId === id);
-const parkedIn = (t: Transition): OpenTask | undefined => t.tasks.put.find((task) => task.parked);
+const moves = (id: string) => log.moves(id);
 const requestsOf = (id: string) => tasks.values().filter((t) => t.correlationId === id);
-
-const waitParked = (id: string) =>
-  eventually(`${id} to be deferred by the circuit`, () => moves(id).map(parkedIn).find(Boolean), {
-    timeoutMs: 30_000,
-  });
-const waitCompleted = (id: string) =>
-  eventually(`${id} to complete`, () => moves(id).some((t) => t.status === 'completed'), {
-    timeoutMs: 60_000,
-  });
+const waitParked = (id: string) => log.waitParked(id);
+const waitCompleted = (id: string) => log.waitCompleted(id);
 
 /** Every requested run was run once, and a deferred run was dispatched later with the attempt it was deferred at. */
 function expectExactlyOnce(ids: readonly string[], deferred: Map<string, OpenTask>): void {
@@ -128,6 +65,7 @@ function expectExactlyOnce(ids: readonly string[], deferred: Map<string, OpenTas
 beforeAll(async () => {
   fixture = await OrchestratorFixture.create('orchestrator-circuit', 1);
   transitions = await fixture.tailTransitions();
+  log = new CircuitLog(transitions);
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   orchestrator = await fixture.startOrchestrator(registry);
   worker = createWorker({
@@ -142,12 +80,12 @@ beforeAll(async () => {
       pay: taskHandler(z.object({}), async (_input, ctx) => {
         runs.set(ctx.runId, (runs.get(ctx.runId) ?? 0) + 1);
         if (failing) throw new RetryableTaskError('payment provider down', 'unavailable');
-        return { paid: true };
+        return {};
       }),
     },
   });
   await worker.start();
-  await fixture.publisher.publishToEveryPartition(circuitSettings(RULE), fixture.partitions);
+  await fixture.publisher.publishToEveryPartition(settings(RULE), fixture.partitions);
   await eventually('the circuit rule to be logged', () => lastPhase() === 'closed');
 });
 
@@ -185,10 +123,7 @@ test('a failing worker opens the circuit; deferred instances wait without using 
 
 test('restored from the log alone while the circuit is open, the orchestrator keeps it open and the same instances deferred', async () => {
   // A long open time, so the circuit cannot probe while the orchestrator is away.
-  await fixture.publisher.publishToEveryPartition(
-    circuitSettings({ ...RULE, openMs: 600_000 }),
-    fixture.partitions,
-  );
+  await fixture.publisher.publishToEveryPartition(settings({ ...RULE, openMs: 600_000 }), fixture.partitions);
   failing = true;
   await fixture.publisher.publishAll([start('c1'), start('c2')]);
   await eventually('the circuit to open again', () => lastPhase() === 'open');
@@ -215,7 +150,7 @@ test('restored from the log alone while the circuit is open, the orchestrator ke
 
   // The operator shortens the open time: the circuit probes, closes and every deferred instance completes.
   failing = false;
-  await fixture.publisher.publishToEveryPartition(circuitSettings(RULE), fixture.partitions);
+  await fixture.publisher.publishToEveryPartition(settings(RULE), fixture.partitions);
   for (const id of ['c1', 'c2', 'd1']) await waitCompleted(id);
   expectExactlyOnce(['c1', 'c2', 'd1'], deferred);
 });
