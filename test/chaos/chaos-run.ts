@@ -77,7 +77,11 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     const sent = await sendTraffic(rig, plan, random);
     const killed: Kill[] = [];
     const restartOne = async () => {
-      const victims = rig.fleet.list();
+      // An orchestrator that owns partitions, when there is one: killing one that owns none moves nothing, and
+      // its failover could not be measured.
+      const running = rig.fleet.list();
+      const owners = running.filter((service) => rig.partitionsOf(service).length > 0);
+      const victims = owners.length > 0 ? owners : running;
       const victim = victims[Math.floor(random() * victims.length)] as ServiceProcess;
       killed.push({ at: Date.now(), partitions: rig.partitionsOf(victim) });
       await rig.fleet.kill(victim);
