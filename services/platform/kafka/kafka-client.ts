@@ -1,6 +1,7 @@
 // The kafkajs adapter of the LogClient port: built from configuration, with a short initial retry (kafkajs #304)
 // and logs routed to pino. This folder is the only place that knows kafkajs.
 import { readFileSync } from 'node:fs';
+import './aborted-transactions-filter';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';

@@ -2,6 +2,7 @@
 // to topics that already exist; safe to run at every start.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUnknownTopic } from './kafka-failure';
+import './aborted-transactions-filter';
 import { ConfigResourceTypes } from 'kafkajs';
 import type { LogAdmin, TopicSpec } from './log-admin';
 import { KEYS_TOPIC_CONFIG_ENTRIES } from '../crypto/keys-topic';
