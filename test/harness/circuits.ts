@@ -87,6 +87,21 @@ export class CircuitLog {
       .filter((r) => (r as { kind: string }).kind === 'health') as unknown as HealthRecord[];
   }
 
+  /** Health records with the partition each was logged on, in the order they were read. */
+  healthSeen(): { readonly partition: number; readonly record: HealthRecord }[] {
+    return this.tail.seen
+      .filter((entry) => (entry.value as { kind: string }).kind === 'health')
+      .map((entry) => ({ partition: entry.partition, record: entry.value as unknown as HealthRecord }));
+  }
+
+  /** The latest circuit phase of `taskType` on each partition that logged one. */
+  phaseByPartition(taskType = 'pay'): Map<number, string | undefined> {
+    const phases = new Map<number, string | undefined>();
+    for (const { partition, record } of this.healthSeen())
+      if (record.taskType === taskType) phases.set(partition, record.entry.circuit?.phase);
+    return phases;
+  }
+
   /** The circuit phases of `pay`'s health records, in log order. */
   phases(taskType = 'pay'): (string | undefined)[] {
     return this.healthRecords()

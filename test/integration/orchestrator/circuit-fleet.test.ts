@@ -3,7 +3,7 @@
 // an instance on another partition is deferred without a task request; and when the last worker of a type
 // leaves, its heartbeats' end opens the circuit everywhere until a worker is back.
 import { z } from 'zod';
-import { createRegistry, type CircuitRule, type LogRecord } from '../../../services/core';
+import { createRegistry, type CircuitRule, type HealthRecord, type LogRecord } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import { commandPartition } from '../../../services/platform/kafka/command-partition';
 import { HealthWatcher } from '../../../services/orchestrator/health/health-watcher';
@@ -50,12 +50,6 @@ const settle = (rule: CircuitRule, hold?: 'open' | 'closed' | null) =>
     PARTITIONS,
   );
 
-const healthRecords = () => log.healthRecords();
-const circuitsSince = (from: number) =>
-  healthRecords()
-    .slice(from)
-    .map((r) => r.entry.circuit)
-    .filter((c) => c !== null);
 const moves = (id: string) => log.moves(id);
 const waitParked = (id: string) => log.waitParked(id);
 const waitCompleted = (id: string) => log.waitCompleted(id);
@@ -100,13 +94,9 @@ beforeAll(async () => {
     logger: fixture.logger,
   });
   await settle(RULE);
-  await eventually('every partition to log the circuit rule', () =>
-    healthRecords().filter((r) => r.entry.circuit?.phase === 'closed').length >= PARTITIONS
-      ? true
-      : undefined,
-  );
+  await eventually('every partition to log the circuit rule', allClosed);
   await eventually('the worker to be reported alive', () =>
-    healthRecords().some((r) => r.entry.alive === 1) ? true : undefined,
+    log.healthRecords().some((r) => r.entry.alive === 1) ? true : undefined,
   );
 });
 
@@ -118,21 +108,41 @@ afterAll(async () => {
   await fixture?.close();
 });
 
+/** The partitions that logged a record satisfying `match` since health record number `from`. */
+const partitionsWith = (from: number, match: (record: HealthRecord) => boolean) =>
+  new Set(
+    log
+      .healthSeen()
+      .slice(from)
+      .filter(({ record }) => match(record))
+      .map(({ partition }) => partition),
+  );
+const trips = () =>
+  log
+    .healthSeen()
+    .filter(({ record }) => record.commandId.startsWith('circuit-tripped:'))
+    .map(({ partition, record }) => ({ partition, commandId: record.commandId }));
+const allClosed = () =>
+  [...Array(PARTITIONS).keys()].every((p) => log.phaseByPartition().get(p) === 'closed') ? true : undefined;
+
 test('failures on one partition open the circuit on every partition; an instance elsewhere is deferred with no request', async () => {
-  const from = healthRecords().length;
+  const from = log.healthSeen().length;
   failing = true;
   const failingId = idOn(0, 'fail');
   await fixture.publisher.publish(startOrder(failingId, {}, 'payment'));
   await eventually('partition 0 to open its circuit by its own failures', () =>
-    circuitsSince(from).find((c) => c.phase === 'open' && c.why === '2 consecutive failures'),
+    partitionsWith(from, (r) => r.entry.circuit?.why === '2 consecutive failures').has(0) ? true : undefined,
   );
-  const tripped = await eventually('the two other partitions to open it too', () => {
-    const opened = circuitsSince(from).filter(
-      (c) => c.why === 'opened on partition 0: 2 consecutive failures',
-    );
-    return opened.length >= PARTITIONS - 1 ? opened : undefined;
-  });
-  expect(tripped.map((c) => c.phase)).toEqual(['open', 'open']);
+  await eventually('the two other partitions to open it too', () =>
+    trips().length >= PARTITIONS - 1 ? true : undefined,
+  );
+  const opened = partitionsWith(
+    from,
+    (r) =>
+      r.entry.circuit?.phase === 'open' &&
+      r.entry.circuit.why === 'opened on partition 0: 2 consecutive failures',
+  );
+  expect([...opened].sort()).toEqual([1, 2]);
 
   const elsewhere = idOn(2, 'elsewhere');
   await fixture.publisher.publish(startOrder(elsewhere, {}, 'payment'));
@@ -140,10 +150,10 @@ test('failures on one partition open the circuit on every partition; an instance
   expect(parked.attempt).toBe(1);
   expect(requestsOf(elsewhere)).toEqual([]);
   expect(moves(elsewhere)[0]!.env?.circuits?.['pay']?.phase).toBe('open');
-  // Exactly one trip per other partition: nothing was sent on from the partitions that were tripped.
-  expect(circuitsSince(from).filter((c) => c.why.startsWith('opened on partition'))).toHaveLength(
-    PARTITIONS - 1,
-  );
+  // One trip per other partition, all from partition 0: a partition opened by a trip sends nothing on.
+  const sent = trips();
+  expect(sent.map((t) => t.partition).sort()).toEqual([1, 2]);
+  expect(sent.every((t) => t.commandId.startsWith('circuit-tripped:pay@0/'))).toBe(true);
 
   failing = false;
   await settle(RULE, null);
@@ -154,22 +164,20 @@ test('failures on one partition open the circuit on every partition; an instance
 
 test('the last worker of a type leaving opens its circuit on every partition until a worker is back', async () => {
   // Short open time: once a worker is back, the circuits probe at once.
-  await settle({ ...RULE, openMs: 200 });
-  await eventually('the circuits to be closed', () =>
-    healthRecords()
-      .slice(-PARTITIONS)
-      .every((r) => r.entry.circuit?.phase === 'closed')
+  failing = false;
+  await settle({ ...RULE, openMs: 200 }, null);
+  await eventually('the circuits to be closed', allClosed);
+  const from = log.healthSeen().length;
+  await worker!.stop();
+  worker = undefined;
+  await eventually('every partition to open the circuit for want of a worker', () =>
+    partitionsWith(
+      from,
+      (r) => r.entry.circuit?.phase === 'open' && r.entry.circuit.why === 'no live worker of pay',
+    ).size === PARTITIONS
       ? true
       : undefined,
   );
-  const from = healthRecords().length;
-  await worker!.stop();
-  worker = undefined;
-  const opened = await eventually('every partition to open the circuit for want of a worker', () => {
-    const found = circuitsSince(from).filter((c) => c.why === 'no live worker of pay');
-    return found.length >= PARTITIONS ? found : undefined;
-  });
-  expect(opened.every((c) => c.phase === 'open')).toBe(true);
 
   const waiting = idOn(1, 'waiting');
   await fixture.publisher.publish(startOrder(waiting, {}, 'payment'));
@@ -178,7 +186,11 @@ test('the last worker of a type leaving opens its circuit on every partition unt
 
   worker = await startWorker('fleet-worker-2');
   await waitCompleted(waiting);
-  const after = circuitsSince(from).map((c) => c.phase);
+  const after = log
+    .healthSeen()
+    .slice(from)
+    .filter(({ partition }) => partition === 1)
+    .map(({ record }) => record.entry.circuit?.phase);
   expect(after.indexOf('half-open', after.indexOf('open'))).toBeGreaterThan(-1);
   expect(requestsOf(waiting)).toHaveLength(1);
 });
