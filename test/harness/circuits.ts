@@ -14,7 +14,15 @@ import {
   type OpenTask,
   type Transition,
 } from '../../services/core';
+import {
+  createWorker,
+  RedisResultStore,
+  RetryableTaskError,
+  taskHandler,
+  type Worker,
+} from '../../services/worker';
 import { eventually } from './eventually';
+import type { OrchestratorFixture } from './orchestrator-fixture';
 import type { TopicTail } from './topic-tail';
 
 /** `payment@1`: one `pay` task, retried every 200 ms up to `maxAttempts`; completed when it succeeds. */
@@ -35,6 +43,42 @@ export const paymentWorkflow = (maxAttempts = 10) =>
       failed: { final: 'failed' },
     },
   });
+
+export interface PayWorkerOptions {
+  readonly name: string;
+  /** Asked at each run: true makes the run fail as a retryable "payment provider down". */
+  readonly failing: () => boolean;
+  /** Counts each run by its run id, so a run executed twice shows as 2. */
+  readonly runs?: Map<string, number>;
+  readonly heartbeatMs?: number;
+}
+
+/** A started worker of the fixture's namespace whose `pay` handler fails while `failing()` says so. */
+export async function startPayWorker(
+  fixture: OrchestratorFixture,
+  options: PayWorkerOptions,
+): Promise<Worker> {
+  const { runs, failing } = options;
+  const worker = createWorker({
+    log: fixture.log,
+    codec: fixture.codec,
+    results: new RedisResultStore(fixture.redis, { redisPrefix: fixture.namespace.redisPrefix }),
+    topics: fixture.topics,
+    groupId: `${fixture.namespace.groupId}.workers`,
+    name: options.name,
+    logger: fixture.logger,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    handlers: {
+      pay: taskHandler(z.object({}), async (_input, ctx) => {
+        runs?.set(ctx.runId, (runs.get(ctx.runId) ?? 0) + 1);
+        if (failing()) throw new RetryableTaskError('payment provider down', 'unavailable');
+        return {};
+      }),
+    },
+  });
+  await worker.start();
+  return worker;
+}
 
 /** Opens after two failures in a row and stays open for ten minutes unless a test says otherwise. */
 export const PAY_RULE: CircuitRule = {

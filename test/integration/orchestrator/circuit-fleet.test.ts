@@ -2,19 +2,18 @@
 // task type's circuit on every partition (the trip travels as a command in the transaction that opened it), so
 // an instance on another partition is deferred without a task request; and when the last worker of a type
 // leaves, its heartbeats' end opens the circuit everywhere until a worker is back.
-import { z } from 'zod';
 import { createRegistry, type CircuitRule, type HealthRecord, type LogRecord } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import { commandPartition } from '../../../services/platform/kafka/command-partition';
 import { HealthWatcher } from '../../../services/orchestrator/health/health-watcher';
+import type { Worker } from '../../../services/worker';
 import {
-  createWorker,
-  RedisResultStore,
-  RetryableTaskError,
-  taskHandler,
-  type Worker,
-} from '../../../services/worker';
-import { CircuitLog, circuitSettings, PAY_RULE, paymentWorkflow } from '../../harness/circuits';
+  CircuitLog,
+  circuitSettings,
+  PAY_RULE,
+  paymentWorkflow,
+  startPayWorker,
+} from '../../harness/circuits';
 import { eventually } from '../../harness/eventually';
 import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -55,26 +54,8 @@ const waitParked = (id: string) => log.waitParked(id);
 const waitCompleted = (id: string) => log.waitCompleted(id);
 const requestsOf = (id: string) => tasks.values().filter((t) => t.correlationId === id);
 
-async function startWorker(name: string): Promise<Worker> {
-  const started = createWorker({
-    log: fixture.log,
-    codec: fixture.codec,
-    results: new RedisResultStore(fixture.redis, { redisPrefix: fixture.namespace.redisPrefix }),
-    topics: fixture.topics,
-    groupId: `${fixture.namespace.groupId}.workers`,
-    name,
-    logger: fixture.logger,
-    heartbeatMs: 200,
-    handlers: {
-      pay: taskHandler(z.object({}), async () => {
-        if (failing) throw new RetryableTaskError('payment provider down', 'unavailable');
-        return {};
-      }),
-    },
-  });
-  await started.start();
-  return started;
-}
+const startWorker = (name: string): Promise<Worker> =>
+  startPayWorker(fixture, { name, failing: () => failing, heartbeatMs: 200 });
 
 beforeAll(async () => {
   fixture = await OrchestratorFixture.create('orchestrator-circuit-fleet', PARTITIONS);

@@ -5,17 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import type { HealthRecord, LogRecord, OpenTask } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
-import {
-  createWorker,
-  RedisResultStore,
-  RetryableTaskError,
-  taskHandler,
-  type Worker,
-} from '../../../services/worker';
-import { CircuitLog, circuitSettings, PAY_RULE } from '../../harness/circuits';
+import type { Worker } from '../../../services/worker';
+import { CircuitLog, circuitSettings, PAY_RULE, startPayWorker } from '../../harness/circuits';
 import { eventually } from '../../harness/eventually';
 import { startOrder } from '../../harness/order-commands';
 import { fleetEnvironment } from '../../harness/example-fleet';
@@ -102,23 +95,7 @@ beforeAll(async () => {
   log = new CircuitLog(transitions);
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   orchestrator = await startOrchestrator();
-  worker = createWorker({
-    log: fixture.log,
-    codec: fixture.codec,
-    results: new RedisResultStore(fixture.redis, { redisPrefix: fixture.namespace.redisPrefix }),
-    topics: fixture.topics,
-    groupId: `${fixture.namespace.groupId}.workers`,
-    name: 'payment-worker',
-    logger: fixture.logger,
-    handlers: {
-      pay: taskHandler(z.object({}), async (_input, ctx) => {
-        runs.set(ctx.runId, (runs.get(ctx.runId) ?? 0) + 1);
-        if (failing) throw new RetryableTaskError('payment provider down', 'unavailable');
-        return {};
-      }),
-    },
-  });
-  await worker.start();
+  worker = await startPayWorker(fixture, { name: 'payment-worker', failing: () => failing, runs });
 });
 
 afterAll(async () => {

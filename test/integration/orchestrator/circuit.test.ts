@@ -3,18 +3,17 @@
 // worker recovers, the circuit probes half-open, closes, and every deferred instance completes with each run
 // requested exactly once (the tasks topic, read_committed). Then the same with the orchestrator gone while the
 // circuit is open and its snapshot lost: restored from the log alone, the circuit is still open.
-import { z } from 'zod';
 import { createRegistry, type LogRecord, type OpenTask } from '../../../services/core';
 import type { TaskEnvelope } from '../../../services/platform/codec/task-envelope';
 import type { Orchestrator } from '../../../services/orchestrator/orchestrator';
+import type { Worker } from '../../../services/worker';
 import {
-  createWorker,
-  RedisResultStore,
-  RetryableTaskError,
-  taskHandler,
-  type Worker,
-} from '../../../services/worker';
-import { CircuitLog, circuitSettings, PAY_RULE, paymentWorkflow } from '../../harness/circuits';
+  CircuitLog,
+  circuitSettings,
+  PAY_RULE,
+  paymentWorkflow,
+  startPayWorker,
+} from '../../harness/circuits';
 import { eventually } from '../../harness/eventually';
 import { startOrder } from '../../harness/order-commands';
 import { OrchestratorFixture } from '../../harness/orchestrator-fixture';
@@ -68,23 +67,7 @@ beforeAll(async () => {
   log = new CircuitLog(transitions);
   tasks = await fixture.tailEnvelopes<TaskEnvelope>(fixture.topics.tasks, 'task-request');
   orchestrator = await fixture.startOrchestrator(registry);
-  worker = createWorker({
-    log: fixture.log,
-    codec: fixture.codec,
-    results: new RedisResultStore(fixture.redis, { redisPrefix: fixture.namespace.redisPrefix }),
-    topics: fixture.topics,
-    groupId: `${fixture.namespace.groupId}.workers`,
-    name: 'circuit-worker',
-    logger: fixture.logger,
-    handlers: {
-      pay: taskHandler(z.object({}), async (_input, ctx) => {
-        runs.set(ctx.runId, (runs.get(ctx.runId) ?? 0) + 1);
-        if (failing) throw new RetryableTaskError('payment provider down', 'unavailable');
-        return {};
-      }),
-    },
-  });
-  await worker.start();
+  worker = await startPayWorker(fixture, { name: 'circuit-worker', failing: () => failing, runs });
   await fixture.publisher.publishToEveryPartition(settings(RULE), fixture.partitions);
   await eventually('the circuit rule to be logged', () => lastPhase() === 'closed');
 });
