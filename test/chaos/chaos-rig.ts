@@ -128,6 +128,18 @@ export class ChaosRig {
     return this.owners.get(service) ?? [];
   }
 
+  /**
+   * Whether the group has settled: every running orchestrator has said which partitions it owns since it
+   * started, and what they say covers every partition exactly once. A kill of a settled group measures one
+   * failover; a kill while the group still waits for an earlier victim's session to expire adds to it.
+   */
+  settled(): boolean {
+    const claims = this.fleet.list().map((service) => this.owners.get(service));
+    if (claims.some((claim) => claim === undefined)) return false;
+    const owned = claims.flatMap((claim) => claim ?? []);
+    return owned.length === this.options.partitions && new Set(owned).size === this.options.partitions;
+  }
+
   async startResponder(): Promise<void> {
     const kafka =
       this.options.serviceBrokers === undefined
@@ -146,6 +158,8 @@ export class ChaosRig {
       this.options.duplicateRate,
     );
     await this.responder.start();
+    const responder = this.responder;
+    this.watcher.describeAlso = () => `; ${responder.describe()}`;
   }
 
   async readLogs(): Promise<CommittedLogs> {

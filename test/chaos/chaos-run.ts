@@ -1,6 +1,8 @@
 // One chaos run over the order saga: a fleet of orchestrators, the traffic, and the disturbances
 // (kill -9 and restart, Redis wiped) triggered at progress milestones. When every order has
 // finished, the fleet is stopped and the committed logs are read back for the checker.
+import { setTimeout as delay } from 'node:timers/promises';
+import { eventually } from '../harness/eventually';
 import type { Endpoints } from '../harness/namespace';
 import type { ServiceProcess } from '../harness/process-fleet';
 import { ChaosRig, type CommittedLogs } from './chaos-rig';
@@ -13,7 +15,10 @@ export interface ChaosPlan {
   readonly orders: number;
   readonly orchestrators: number;
   readonly partitions: number;
-  /** Fractions of finished orders at which a random orchestrator is killed (-9) and restarted. */
+  /**
+   * Fractions of finished orders at which a random orchestrator is killed (-9) and restarted, each once the
+   * group has settled after the previous one.
+   */
   readonly killsAt: readonly number[];
   /** Fraction of finished orders at which Redis is flushed and an orchestrator restarted, if any. */
   readonly wipeRedisAt?: number;
@@ -28,6 +33,11 @@ export interface ChaosPlan {
   readonly replicationFactor?: number;
   /** Where the orchestrators and the task responder reach Kafka (a proxy); the run's brokers when absent. */
   readonly serviceBrokers?: string;
+  /**
+   * The orders go out in chunks spread evenly over this long, so that kills late in the run still find work
+   * on the partitions they move; all at once when absent.
+   */
+  readonly trafficSpreadMs?: number;
   /** The last `heldBack` orders are not sent with the traffic: a disturbance of the plan sends them. */
   readonly heldBack?: number;
   /** Disturbances of the plan's own (a broker killed, ...), each awaited at its fraction of finished orders. */
@@ -55,6 +65,12 @@ export interface ChaosOutcome extends CommittedLogs {
   readonly elapsedMs: number;
 }
 
+/** Orders per send when the traffic is spread over the run. */
+const SPREAD_CHUNK = 10;
+
+/** A settled group is a few session timeouts away at most; longer means the fleet is stuck. */
+const SETTLE_TIMEOUT_MS = 90_000;
+
 export const chaosScale = (): 'full' | 'reduced' => (process.env.CHAOS_SCALE === 'full' ? 'full' : 'reduced');
 
 export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
@@ -74,7 +90,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     const started = Date.now();
     for (let i = 0; i < plan.orchestrators; i++) rig.startOrchestrator();
     await rig.startResponder();
-    const sent = await sendTraffic(rig, plan, random);
+    const sending = sendTraffic(rig, plan, random);
+    // A failed send fails the run when awaited below; until then it must not count as unhandled.
+    sending.catch(() => undefined);
     const killed: Kill[] = [];
     const restartOne = async () => {
       // An orchestrator that owns partitions, when there is one: killing one that owns none moves nothing, and
@@ -91,6 +109,15 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     const killStep = (at: number): Disturbance => ({
       at,
       run: async () => {
+        // A kill of a settled group measures one failover; a kill while the group still waits for an earlier
+        // victim's session to expire would add the two.
+        await eventually(
+          'the orchestrator group to settle (every partition owned once)',
+          () => rig.settled(),
+          {
+            timeoutMs: SETTLE_TIMEOUT_MS,
+          },
+        );
         await restartOne();
         kills += 1;
       },
@@ -108,6 +135,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
       wiped = true;
       await restartOne();
     }
+    const sent = await sending;
     await rig.watcher.finished(plan.orders, plan.timeoutMs);
     await rig.fleet.stopAll();
     const elapsedMs = Date.now() - started;
@@ -138,10 +166,14 @@ async function sendTraffic(rig: ChaosRig, plan: ChaosPlan, random: () => number)
   await producer.connect();
   try {
     let sent = 0;
-    const now = Date.now();
-    const chunk = 50;
     const orders = plan.orders - (plan.heldBack ?? 0);
+    const spread = plan.trafficSpreadMs ?? 0;
+    const chunk = spread > 0 ? SPREAD_CHUNK : 50;
+    const began = Date.now();
     for (let start = 0; start < orders; start += chunk) {
+      const due = began + (spread * start) / orders;
+      if (due > Date.now()) await delay(due - Date.now());
+      const now = Date.now();
       const ids = Array.from({ length: Math.min(chunk, orders - start) }, (_, i) => `order-${start + i}`);
       const messages = ids.flatMap((orderId) =>
         withChaos(orderCommands(orderId, now), random, plan.duplicateRate).map((command) => ({

@@ -17,6 +17,10 @@ export class ProgressWatcher {
   /** correlationId → the latest state and status the log shows. */
   readonly latest = new Map<string, { state: string; status: string }>();
   private waiters: Waiter[] = [];
+  /** What the watcher itself went through, for a timeout's message: records read, group joins, crashes. */
+  private readonly history = { records: 0, joins: 0, crashes: [] as string[] };
+  /** More to say when a wait times out (the other consumers of the run, say). */
+  describeAlso: () => string = () => '';
 
   constructor(
     kafka: Kafka,
@@ -28,11 +32,18 @@ export class ProgressWatcher {
   }
 
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.history.joins += 1;
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.history.crashes.push(String(payload.error));
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
+          this.history.records += 1;
           const record = (await this.codec.decode('transition', message.value)) as TransitionEnvelope;
           if (record.kind === 'transition' && record.to !== null) {
             this.latest.set(record.correlationId, { state: record.to, status: record.status ?? 'running' });
@@ -65,8 +76,14 @@ export class ProgressWatcher {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const finished = this.count((e) => FINAL.has(e.status));
+        const { records, joins, crashes } = this.history;
         reject(
-          new Error(`waited ${timeoutMs} ms for ${what}; ${finished} of ${this.expected} instances finished`),
+          new Error(
+            `waited ${timeoutMs} ms for ${what}; ${finished} of ${this.expected} instances finished ` +
+              `(the watcher read ${records} transition records, joined its group ${joins} times, ` +
+              `crashed ${crashes.length} times${crashes.length > 0 ? `, last: ${crashes.at(-1)}` : ''}` +
+              `${this.describeAlso()})`,
+          ),
         );
       }, timeoutMs);
       this.waiters.push({ check, resolve: () => (clearTimeout(timer), resolve()) });

@@ -34,6 +34,8 @@ export class TaskResponder {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   answered = 0;
+  private joins = 0;
+  private readonly crashes: string[] = [];
 
   constructor(
     kafka: Kafka,
@@ -46,7 +48,19 @@ export class TaskResponder {
     this.producer = kafka.producer({ idempotent: true });
   }
 
+  /** The responder's progress, for a timed-out wait's message. */
+  describe(): string {
+    const last = this.crashes.at(-1);
+    return `the responder sent ${this.answered} results, joined its group ${this.joins} times, crashed ${this.crashes.length} times${last === undefined ? '' : `, last: ${last}`}`;
+  }
+
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joins += 1;
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.crashes.push(String(payload.error));
+    });
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topics.tasks, fromBeginning: true });
