@@ -7,6 +7,7 @@ import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
 import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
+import { processCpuSeconds } from './process-cpu';
 import { benchKafka, countUntil, percentile, resultsDir, Services, type Endpoints } from './bench-rig';
 import { instanceCommands, startOf } from './bench-traffic';
 
@@ -14,6 +15,9 @@ export interface ThroughputFigures {
   readonly orchestrator_tps: number;
   readonly baseline_tps: number;
   readonly ratio: number;
+  /** CPU of the orchestrator's (the raw loop's) own process per record, the machine's other load left out. */
+  readonly orchestrator_cpu_ms_per_record: number | null;
+  readonly baseline_cpu_ms_per_record: number | null;
   readonly commands: number;
 }
 
@@ -64,7 +68,7 @@ export async function orchestratorBench(
     const messages = Array.from({ length: instances }, (_, i) => `bench-${i}`).flatMap(encode);
     log(`driving ${messages.length} commands (${instances} bench-flow instances) through each system`);
     const env = orchestratorEnv(endpoints, prefix);
-    const orchestratorTps = await drive(
+    const orchestrator = await drive(
       kafka,
       services,
       { input: topics.commands, output: topics.transitions },
@@ -72,8 +76,8 @@ export async function orchestratorBench(
       messages,
       () => services.start('orchestrator-throughput', 'services/orchestrator/main.js', env),
     );
-    log(`orchestrator: ${orchestratorTps.toFixed(0)} transitions/s`);
-    const baselineTps = await drive(kafka, services, baselineTopics, warmup, messages, () =>
+    log(`orchestrator: ${orchestrator.perSecond.toFixed(0)} transitions/s, ${cpuText(orchestrator)}`);
+    const baseline = await drive(kafka, services, baselineTopics, warmup, messages, () =>
       services.start('baseline', 'bench/baseline-loop.js', {
         KAFKA_BROKERS: endpoints.kafkaBrokers,
         BASELINE_INPUT: baselineTopics.input,
@@ -82,11 +86,13 @@ export async function orchestratorBench(
         BASELINE_PARTITIONS: String(PARTITIONS),
       }),
     );
-    log(`baseline:     ${baselineTps.toFixed(0)} records/s`);
+    log(`baseline:     ${baseline.perSecond.toFixed(0)} records/s, ${cpuText(baseline)}`);
     const throughput: ThroughputFigures = {
-      orchestrator_tps: round(orchestratorTps),
-      baseline_tps: round(baselineTps),
-      ratio: round(orchestratorTps / baselineTps, 3),
+      orchestrator_tps: round(orchestrator.perSecond),
+      baseline_tps: round(baseline.perSecond),
+      ratio: round(orchestrator.perSecond / baseline.perSecond, 3),
+      orchestrator_cpu_ms_per_record: roundOrNull(orchestrator.cpuMsPerRecord),
+      baseline_cpu_ms_per_record: roundOrNull(baseline.cpuMsPerRecord),
       commands: messages.length,
     };
     const latency = await latencyAtLoads(kafka, services, codec, topics, env, loads, loadSeconds);
@@ -101,6 +107,9 @@ export async function orchestratorBench(
 }
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const roundOrNull = (value: number | undefined) => (value === undefined ? null : round(value, 3));
+const cpuText = ({ cpuMsPerRecord }: DriveFigures) =>
+  cpuMsPerRecord === undefined ? 'CPU unknown' : `${cpuMsPerRecord.toFixed(3)} CPU ms/record`;
 
 export const orchestratorEnv = (endpoints: Endpoints, prefix: string): NodeJS.ProcessEnv => ({
   KAFKA_BROKERS: endpoints.kafkaBrokers,
@@ -130,10 +139,18 @@ async function produceAll(
   }
 }
 
+export interface DriveFigures {
+  /** Committed outputs per second from the first send to the last output seen. */
+  readonly perSecond: number;
+  /** CPU time of the consumer-producer's process per output over the same span (undefined without /proc). */
+  readonly cpuMsPerRecord: number | undefined;
+}
+
 /**
  * Starts a consumer-producer, waits until the warm-up's outputs are committed (it is running and owns its
  * partitions), then produces the messages and measures committed outputs per second from the first send
- * to the last output seen.
+ * to the last output seen, and the process's CPU time over that span. On a shared, busy machine the CPU per
+ * record moves much less than the rate does.
  */
 export async function drive(
   kafka: Kafka,
@@ -142,7 +159,7 @@ export async function drive(
   warmup: { key: string; value: Buffer }[],
   messages: { key: string; value: Buffer }[],
   start: () => ReturnType<Services['start']>,
-): Promise<number> {
+): Promise<DriveFigures> {
   const child = start();
   try {
     const ready = await countUntil(kafka, topics.output, warmup.length, 120_000);
@@ -155,10 +172,16 @@ export async function drive(
       300_000,
       (m) => m.key?.toString() !== 'warmup',
     );
+    const cpuBefore = child.pid === undefined ? undefined : processCpuSeconds(child.pid);
     const began = Date.now();
     await produceAll(kafka, topics.input, messages);
     const { lastAt, count } = await counter.result.finally(() => counter.stop());
-    return count / (Math.max(1, lastAt - began) / 1000);
+    const cpuAfter = child.pid === undefined ? undefined : processCpuSeconds(child.pid);
+    const cpuMsPerRecord =
+      cpuBefore === undefined || cpuAfter === undefined || count === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1000) / count;
+    return { perSecond: count / (Math.max(1, lastAt - began) / 1000), cpuMsPerRecord };
   } finally {
     await services.stop(child);
   }

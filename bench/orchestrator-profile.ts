@@ -50,7 +50,7 @@ export async function orchestratorProfile(
     const instances = Math.ceil(commands / 3);
     const messages = Array.from({ length: instances }, (_, i) => `profile-${i}`).flatMap(encode);
     const profilerArgs = ['--cpu-prof', `--cpu-prof-dir=${logDir}`, `--cpu-prof-name=${PROFILE_NAME}`];
-    const tps = await drive(
+    const { perSecond: tps } = await drive(
       kafka,
       services,
       { input: topics.commands, output: topics.transitions },
