@@ -30,9 +30,33 @@ class Pipe {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Splits a client's byte stream into Kafka requests (each an int32 size, then the api key) and tells, per request,
+ * whether it may pass: a request the proxy refuses cuts its connection before it reaches the server.
+ */
+class RequestFrames {
+  private pending = Buffer.alloc(0);
+
+  constructor(private readonly refused: (apiKey: number) => boolean) {}
+
+  /** Whether every request completed by `chunk` may pass. */
+  admits(chunk: Buffer): boolean {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    while (this.pending.length >= 6) {
+      const size = this.pending.readInt32BE(0);
+      if (this.refused(this.pending.readInt16BE(4))) return false;
+      if (this.pending.length < 4 + size) break;
+      this.pending = this.pending.subarray(4 + size);
+    }
+    return true;
+  }
+}
+
 export class TcpProxy {
   /** Added to every chunk in both directions. */
   delayMs = 0;
+  /** Kafka requests (by api key) that cut their connection instead of reaching the broker. */
+  readonly refusedApiKeys = new Set<number>();
   /** Connections cut by `cut()` so far. */
   cutCount = 0;
   private stalled: { promise: Promise<void>; release: () => void } | undefined;
@@ -67,7 +91,14 @@ export class TcpProxy {
       }
       client.on('close', () => toUpstream.end());
       upstream.on('close', () => toClient.end());
-      client.on('data', (chunk: Buffer) => toUpstream.forward(chunk));
+      const requests = new RequestFrames((apiKey) => proxy.refusedApiKeys.has(apiKey));
+      client.on('data', (chunk: Buffer) => {
+        if (requests.admits(chunk)) toUpstream.forward(chunk);
+        else {
+          client.destroy();
+          upstream.destroy();
+        }
+      });
       upstream.on('data', (chunk: Buffer) => toClient.forward(chunk));
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,25 @@
 // The consumer port over a kafkajs Consumer: settings and runs passed through unchanged, batches handed over
 // with their records as statewright's ConsumedRecord, and kafkajs' instrumentation events under our names.
+//
+// kafkajs restarts a crashed consumer by itself only after a retriable error. It takes a group coordinator that
+// cannot be found for a lasting failure and leaves the consumer stopped for good, although that is what a broker
+// restarting, or still loading its coordinator's partitions, answers for a while: a service would then live on
+// with a consumer that never reads again. This adapter starts such a consumer again itself, with a growing pause,
+// until it runs or is disconnected.
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { BatchContext, BatchRun, LogConsumer, RecordRun, Unsubscribe } from './log-consumer';
+
+/** Crashes kafkajs does not restart from, although the brokers answer again once they are up. */
+const RECOVERABLE_CRASHES = new Set(['KafkaJSGroupCoordinatorNotFound']);
+const FIRST_RESTART_PAUSE_MS = 250;
+const MAX_RESTART_PAUSE_MS = 5_000;
+
+function recoverable(error: Error): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (RECOVERABLE_CRASHES.has(cause.name)) return true;
+  }
+  return false;
+}
 
 /** A kafkajs batch payload as the port's BatchContext; every call goes to the payload itself. */
 function contextOf(payload: EachBatchPayload): BatchContext {
@@ -29,13 +47,29 @@ function contextOf(payload: EachBatchPayload): BatchContext {
 }
 
 export class KafkajsConsumer implements LogConsumer {
-  constructor(private readonly consumer: Consumer) {}
+  /** Starts the last run again, once kafkajs has stopped it; absent until `run`. */
+  private rerun: (() => Promise<void>) | undefined;
+  private disconnected = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartPauseMs = FIRST_RESTART_PAUSE_MS;
+
+  constructor(private readonly consumer: Consumer) {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.restartsAfter(payload)) this.scheduleRestart();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.restartPauseMs = FIRST_RESTART_PAUSE_MS;
+    });
+  }
 
   connect(): Promise<void> {
+    this.disconnected = false;
     return this.consumer.connect();
   }
 
   disconnect(): Promise<void> {
+    this.disconnected = true;
+    clearTimeout(this.restartTimer);
     return this.consumer.disconnect();
   }
 
@@ -46,13 +80,40 @@ export class KafkajsConsumer implements LogConsumer {
   run(run: BatchRun | RecordRun): Promise<void> {
     if ('eachRecord' in run) {
       const { eachRecord, ...rest } = run;
-      return this.consumer.run({
-        ...rest,
-        eachMessage: ({ topic, partition, message }) => eachRecord({ topic, partition, record: message }),
-      });
+      this.rerun = () =>
+        this.consumer.run({
+          ...rest,
+          eachMessage: ({ topic, partition, message }) => eachRecord({ topic, partition, record: message }),
+        });
+    } else {
+      const { eachBatch, ...rest } = run;
+      this.rerun = () =>
+        this.consumer.run({ ...rest, eachBatch: (payload) => eachBatch(contextOf(payload)) });
     }
-    const { eachBatch, ...rest } = run;
-    return this.consumer.run({ ...rest, eachBatch: (payload) => eachBatch(contextOf(payload)) });
+    return this.rerun();
+  }
+
+  /** Whether the consumer starts again after this crash: kafkajs restarts it, or this adapter does. */
+  private restartsAfter(crash: { readonly error: Error; readonly restart: boolean }): boolean {
+    if (crash.restart) return false;
+    return !this.disconnected && this.rerun !== undefined && recoverable(crash.error);
+  }
+
+  private scheduleRestart(): void {
+    clearTimeout(this.restartTimer);
+    const pause = this.restartPauseMs;
+    this.restartPauseMs = Math.min(pause * 2, MAX_RESTART_PAUSE_MS);
+    this.restartTimer = setTimeout(() => {
+      if (this.disconnected || this.rerun === undefined) return;
+      const rerun = this.rerun;
+      // kafkajs disconnected the consumer when it crashed; a failed start is tried again after a longer pause.
+      this.consumer
+        .connect()
+        .then(rerun)
+        .catch(() => {
+          if (!this.disconnected) this.scheduleRestart();
+        });
+    }, pause);
   }
 
   seek(position: { readonly topic: string; readonly partition: number; readonly offset: string }): void {
@@ -80,7 +141,7 @@ export class KafkajsConsumer implements LogConsumer {
   onCrash(listener: (crash: { readonly error: Error; readonly restart: boolean }) => void): Unsubscribe {
     const { consumer } = this;
     return consumer.on(consumer.events.CRASH, ({ payload }) =>
-      listener({ error: payload.error, restart: payload.restart }),
+      listener({ error: payload.error, restart: payload.restart || this.restartsAfter(payload) }),
     );
   }
 
