@@ -1,7 +1,9 @@
 // Follows the transitions topic during a chaos run and keeps each instance's latest state, so
 // disturbances and the end of a run wait for progress, not for time.
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
+import type { LogConsumer } from '../../services/platform/kafka/log-consumer';
 import type { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import type { TransitionEnvelope } from '../../services/platform/codec/transition-envelope';
 
@@ -13,7 +15,8 @@ interface Waiter {
 }
 
 export class ProgressWatcher {
-  private readonly consumer: Consumer;
+  /** Through the services' consumer adapter, which starts again a consumer kafkajs gave up on. */
+  private readonly consumer: LogConsumer;
   /** correlationId → the latest state and status the log shows. */
   readonly latest = new Map<string, { state: string; status: string }>();
   private waiters: Waiter[] = [];
@@ -28,21 +31,25 @@ export class ProgressWatcher {
     private readonly topic: string,
     private readonly expected: number,
   ) {
-    this.consumer = kafka.consumer({ groupId: `watcher-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    this.consumer = kafkajsLogClient(kafka).consumer({
+      groupId: `watcher-${randomUUID()}`,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+    });
   }
 
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.onGroupJoin(() => {
       this.history.joins += 1;
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.history.crashes.push(String(payload.error));
+    this.consumer.onCrash(({ error }) => {
+      this.history.crashes.push(String(error));
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
+        for (const message of batch.records) {
           this.history.records += 1;
           const record = (await this.codec.decode('transition', message.value)) as TransitionEnvelope;
           if (record.kind === 'transition' && record.to !== null) {

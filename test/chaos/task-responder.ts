@@ -1,7 +1,9 @@
 // Plays the order saga's workers in a chaos run: answers every task request with the result its
 // order's fate calls for (never answering a late shipment), and sends about a fifth of the answers twice.
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
+import type { LogConsumer } from '../../services/platform/kafka/log-consumer';
 import type { JsonValue, TaskOutcome, TaskResultCommand } from '../../services/core';
 import type { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import { toCommandEnvelope } from '../../services/platform/codec/command-envelope';
@@ -31,7 +33,8 @@ export function outcomeFor(task: TaskEnvelope): TaskOutcome | undefined {
 const succeeded = (output: JsonValue): TaskOutcome => ({ kind: 'succeeded', output });
 
 export class TaskResponder {
-  private readonly consumer: Consumer;
+  /** Through the services' consumer adapter, which starts again a consumer kafkajs gave up on. */
+  private readonly consumer: LogConsumer;
   private readonly producer: Producer;
   answered = 0;
   private joins = 0;
@@ -44,7 +47,11 @@ export class TaskResponder {
     private readonly random: () => number,
     private readonly duplicateRate: number,
   ) {
-    this.consumer = kafka.consumer({ groupId: `responder-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    this.consumer = kafkajsLogClient(kafka).consumer({
+      groupId: `responder-${randomUUID()}`,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+    });
     this.producer = kafka.producer({ idempotent: true });
   }
 
@@ -55,11 +62,11 @@ export class TaskResponder {
   }
 
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.onGroupJoin(() => {
       this.joins += 1;
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.crashes.push(String(payload.error));
+    this.consumer.onCrash(({ error }) => {
+      this.crashes.push(String(error));
     });
     await this.producer.connect();
     await this.consumer.connect();
@@ -67,7 +74,7 @@ export class TaskResponder {
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
         const messages = [];
-        for (const message of batch.messages) {
+        for (const message of batch.records) {
           const task = (await this.codec.decode('task-request', message.value)) as TaskEnvelope;
           const outcome = outcomeFor(task);
           if (outcome === undefined) continue;

@@ -3,7 +3,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { startContainers } from './containers';
+import { eventually } from './eventually';
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -71,11 +74,41 @@ function parseEnvLines(stdout: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/**
+ * Waits until the broker coordinates consumer groups. A broker that has just started answers metadata before it
+ * has loaded its group coordinator's partitions; with a large data directory that takes minutes, and a test's
+ * consumers that find no coordinator crash and restart until they give up.
+ */
+async function groupCoordinatorsReady(brokers: string): Promise<void> {
+  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // Groups whose ids hash to different partitions of the coordinator's topic.
+    const groups = Array.from({ length: COORDINATOR_PROBES }, () => `coordinator-probe-${randomUUID()}`);
+    await eventually(
+      'the broker to coordinate consumer groups',
+      () =>
+        admin.describeGroups(groups).then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: COORDINATOR_TIMEOUT_MS, intervalMs: 500 },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const COORDINATOR_PROBES = 8;
+const COORDINATOR_TIMEOUT_MS = 300_000;
+
 async function fromLocalStack(): Promise<Infrastructure> {
   const running = await stack('status');
   const started = !running.ok;
   const { stdout } = started ? await stack('up') : running;
   const env = parseEnvLines(stdout);
+  await groupCoordinatorsReady(env.KAFKA_BROKERS!);
   return {
     kafkaBrokers: env.KAFKA_BROKERS!,
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL!,
