@@ -41,7 +41,13 @@ elseif current and tonumber(current) > offset then result = 0
 elseif redis.call('HLEN', KEYS[3]) ~= tonumber(ARGV[4]) or redis.call('SCARD', KEYS[4]) ~= tonumber(ARGV[5]) then
   result = -2
 end
-if result == 1 then
+if result == 1 and redis.call('EXISTS', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[4]) == 0 then
+  -- A first snapshot, or one written again after Redis lost it: the staged hash becomes the snapshot as it is.
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('RENAME', KEYS[3], KEYS[1])
+    redis.call('PERSIST', KEYS[1])
+  end
+elseif result == 1 then
   local cursor = '0'
   repeat
     local page = redis.call('HSCAN', KEYS[3], cursor, 'COUNT', 1000)
@@ -55,6 +61,8 @@ if result == 1 then
     cursor = page[1]
     for _, field in ipairs(page[2]) do redis.call('HDEL', KEYS[1], field) end
   until cursor == '0'
+end
+if result == 1 then
   if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], 'health', ARGV[3]) end
   redis.call('HSET', KEYS[2], 'offset', ARGV[1])
 end

@@ -163,9 +163,30 @@ test('a staged write to an older offset, or to a snapshot Redis lost, changes no
   expect(await stagedKeys()).toEqual([]);
 });
 
+test('a staged first snapshot becomes the snapshot whole, and does not expire as its staging would', async () => {
+  const bounded = new SnapshotStore(redis, namespace.redisPrefix, namespace.prefix, {
+    maxArguments: 100,
+    maxBytes: 64 * 1024,
+  });
+  await bounded.clear(5);
+  const many = Array.from({ length: 500 }, (_, i) => instance(`f-${i}`, 1));
+  expect(await bounded.write(5, { offset: 3, put: put(...many), remove: [] })).toBe('written');
+  const loaded = await bounded.load(5);
+  expect(loaded.offset).toBe(3);
+  expect(loaded.instances.size).toBe(500);
+  expect(loaded.instances.get('f-499')).toEqual(instance('f-499', 1));
+  expect(await redis.pttl(bounded.keys(5).instances)).toBe(-1);
+  expect(await stagedKeys()).toEqual([]);
+  await bounded.clear(5);
+});
+
 test('a partition of 600,000 instances written in full, past the million arguments older Redis servers take in one command, goes through', async () => {
-  const many = Array.from({ length: 600_000 }, (_, i) => instance(`m-${i}`, 1));
-  expect(await store.write(5, { offset: 600_000, put: put(...many), remove: [] })).toBe('written');
+  // Built without spreading into a call, which 600,000 arguments would overflow.
+  const many = Array.from(
+    { length: 600_000 },
+    (_, i) => [`m-${i}`, JSON.stringify(instance(`m-${i}`, 1))] as const,
+  );
+  expect(await store.write(5, { offset: 600_000, put: many, remove: [] })).toBe('written');
   expect(await redis.hlen(store.keys(5).instances)).toBe(600_000);
   const loaded = await store.load(5);
   expect(loaded.offset).toBe(600_000);
