@@ -110,7 +110,9 @@ export class PartitionProcessor {
         snapshot.offset,
         crypto === undefined ? undefined : (instance) => crypto.sealForSnapshot(instance),
       );
-      await writer.committed(replayedIds);
+      // Not awaited: after a restore from the log alone this writes every instance, which the partition need
+      // not wait for; the writer serialises it with the writes of the batches that follow.
+      void writer.committed(replayedIds);
       const resumeOffset = await committedOffset(deps, partition);
       return new PartitionProcessor(deps, partition, sink, state, writer, crypto, resumeOffset);
     } catch (error) {

@@ -11,10 +11,11 @@ import {
   type LogRecord,
   type PartitionHealth,
 } from '../../core';
+import { DueIndex } from '../timer/due-index';
 import { StateClock } from './state-clock';
 
 export class PartitionState {
-  private readonly due = new Map<string, number>();
+  private readonly due = new DueIndex();
   /** Finished instances and when they finished (their last update). */
   private readonly finished = new Map<string, number>();
   /** Instances with a task its circuit deferred. */
@@ -90,9 +91,9 @@ export class PartitionState {
   /** Instances with at least one timer due at `now`. */
   dueAt(now: number): Instance[] {
     const found: Instance[] = [];
-    for (const [correlationId, dueAt] of this.due) {
+    for (const correlationId of this.due.dueAt(now)) {
       const instance = this.instances.get(correlationId);
-      if (dueAt <= now && instance !== undefined) found.push(instance);
+      if (instance !== undefined) found.push(instance);
     }
     return found;
   }

@@ -6,6 +6,9 @@ import type { Instance } from '../../core';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import type { PartitionState } from '../partition/partition-state';
 
+/** Instances serialised between two turns of the event loop. */
+const YIELD_EVERY = 10_000;
+
 export interface SnapshotPolicy {
   readonly intervalMs: number;
   readonly maxDirty: number;
@@ -73,7 +76,10 @@ export class SnapshotWriter {
     const remove: string[] = [];
     const taken = ids.map((id) => [id, this.state.get(id)] as const);
     try {
-      for (const [id, instance] of taken) {
+      for (const [index, [id, instance]] of taken.entries()) {
+        // A partition written in full (10^5 instances and more) would hold the event loop for seconds, and the
+        // consumer's heartbeats with it: the instances were taken above, so batches may commit meanwhile.
+        if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         if (instance === undefined) remove.push(id);
         else put.push([id, JSON.stringify(await this.seal(instance))]);
       }
