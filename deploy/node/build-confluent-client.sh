@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the native part of the optional Kafka client @confluentinc/kafka-javascript (STATEWRIGHT_KAFKA_CLIENT=
+# Builds the native part of the second Kafka client @confluentinc/kafka-javascript (STATEWRIGHT_KAFKA_CLIENT=
 # confluent). `npm ci` installs its JavaScript only (package.json's allowScripts denies its install script), so a
 # clean clone never compiles librdkafka. Here its install script runs: a prebuilt binary from GitHub when one
 # downloads, else librdkafka from the bundled source, linked against Debian's libraries (CKJS_LINKING=dynamic;

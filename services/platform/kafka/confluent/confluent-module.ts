@@ -1,6 +1,6 @@
-// Loads @confluentinc/kafka-javascript on first use. It is an optional dependency whose native part (librdkafka)
-// is built by `make confluent-client`, not by `npm ci`: without it the kafkajs client still serves, and asking for
-// this one says how to build it instead of failing at import.
+// Loads @confluentinc/kafka-javascript on first use. It is an optional peer dependency (a development one here, whose
+// native part, librdkafka, `make confluent-client` builds and `npm ci` does not): without it the kafkajs client still
+// serves, and asking for this one says how to get it instead of failing at import.
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { NonRetriableError } from '../../../core';
 
@@ -12,8 +12,8 @@ export class ConfluentClientMissingError extends NonRetriableError {
 
   constructor(cause: unknown) {
     super(
-      'STATEWRIGHT_KAFKA_CLIENT=confluent needs @confluentinc/kafka-javascript with its native part built: ' +
-        `run \`make confluent-client\` (${String(cause)})`,
+      'STATEWRIGHT_KAFKA_CLIENT=confluent needs @confluentinc/kafka-javascript installed with its native part ' +
+        `built (in this repository: \`make confluent-client\`) (${String(cause)})`,
       { cause },
     );
   }
