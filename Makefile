@@ -16,7 +16,7 @@ endif
 export PATH := $(if $(NODE_BIN),$(NODE_BIN):)$(CURDIR)/node_modules/.bin:$(PATH)
 STACK := deploy/local/stack.sh
 
-.PHONY: help node install deps build typecheck lint up down status logs test test-tools test-unit-node22 run bench soak clean
+.PHONY: help node install deps build typecheck lint up down status logs test test-tools test-unit-node22 run bench soak clean confluent-client
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ node_modules/.installed: package.json package-lock.json | node
 	@touch $@
 
 install: node_modules/.installed ## npm packages from the lock file
+
+confluent-client: install ## build the optional second Kafka client (librdkafka; minutes from source) for STATEWRIGHT_KAFKA_CLIENT=confluent
+	@deploy/node/build-confluent-client.sh
 
 deps: ## system packages and Maven artifacts of the local stack
 	@$(STACK) deps

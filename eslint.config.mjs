@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the architecture's boundaries: services/core is pure,
 // services/platform knows no service, a service reaches another only through core or platform, and only
-// services/platform/kafka knows the Kafka client.
+// services/platform/kafka knows the Kafka client (services/platform/kafka/confluent the confluent one).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -51,6 +51,14 @@ const KAFKAJS_ONLY_IN_ADAPTER = {
     'and the records of records.ts, so that another Kafka client needs one new adapter and nothing else.',
 };
 
+/** The second client, likewise: only its adapter's folder loads it. */
+const CONFLUENT_ONLY_IN_ADAPTER = {
+  name: '@confluentinc/kafka-javascript',
+  message:
+    '@confluentinc/kafka-javascript is imported only in services/platform/kafka/confluent, its adapter: use the ' +
+    'LogClient port (log-client.ts), which createKafka builds for STATEWRIGHT_KAFKA_CLIENT=confluent.',
+};
+
 /**
  * Matches a relative import that climbs out of the importing folder into one of `services`, with or without
  * passing through `services/`: `../../orchestrator/x`, `../gateway`, `../../../services/worker/y`. Imports are
@@ -70,7 +78,8 @@ const PLATFORM = {
  * The folders of services/ whose imports are fenced, what each must not import, and why. ESLint replaces, not
  * merges, the options of a rule set again by a later config object matching the same file, so every
  * no-restricted-imports pattern for these folders belongs here, in the one config object built per folder.
- * Only the Kafka adapter's folder, matched last so that its options win inside platform, may import kafkajs.
+ * Only the Kafka adapters' folders, matched last so that their options win inside platform, may import their client
+ * (kafkajs in platform/kafka, @confluentinc/kafka-javascript in platform/kafka/confluent).
  */
 const boundaries = [
   PLATFORM,
@@ -102,6 +111,7 @@ const boundaries = [
     };
   }),
   { ...PLATFORM, folder: 'platform/kafka', kafkajs: true },
+  { ...PLATFORM, folder: 'platform/kafka/confluent', confluent: true },
 ];
 
 /** examples/onboarding is written as a team writes against the installed package: public paths only. */
@@ -186,8 +196,11 @@ export default tseslint.config(
     },
   },
   // Tests beside the code may use the examples as fixtures; the code itself never does.
-  ...boundaries.flatMap(({ folder, forbidden, message, kafkajs = false }) => {
-    const paths = kafkajs ? [] : [KAFKAJS_ONLY_IN_ADAPTER];
+  ...boundaries.flatMap(({ folder, forbidden, message, kafkajs = false, confluent = false }) => {
+    const paths = [
+      ...(kafkajs ? [] : [KAFKAJS_ONLY_IN_ADAPTER]),
+      ...(confluent ? [] : [CONFLUENT_ONLY_IN_ADAPTER]),
+    ];
     const services = { regex: climbsInto(forbidden), message };
     return [
       {
@@ -204,7 +217,9 @@ export default tseslint.config(
   {
     // The runnables wire services together and receive a LogClient like everyone else.
     files: ['apps/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS_ONLY_IN_ADAPTER] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [KAFKAJS_ONLY_IN_ADAPTER, CONFLUENT_ONLY_IN_ADAPTER] }],
+    },
   },
   {
     files: ['examples/onboarding/**/*.ts'],

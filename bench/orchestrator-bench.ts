@@ -1,10 +1,12 @@
 // Throughput and latency of the orchestrator with exactly-once on, against the raw transactional
-// loop (baseline-loop.ts) on the same broker in the same run.
+// loop (baseline-loop.ts, or confluent-baseline-loop.ts with STATEWRIGHT_KAFKA_CLIENT=confluent) on the same broker
+// in the same run.
 import path from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { EnvelopeCodec } from '../services/platform/codec/envelope-codec';
 import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
 import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
+import { isUnknownTopic } from '../services/platform/kafka/kafka-failure';
 import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
 import { processCpuSeconds } from './process-cpu';
@@ -50,13 +52,7 @@ export async function orchestratorBench(
       replicationFactor: 1,
       transitionsRetentionMs: -1,
     });
-    await admin.createTopics({
-      topics: [baselineTopics.input, baselineTopics.output].map((topic) => ({
-        topic,
-        numPartitions: PARTITIONS,
-      })),
-      waitForLeaders: true,
-    });
+    await createBaselineTopics(admin, [baselineTopics.input, baselineTopics.output]);
     const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
     const instances = Math.ceil(commands / 3);
     const encode = (id: string) =>
@@ -78,7 +74,7 @@ export async function orchestratorBench(
     );
     log(`orchestrator: ${orchestrator.perSecond.toFixed(0)} transitions/s, ${cpuText(orchestrator)}`);
     const baseline = await drive(kafka, services, baselineTopics, warmup, messages, () =>
-      services.start('baseline', 'bench/baseline-loop.js', {
+      services.start('baseline', baselineLoop(), {
         KAFKA_BROKERS: endpoints.kafkaBrokers,
         BASELINE_INPUT: baselineTopics.input,
         BASELINE_OUTPUT: baselineTopics.output,
@@ -103,6 +99,36 @@ export async function orchestratorBench(
       .deleteTopics({ topics: [...Object.values(topics), baselineTopics.input, baselineTopics.output] })
       .catch(() => undefined);
     await admin.disconnect();
+  }
+}
+
+/** The raw loop of the client the orchestrator runs on (STATEWRIGHT_KAFKA_CLIENT), so the ratio compares like with like. */
+const baselineLoop = (): string =>
+  process.env.STATEWRIGHT_KAFKA_CLIENT === 'confluent'
+    ? 'bench/confluent-baseline-loop.js'
+    : 'bench/baseline-loop.js';
+
+/**
+ * Creates the raw loop's topics. kafkajs' wait for leaders gives up on a topic the metadata does not know yet,
+ * which a busy broker's new topic can be for a while: the metadata is then asked again, a bounded number of times.
+ */
+async function createBaselineTopics(admin: Admin, topics: string[]): Promise<void> {
+  try {
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+      waitForLeaders: true,
+    });
+  } catch (error) {
+    if (!isUnknownTopic(error)) throw error;
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.fetchTopicMetadata({ topics });
+      return;
+    } catch (error) {
+      if (!isUnknownTopic(error) || attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 

@@ -20,6 +20,7 @@ test('the variables every service reads configure the Kafka client, TLS and SASL
   expect(kafkaConnectionOf({}, secureEnv)).toEqual({
     kafka: {
       brokers: ['kafka-1:9093', 'kafka-2:9093'],
+      client: 'kafkajs',
       clientId: 'statewright-cli',
       tls: true,
       tlsCaFile: '/etc/statewright/ca.crt',
@@ -46,6 +47,7 @@ test('with nothing set, the local plain stack', () => {
   expect(kafkaConnectionOf({}, {})).toEqual({
     kafka: {
       brokers: ['127.0.0.1:19092'],
+      client: 'kafkajs',
       clientId: 'statewright-cli',
       tls: false,
       tlsCaFile: undefined,
@@ -54,6 +56,13 @@ test('with nothing set, the local plain stack', () => {
     registryUrl: 'http://127.0.0.1:18081/apis/ccompat/v7',
     prefix: 'statewright',
   });
+});
+
+test('STATEWRIGHT_KAFKA_CLIENT chooses the client; another name is a usage error naming the variable', () => {
+  expect(kafkaConnectionOf({}, { STATEWRIGHT_KAFKA_CLIENT: 'confluent' }).kafka.client).toBe('confluent');
+  expect(() => kafkaConnectionOf({}, { STATEWRIGHT_KAFKA_CLIENT: 'rdkafka' })).toThrow(
+    /STATEWRIGHT_KAFKA_CLIENT/,
+  );
 });
 
 test('an incomplete SASL setting is a usage error naming the variable', () => {

@@ -18,6 +18,8 @@ export const connectionEnv = {
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: optional,
   KAFKA_SASL_PASSWORD: optional,
+  /** The Kafka client library: kafkajs, or confluent (librdkafka; built by `make confluent-client`). */
+  STATEWRIGHT_KAFKA_CLIENT: z.enum(['kafkajs', 'confluent']).default('kafkajs'),
   SCHEMA_REGISTRY_URL: z.url(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   REDIS_TLS: flag,
@@ -43,7 +45,11 @@ export interface SaslSettings {
   readonly password: string;
 }
 
+export type KafkaClientName = 'kafkajs' | 'confluent';
+
 export interface KafkaSettings {
+  /** Which adapter of the LogClient port createKafka builds. */
+  readonly client: KafkaClientName;
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly tls: boolean;
@@ -97,11 +103,13 @@ export function connectionsOf(v: ConnectionEnv, clientId: string): Connections {
   };
 }
 
-type KafkaEnv = Pick<ConnectionEnv, Extract<keyof ConnectionEnv, `KAFKA_${string}`>>;
+type KafkaEnv = Pick<ConnectionEnv, Extract<keyof ConnectionEnv, `KAFKA_${string}`>> &
+  Partial<Pick<ConnectionEnv, 'STATEWRIGHT_KAFKA_CLIENT'>>;
 
 /** The Kafka part of the connection settings, for a client that needs Kafka alone. */
 export function kafkaSettingsOf(v: KafkaEnv, clientId: string): KafkaSettings {
   return {
+    client: v.STATEWRIGHT_KAFKA_CLIENT ?? 'kafkajs',
     brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
     clientId: v.KAFKA_CLIENT_ID ?? clientId,
     tls: v.KAFKA_TLS,

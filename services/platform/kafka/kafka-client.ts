@@ -1,11 +1,12 @@
 // The kafkajs adapter of the LogClient port: built from configuration, with a short initial retry (kafkajs #304)
-// and logs routed to pino. This folder is the only place that knows kafkajs.
+// and logs routed to pino. This folder is the only place that knows kafkajs; confluent/ holds the other client.
 import { readFileSync } from 'node:fs';
 import './aborted-transactions-filter';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';
 import { commandPartitioner } from './command-partition';
+import { confluentLogClient } from './confluent/confluent-client';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsProducer } from './kafkajs-producer';
 import type { LogClient } from './log-client';
@@ -35,8 +36,11 @@ function saslOf(settings: KafkaSettings): SASLOptions | undefined {
   return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
 }
 
+/** The LogClient of `settings.client`; the confluent one keeps kafkajs' admin (see confluent/confluent-client.ts). */
 export function createKafka(settings: KafkaSettings, logger: Logger): LogClient {
-  return kafkajsLogClient(kafkajsClient(settings, logger));
+  const kafka = kafkajsClient(settings, logger);
+  if (settings.client === 'confluent') return confluentLogClient(settings, logger, () => kafka.admin());
+  return kafkajsLogClient(kafka);
 }
 
 /** The kafkajs client itself, for the adapters of this folder that need more of it than the port offers. */

@@ -57,6 +57,13 @@ const boundaries: readonly Boundary[] = [
     clean: 'services/platform/kafka/imports-core-and-platform.ts',
   },
   {
+    name: 'only services/platform/kafka/confluent imports the confluent client',
+    ruleId: 'no-restricted-imports',
+    message: '@confluentinc/kafka-javascript is imported only in services/platform/kafka/confluent',
+    violating: 'services/platform/kafka/imports-the-confluent-client.ts',
+    clean: 'services/platform/kafka/confluent/imports-its-client.ts',
+  },
+  {
     name: 'examples/onboarding imports statewright only through the package',
     ruleId: 'no-restricted-imports',
     message: 'examples/onboarding imports statewright only through the package',

@@ -1,0 +1,27 @@
+// Classifies the confluent client's errors by the librdkafka error code they carry (its KafkaJS layer keeps
+// kafkajs' error names only in part; `code` is the stable field).
+
+interface Carrier {
+  readonly code?: unknown;
+  readonly cause?: unknown;
+}
+
+function* chain(error: unknown): Generator<Carrier> {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const carrier = current as Carrier;
+    yield carrier;
+    current = carrier.cause;
+  }
+}
+
+/** ERR__FENCED (-144), ERR_INVALID_PRODUCER_EPOCH (47), ERR_PRODUCER_FENCED (90). */
+const FENCED_CODES = new Set([-144, 47, 90]);
+
+/** Another producer initialised the same transactionalId: this process no longer owns the partition. */
+export function isFenced(error: unknown): boolean {
+  for (const carrier of chain(error)) {
+    if (typeof carrier.code === 'number' && FENCED_CODES.has(carrier.code)) return true;
+  }
+  return false;
+}
