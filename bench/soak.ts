@@ -8,7 +8,7 @@
 // (300), SOAK_SAMPLE_S (10), SOAK_WARMUP_S (120). Finished workflows leave the hot set after SOAK_HOT_RETENTION
 // (STATEWRIGHT_HOT_RETENTION's form, `*=2m`), so in a steady state the orchestrator holds a steady number of them:
 // with retention kept for ever, its memory grows with every workflow finished, by design.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Partitioners, type Admin } from 'kafkajs';
 import { EnvelopeCodec } from '../services/platform/codec/envelope-codec';
@@ -16,7 +16,8 @@ import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
 import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
-import { benchKafka, endpointsFromEnv, removeDeployment, resultsDir, Services } from './bench-rig';
+import type { ChildProcess } from 'node:child_process';
+import { benchKafka, distRoot, endpointsFromEnv, removeDeployment, resultsDir, Services } from './bench-rig';
 import { startOf } from './bench-traffic';
 
 const setting = (name: string, fallback: number): number => {
@@ -32,12 +33,18 @@ const settings = {
   sampleS: setting('SOAK_SAMPLE_S', 10),
   warmupS: setting('SOAK_WARMUP_S', 120),
   hotRetention: process.env.SOAK_HOT_RETENTION ?? '*=2m',
+  /** Node flags every process of the run inherits (V8's heap sizes among them): they shape RSS, so they are recorded. */
+  nodeOptions: process.env.NODE_OPTIONS ?? null,
   partitions: 4,
 };
 
 interface Sample {
   readonly t_s: number;
   readonly survivor_rss_mb: number | null;
+  readonly survivor_heap_mb: number | null;
+  readonly survivor_heap_total_mb: number | null;
+  /** Each V8 space's committed size, after the same GC: which part of the heap holds on to memory. */
+  readonly survivor_heap_spaces_mb: Readonly<Record<string, number | null>> | null;
   readonly victim_rss_mb: number | null;
   readonly lag: number;
   readonly dead_letters: number;
@@ -59,6 +66,32 @@ function rssMb(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** Asks the heap probe in the survivor for its memory use after a full GC; null when it does not answer. */
+interface ProbeAnswer extends NodeJS.MemoryUsage {
+  readonly spaces: Readonly<Record<string, { readonly size: number; readonly used: number }>>;
+}
+
+async function afterGc(child: ChildProcess, file: string): Promise<ProbeAnswer | null> {
+  rmSync(file, { force: true });
+  if (!child.kill('SIGUSR2')) return null;
+  const until = Date.now() + 10_000;
+  while (!existsSync(file)) {
+    if (Date.now() > until) return null;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as ProbeAnswer;
+}
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? null : round(bytes / 2 ** 20, 1));
+
+/** The committed MB of each V8 space that holds any. */
+const committedSpaces = (usage: ProbeAnswer): Record<string, number | null> =>
+  Object.fromEntries(
+    Object.entries(usage.spaces)
+      .filter(([, space]) => space.size > 0)
+      .map(([name, space]) => [name, mb(space.size)]),
+  );
 
 /** Least-squares slope of y over x. */
 function slope(points: readonly (readonly [number, number])[]): number | null {
@@ -122,10 +155,12 @@ async function main(): Promise<void> {
       STATEWRIGHT_HOT_RETENTION: settings.hotRetention,
       METRICS_PORT: '0',
     };
+    const heapFile = path.join(logDir, 'orchestrator-survivor.heap.json');
     const survivor = services.start(
       'orchestrator-survivor',
       'services/orchestrator/main.js',
-      orchestratorEnv,
+      { ...orchestratorEnv, BENCH_HEAP_FILE: heapFile },
+      ['--expose-gc', '--require', path.join(distRoot, 'bench', 'heap-probe.js')],
     );
     let victim = services.start('orchestrator-victim-0', 'services/orchestrator/main.js', orchestratorEnv);
     services.start('worker', 'services/worker/main.js', {
@@ -183,9 +218,14 @@ async function main(): Promise<void> {
     );
     while (Date.now() < endsAt) {
       await new Promise((resolve) => setTimeout(resolve, settings.sampleS * 1_000));
+      const rss = rssMb(survivor.pid);
+      const usage = await afterGc(survivor, heapFile);
       const sample: Sample = {
         t_s: Math.round((Date.now() - began) / 1000),
-        survivor_rss_mb: rssMb(survivor.pid),
+        survivor_rss_mb: rss,
+        survivor_heap_mb: mb(usage?.heapUsed),
+        survivor_heap_total_mb: mb(usage?.heapTotal),
+        survivor_heap_spaces_mb: usage === null ? null : committedSpaces(usage),
         victim_rss_mb: rssMb(victim.pid),
         lag: await commandsLag(admin, group, topics),
         dead_letters: deadLetters,
@@ -204,7 +244,14 @@ async function main(): Promise<void> {
     const rssPoints = steady.flatMap((s) =>
       s.survivor_rss_mb === null ? [] : [[s.t_s, s.survivor_rss_mb] as const],
     );
+    const heapPoints = steady.flatMap((s) =>
+      s.survivor_heap_mb === null ? [] : [[s.t_s, s.survivor_heap_mb] as const],
+    );
     const figures = {
+      survivor_heap_after_gc_slope_mb_per_h: perHour(slope(heapPoints)),
+      survivor_heap_after_gc_mb_first: heapPoints[0]?.[1] ?? null,
+      survivor_heap_after_gc_mb_last: heapPoints.at(-1)?.[1] ?? null,
+      survivor_heap_committed_mb_max: Math.max(...steady.map((s) => s.survivor_heap_total_mb ?? 0)),
       survivor_rss_slope_mb_per_h: perHour(slope(rssPoints)),
       survivor_rss_mb_first: rssPoints[0]?.[1] ?? null,
       survivor_rss_mb_last: rssPoints.at(-1)?.[1] ?? null,
