@@ -1,13 +1,17 @@
 // `make soak`: a steady moderate load for a long time with periodic kills, to see that nothing creeps. Two
 // orchestrators and one worker process serve bench-flow workflows started at a fixed rate; every
 // SOAK_KILL_EVERY_S one orchestrator (always the same one) is killed -9 and started again, while the other runs
-// the whole soak. Every SOAK_SAMPLE_S it samples the survivor's and the victim's RSS, the orchestrator group's
-// lag on the commands topic, the dead letters and the workflows finished; at the end it writes
-// bench/results/soak.json with the samples and the slopes (RSS in MB per hour over the survivor's life after
-// the warm-up, lag per hour). Sizes: SOAK_MINUTES (30), SOAK_RATE (starts per second, 20), SOAK_KILL_EVERY_S
-// (300), SOAK_SAMPLE_S (10), SOAK_WARMUP_S (120). Finished workflows leave the hot set after SOAK_HOT_RETENTION
-// (STATEWRIGHT_HOT_RETENTION's form, `*=2m`), so in a steady state the orchestrator holds a steady number of them:
-// with retention kept for ever, its memory grows with every workflow finished, by design.
+// the whole soak. Every SOAK_SAMPLE_S it samples the survivor's RSS and, through the heap probe (a full GC first),
+// its heap used and the committed size of each V8 space; the victim's RSS, the orchestrator group's lag on the
+// commands topic, the dead letters and the workflows finished. At the end it writes bench/results/soak.json with
+// the samples and the slopes over the survivor's life after the warm-up: heap used after a full GC (MB per hour,
+// the figure a leak shows in), RSS (which also holds what V8 and the allocator keep, see the README) and lag.
+// Sizes: SOAK_MINUTES (30), SOAK_RATE (starts per second, 20), SOAK_KILL_EVERY_S (300), SOAK_SAMPLE_S (10),
+// SOAK_WARMUP_S (120). What the orchestrator holds by design per workflow finished is bounded so that its steady
+// state comes within the warm-up: finished workflows leave the hot set after SOAK_HOT_RETENTION
+// (STATEWRIGHT_HOT_RETENTION's form, `*=2m`), and the canary watch remembers the workflows every partition
+// finished within SOAK_CANARY_WINDOW (STATEWRIGHT_CANARY_WINDOW, `2m`; 15 minutes by default). With either kept
+// longer, the heap grows with the workflows finished until that time has passed, by design.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Partitioners, type Admin } from 'kafkajs';
@@ -17,7 +21,17 @@ import type { TransitionEnvelope } from '../services/platform/codec/transition-e
 import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
 import type { ChildProcess } from 'node:child_process';
-import { benchKafka, distRoot, endpointsFromEnv, removeDeployment, resultsDir, Services } from './bench-rig';
+import {
+  benchKafka,
+  cpuBetween,
+  distRoot,
+  endpointsFromEnv,
+  removeDeployment,
+  resultsDir,
+  sampleCpu,
+  Services,
+  type CpuSample,
+} from './bench-rig';
 import { startOf } from './bench-traffic';
 
 const setting = (name: string, fallback: number): number => {
@@ -33,8 +47,11 @@ const settings = {
   sampleS: setting('SOAK_SAMPLE_S', 10),
   warmupS: setting('SOAK_WARMUP_S', 120),
   hotRetention: process.env.SOAK_HOT_RETENTION ?? '*=2m',
+  canaryWindow: process.env.SOAK_CANARY_WINDOW ?? '2m',
   /** Node flags every process of the run inherits (V8's heap sizes among them): they shape RSS, so they are recorded. */
   nodeOptions: process.env.NODE_OPTIONS ?? null,
+  /** glibc's arena limit, which bounds how much freed native memory the processes keep. */
+  mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
   partitions: 4,
 };
 
@@ -153,6 +170,7 @@ async function main(): Promise<void> {
       STATEWRIGHT_GROUP: group,
       STATEWRIGHT_PARTITIONS: String(settings.partitions),
       STATEWRIGHT_HOT_RETENTION: settings.hotRetention,
+      STATEWRIGHT_CANARY_WINDOW: settings.canaryWindow,
       METRICS_PORT: '0',
     };
     const heapFile = path.join(logDir, 'orchestrator-survivor.heap.json');
@@ -192,6 +210,7 @@ async function main(): Promise<void> {
     let started = 0;
     let kills = 0;
     const samples: Sample[] = [];
+    let steadyCpu: CpuSample | undefined;
     timers.push(
       setInterval(() => {
         const now = Date.now();
@@ -233,11 +252,13 @@ async function main(): Promise<void> {
         finished,
       };
       samples.push(sample);
+      if (steadyCpu === undefined && sample.t_s >= settings.warmupS) steadyCpu = sampleCpu([survivor.pid!]);
       log(`soak ${JSON.stringify(sample)}`);
       if (survivor.exitCode !== null || survivor.signalCode !== null)
         throw new Error('the surviving orchestrator exited');
     }
     for (const timer of timers) clearInterval(timer);
+    const cpu = cpuBetween(steadyCpu, sampleCpu([survivor.pid!]), new Map([[survivor.pid!, 'survivor']]));
 
     const steady = samples.filter((sample) => sample.t_s >= settings.warmupS);
     const perHour = (value: number | null) => (value === null ? null : round(value * 3600));
@@ -253,8 +274,10 @@ async function main(): Promise<void> {
       survivor_heap_after_gc_mb_last: heapPoints.at(-1)?.[1] ?? null,
       survivor_heap_committed_mb_max: Math.max(...steady.map((s) => s.survivor_heap_total_mb ?? 0)),
       survivor_rss_slope_mb_per_h: perHour(slope(rssPoints)),
+      survivor_rss_mb_max: Math.max(...rssPoints.map(([, rss]) => rss)),
       survivor_rss_mb_first: rssPoints[0]?.[1] ?? null,
       survivor_rss_mb_last: rssPoints.at(-1)?.[1] ?? null,
+      survivor_cpu_pct: cpu?.survivor ?? null,
       lag_slope_per_h: perHour(slope(steady.map((s) => [s.t_s, s.lag] as const))),
       lag_max: Math.max(...steady.map((s) => s.lag)),
       dead_letters: deadLetters,
