@@ -12,6 +12,7 @@
 // (STATEWRIGHT_HOT_RETENTION's form, `*=2m`), and the canary watch remembers the workflows every partition
 // finished within SOAK_CANARY_WINDOW (STATEWRIGHT_CANARY_WINDOW, `2m`; 15 minutes by default). With either kept
 // longer, the heap grows with the workflows finished until that time has passed, by design.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Partitioners, type Admin } from 'kafkajs';
@@ -20,7 +21,6 @@ import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
 import type { TransitionEnvelope } from '../services/platform/codec/transition-envelope';
 import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
-import type { ChildProcess } from 'node:child_process';
 import {
   benchKafka,
   cpuBetween,
@@ -84,11 +84,12 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
-/** Asks the heap probe in the survivor for its memory use after a full GC; null when it does not answer. */
+/** What the heap probe writes: process.memoryUsage() and each V8 space's committed and used bytes. */
 interface ProbeAnswer extends NodeJS.MemoryUsage {
   readonly spaces: Readonly<Record<string, { readonly size: number; readonly used: number }>>;
 }
 
+/** Asks the heap probe in the survivor for its memory use after a full GC; null when it does not answer. */
 async function afterGc(child: ChildProcess, file: string): Promise<ProbeAnswer | null> {
   rmSync(file, { force: true });
   if (!child.kill('SIGUSR2')) return null;
