@@ -1,6 +1,8 @@
 // The TransactionalSink port over one kafkajs transactional producer (one transactionalId), with the kafkajs
 // workarounds: sendOffsets retried on CONCURRENT_TRANSACTIONS (kafkajs #430); after a failed abort the producer
-// is rebuilt (kafkajs #1355, #1416).
+// is rebuilt (kafkajs #1355, #1416); a transaction still unfinished when the broker's transaction timeout has
+// passed fails, and its producer is abandoned: kafkajs can leave such a transaction waiting for ever (seen after
+// broker failovers), and the broker aborts a transaction older than its timeout anyway.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '../logging/logger';
@@ -13,15 +15,28 @@ import { TransactionError } from './transaction-error';
 const MAX_REQUEST_BYTES = 512 * 1024;
 const SEND_OFFSETS_ATTEMPTS = 10;
 const SEND_OFFSETS_BACKOFF_MS = 20;
+/** kafkajs' default: how long the broker lets a transaction stay open before it aborts it. */
+const TRANSACTION_TIMEOUT_MS = 60_000;
+/** Past the broker's timeout, for the commit's own answer to come back. */
+const DEADLINE_MARGIN_MS = 5_000;
+
+export interface TransactionalProducerOptions {
+  /** The producer's transaction timeout; a commit unfinished this long (plus a margin) after it began fails. */
+  readonly transactionTimeoutMs?: number;
+}
 
 export class TransactionalProducer implements TransactionalSink {
   private producer: Producer | undefined;
+  private readonly transactionTimeoutMs: number;
 
   constructor(
     private readonly kafka: Kafka,
     readonly transactionalId: string,
     private readonly logger: Logger,
-  ) {}
+    options: TransactionalProducerOptions = {},
+  ) {
+    this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
+  }
 
   /** Connecting runs InitProducerId: it fences any older producer with this transactionalId and aborts its open transaction. */
   async connect(): Promise<void> {
@@ -30,6 +45,7 @@ export class TransactionalProducer implements TransactionalSink {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      transactionTimeout: this.transactionTimeoutMs,
     });
     await producer.connect();
     // kafkajs runs the transactional InitProducerId lazily, at the first transaction: begin and end an empty one
@@ -52,6 +68,30 @@ export class TransactionalProducer implements TransactionalSink {
     const producer = this.producer;
     if (producer === undefined)
       throw new TransactionError(this.transactionalId, false, 'producer not connected');
+    const deadlineMs = this.transactionTimeoutMs + DEADLINE_MARGIN_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), deadlineMs);
+    });
+    try {
+      const outcome = await Promise.race([this.transact(producer, records, offset), expired]);
+      if (outcome !== 'expired') return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.abandon(producer);
+    throw new TransactionError(
+      this.transactionalId,
+      false,
+      `the transaction did not finish within ${deadlineMs} ms: its producer is abandoned`,
+    );
+  }
+
+  private async transact(
+    producer: Producer,
+    records: readonly TopicRecords[],
+    offset: ConsumedOffset | undefined,
+  ): Promise<WrittenRange[]> {
     let transaction: Transaction | undefined;
     try {
       transaction = await producer.transaction();
@@ -68,9 +108,24 @@ export class TransactionalProducer implements TransactionalSink {
       return written;
     } catch (error) {
       const fenced = isFenced(error);
-      if (transaction !== undefined && !fenced) await this.abort(transaction, error);
+      // An abandoned producer's transaction is left to the broker's timeout and the next producer's fencing.
+      if (transaction !== undefined && !fenced && this.producer === producer)
+        await this.abort(transaction, error);
       throw new TransactionError(this.transactionalId, fenced, error);
     }
+  }
+
+  /**
+   * Drops a producer whose transaction outlived its deadline. Its disconnect is not awaited (it may wait on the same
+   * stuck requests); the owner of the partition starts a new producer, whose InitProducerId fences this one.
+   */
+  private abandon(producer: Producer): void {
+    if (this.producer === producer) this.producer = undefined;
+    this.logger.warn(
+      { transactionalId: this.transactionalId },
+      'transaction past its deadline: producer abandoned',
+    );
+    producer.disconnect().catch(() => undefined);
   }
 
   private async sendOffsets(transaction: Transaction, consumed: ConsumedOffset): Promise<void> {

@@ -1,12 +1,18 @@
-// A consumer of the services rides out a broker that cannot coordinate its group for a while, as a broker does
-// while it restarts or loads its coordinator's partitions. kafkajs gives up on a consumer for good when it cannot
-// find its group coordinator; the adapter starts it again. The consumer reaches the broker through a TCP proxy
-// (the broker's proxied listener advertises the proxy's port) that cuts its connections and then refuses its
-// FindCoordinator requests, while a second member joins the group so that the first must find its coordinator
-// again, until kafkajs has given up at least once.
+// The Kafka adapters ride out a broker that misbehaves for a while. The clients under test reach the broker through
+// a TCP proxy (the broker's proxied listener advertises the proxy's port), so the faults touch them only.
+// - A consumer: kafkajs gives up on it for good when it cannot find its group coordinator, which is what a broker
+//   restarting or loading its coordinator's partitions answers; the adapter starts it again. The proxy refuses
+//   FindCoordinator requests while a second member joins the group, so that the first must find its coordinator
+//   again, until kafkajs has given up at least once.
+// - A transactional sink: a transaction that cannot finish (every byte stalled) fails once the broker's transaction
+//   timeout has passed, instead of waiting for ever, and a new producer with the same id takes over.
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkajsLogClient } from '../../../services/platform/kafka/kafka-client';
 import type { LogConsumer } from '../../../services/platform/kafka/log-consumer';
+import { TransactionError } from '../../../services/platform/kafka/transaction-error';
+import { TransactionalProducer } from '../../../services/platform/kafka/transactional-producer';
+import { createLogger } from '../../../services/platform/logging/logger';
+import { readTopicToEnd } from '../../harness/topic-reader';
 import { eventually } from '../../harness/eventually';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { TcpProxy } from '../../harness/tcp-proxy';
@@ -15,16 +21,33 @@ import { TcpProxy } from '../../harness/tcp-proxy';
 const brokerPort = Number(endpoints().kafkaBrokers.split(',')[0]!.split(':').at(-1));
 /** The FindCoordinator request's api key in the Kafka protocol. */
 const FIND_COORDINATOR = 10;
-const ns = testNamespace('consumer-recovery');
+const ns = testNamespace('broker-faults');
 const topic = `${ns.prefix}.records`;
 const direct = new Kafka({ brokers: endpoints().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
 
-let proxy: TcpProxy | undefined;
+let proxy: TcpProxy;
 let consumer: LogConsumer | undefined;
+const sinks: TransactionalProducer[] = [];
+const throughProxy = () =>
+  new Kafka({
+    brokers: [`127.0.0.1:${brokerPort + 11}`],
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 50, retries: 2 },
+  });
+
+beforeAll(async () => {
+  const admin = direct.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  proxy = await TcpProxy.start('127.0.0.1', brokerPort + 10, brokerPort + 11);
+});
 
 afterAll(async () => {
+  proxy.resume();
   await consumer?.disconnect();
-  await proxy?.close();
+  await Promise.allSettled(sinks.map((sink) => sink.disconnect()));
+  await proxy.close();
   const admin = direct.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [topic] }).finally(() => admin.disconnect());
@@ -37,18 +60,7 @@ async function produce(value: string): Promise<void> {
 }
 
 test('a consumer that kafkajs stopped for want of a group coordinator reads again once the broker is back', async () => {
-  const admin = direct.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-
-  proxy = await TcpProxy.start('127.0.0.1', brokerPort + 10, brokerPort + 11);
-  const throughProxy = new Kafka({
-    brokers: [`127.0.0.1:${brokerPort + 11}`],
-    logLevel: logLevel.NOTHING,
-    retry: { initialRetryTime: 50, retries: 2 },
-  });
-  consumer = kafkajsLogClient(throughProxy).consumer({
+  consumer = kafkajsLogClient(throughProxy()).consumer({
     groupId: `${ns.prefix}-group`,
     readUncommitted: false,
     maxWaitTimeInMs: 100,
@@ -90,3 +102,32 @@ test('a consumer that kafkajs stopped for want of a group coordinator reads agai
     timeoutMs: 120_000,
   });
 }, 300_000);
+
+test('a transaction that cannot finish fails after the transaction timeout, and a new producer takes over', async () => {
+  const logger = createLogger('silent');
+  const transactionalId = `${ns.prefix}-sink`;
+  const stuck = new TransactionalProducer(throughProxy(), transactionalId, logger, {
+    transactionTimeoutMs: 2_000,
+  });
+  sinks.push(stuck);
+  await stuck.connect();
+  const record = (value: string) => [{ topic, records: [{ key: null, value: Buffer.from(value) }] }];
+
+  proxy.stall();
+  const failure = await stuck.commit(record('stalled')).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(failure).toBeInstanceOf(TransactionError);
+  expect(String(failure)).toContain('did not finish within 7000 ms');
+  proxy.resume();
+
+  const next = new TransactionalProducer(direct, transactionalId, logger);
+  sinks.push(next);
+  await next.connect();
+  await next.commit(record('taken over'));
+  const values = (await readTopicToEnd(direct, topic))
+    .get(0)!
+    .map((message) => message.value?.toString('utf8'));
+  expect(values).toContain('taken over');
+}, 120_000);
