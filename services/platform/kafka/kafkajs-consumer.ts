@@ -109,7 +109,8 @@ export class KafkajsConsumer implements LogConsumer {
       // kafkajs disconnected the consumer when it crashed; a failed start is tried again after a longer pause.
       this.consumer
         .connect()
-        .then(rerun)
+        // A disconnect that came while connecting wins: the consumer is not started again.
+        .then(() => (this.disconnected ? this.consumer.disconnect() : rerun()))
         .catch(() => {
           if (!this.disconnected) this.scheduleRestart();
         });
