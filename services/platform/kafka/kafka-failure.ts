@@ -1,13 +1,15 @@
 // Classifies kafkajs errors by the protocol error they carry, looking through kafkajs' retry wrappers.
 
 interface Carrier {
+  readonly name?: unknown;
   readonly type?: unknown;
   readonly code?: unknown;
   readonly cause?: unknown;
   readonly originalError?: unknown;
 }
 
-function* chain(error: unknown): Generator<Carrier> {
+/** The error and its causes, outermost first (kafkajs wraps retried errors in others). */
+export function* chain(error: unknown): Generator<Carrier> {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
     const carrier = current as Carrier;
@@ -30,6 +32,15 @@ export function isFenced(error: unknown): boolean {
     if (typeof carrier.type === 'string' && FENCED_TYPES.has(carrier.type)) return true;
     if (typeof carrier.code === 'number' && FENCED_CODES.has(carrier.code)) return true;
   }
+  return false;
+}
+
+/**
+ * kafkajs could not find the consumer group's coordinator: what a broker answers while it restarts or loads its
+ * coordinator's partitions. kafkajs takes it for a lasting failure and does not restart the consumer.
+ */
+export function isCoordinatorNotFound(error: unknown): boolean {
+  for (const carrier of chain(error)) if (carrier.name === 'KafkaJSGroupCoordinatorNotFound') return true;
   return false;
 }
 

@@ -7,19 +7,11 @@
 // with a consumer that never reads again. This adapter starts such a consumer again itself, with a growing pause,
 // until it runs or is disconnected.
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { isCoordinatorNotFound } from './kafka-failure';
 import type { BatchContext, BatchRun, LogConsumer, RecordRun, Unsubscribe } from './log-consumer';
 
-/** Crashes kafkajs does not restart from, although the brokers answer again once they are up. */
-const RECOVERABLE_CRASHES = new Set(['KafkaJSGroupCoordinatorNotFound']);
 const FIRST_RESTART_PAUSE_MS = 250;
 const MAX_RESTART_PAUSE_MS = 5_000;
-
-function recoverable(error: Error): boolean {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (RECOVERABLE_CRASHES.has(cause.name)) return true;
-  }
-  return false;
-}
 
 /** A kafkajs batch payload as the port's BatchContext; every call goes to the payload itself. */
 function contextOf(payload: EachBatchPayload): BatchContext {
@@ -96,7 +88,7 @@ export class KafkajsConsumer implements LogConsumer {
   /** Whether the consumer starts again after this crash: kafkajs restarts it, or this adapter does. */
   private restartsAfter(crash: { readonly error: Error; readonly restart: boolean }): boolean {
     if (crash.restart) return false;
-    return !this.disconnected && this.rerun !== undefined && recoverable(crash.error);
+    return !this.disconnected && this.rerun !== undefined && isCoordinatorNotFound(crash.error);
   }
 
   private scheduleRestart(): void {

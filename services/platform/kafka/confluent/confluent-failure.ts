@@ -1,19 +1,7 @@
 // Classifies the confluent client's errors by the librdkafka error code they carry (its KafkaJS layer keeps
 // kafkajs' error names only in part; `code` is the stable field).
 
-interface Carrier {
-  readonly code?: unknown;
-  readonly cause?: unknown;
-}
-
-function* chain(error: unknown): Generator<Carrier> {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const carrier = current as Carrier;
-    yield carrier;
-    current = carrier.cause;
-  }
-}
+import { chain } from '../kafka-failure';
 
 /** ERR__FENCED (-144), ERR_INVALID_PRODUCER_EPOCH (47), ERR_PRODUCER_FENCED (90). */
 const FENCED_CODES = new Set([-144, 47, 90]);
