@@ -1,6 +1,8 @@
 // Reads every partition of a topic from its start to the end it had when the read began, and
-// returns the messages per partition in offset order. The end is known when a batch's last offset
-// (control records included) reaches the high watermark, so commit markers do not stall it.
+// returns the messages per partition in offset order. That end is the last stable offset (kafkajs' admin
+// lists offsets read-committed): records of a transaction whose commit marker is not written yet lie past it,
+// even when its producer's commit has returned. The end is known when a batch's last offset (control
+// records included) reaches it, so commit markers do not stall the read.
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 

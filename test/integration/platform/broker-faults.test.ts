@@ -126,8 +126,11 @@ test('a transaction that cannot finish fails after the transaction timeout, and 
   sinks.push(next);
   await next.connect();
   await next.commit(record('taken over'));
-  const values = (await readTopicToEnd(direct, topic))
-    .get(0)!
-    .map((message) => message.value?.toString('utf8'));
-  expect(values).toContain('taken over');
+  // The commit returns once the coordinator has decided; the partition's commit marker, which makes the record
+  // readable to a read-committed reader, follows (slowly on a freshly started broker).
+  const committed = async () =>
+    (await readTopicToEnd(direct, topic)).get(0)!.map((message) => message.value?.toString('utf8'));
+  await eventually("the new producer's record to be readable as committed", async () =>
+    (await committed()).includes('taken over'),
+  );
 }, 120_000);
