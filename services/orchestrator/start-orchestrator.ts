@@ -151,21 +151,19 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       logger,
     }),
   );
-  const canary = await wait('kafka', () =>
-    CanaryWatch.start({
-      log,
-      admin,
-      codec,
-      transitionsTopic: topics.transitions,
-      groupPrefix: config.groupId,
-      settings,
-      workflows: () => deployed.names(),
-      publisher: commandPublisher,
-      policy: config.canary,
-      intervalMs: config.canary.intervalMs,
-      logger,
-    }),
-  );
+  const canary = CanaryWatch.start({
+    log,
+    admin,
+    codec,
+    transitionsTopic: topics.transitions,
+    groupPrefix: config.groupId,
+    settings,
+    workflows: () => deployed.names(),
+    publisher: commandPublisher,
+    policy: config.canary,
+    intervalMs: config.canary.intervalMs,
+    logger,
+  });
   readiness.markStarted();
   return {
     metricsPort: metricsServer.port,

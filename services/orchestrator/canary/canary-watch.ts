@@ -1,6 +1,8 @@
 // Rolls a failing canary back by itself: every interval, each workflow under a canary rule is judged by the core
 // (`judgeCanary`) on the instances that finished lately, and a revert is written as a settings command like an
 // operator's, with actor system:canary. The partition that owns the settings decides, records and audits it.
+// The evidence is read only while some canary rule is in force: the first tick that finds one starts reading the
+// window back from the log, and the tick that finds none left stops it and lets go of what it held.
 import { canaryRevert, judgeCanary, type CanaryPolicy } from '../../core';
 import type { EnvelopeCodec } from '../../platform/codec/envelope-codec';
 import type { CommandLog } from '../../platform/kafka/command-log';
@@ -31,41 +33,42 @@ export class CanaryWatch {
   private readonly written = new Set<string>();
   private interval: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
+  /** The evidence, while some canary rule is in force. */
+  private finished: FinishedInstances | undefined;
 
-  private constructor(
-    private readonly options: CanaryWatchOptions,
-    private readonly finished: FinishedInstances,
-  ) {}
+  private constructor(private readonly options: CanaryWatchOptions) {}
 
-  static async start(options: CanaryWatchOptions): Promise<CanaryWatch> {
-    const finished = await FinishedInstances.start({
-      log: options.log,
-      admin: options.admin,
-      codec: options.codec,
-      topic: options.transitionsTopic,
-      groupPrefix: options.groupPrefix,
-      windowMs: options.policy.windowMs,
-      now: Date.now(),
-      logger: options.logger,
-    });
-    const watch = new CanaryWatch(options, finished);
+  static start(options: CanaryWatchOptions): CanaryWatch {
+    const watch = new CanaryWatch(options);
     watch.interval = setInterval(() => {
       watch.ticking = watch.ticking.then(async () => void (await watch.tick(Date.now())));
     }, options.intervalMs);
     return watch;
   }
 
+  /** Whether the evidence is being read: some canary rule was in force at the last tick. */
+  get reading(): boolean {
+    return this.finished !== undefined;
+  }
+
   /** The workflows whose canary this tick reverted. Never rejects: a failed write is tried again next tick. */
   async tick(now: number): Promise<string[]> {
-    const reverted: string[] = [];
-    // Judging before the window is read could compare a canary's partitions with none of the stable's.
-    if (!this.finished.caughtUp) return reverted;
     const { policy, settings, logger } = this.options;
-    this.finished.forgetBefore(now - policy.windowMs);
-    for (const workflow of this.options.workflows()) {
+    const canaries = this.options.workflows().flatMap((workflow) => {
       const record = settings.record(workflow);
-      if (record === undefined) continue;
-      const verdict = judgeCanary(record, record.at, this.finished.of(workflow), now, policy);
+      return record?.rollout?.kind === 'canary' ? [{ workflow, record }] : [];
+    });
+    if (canaries.length === 0) {
+      await this.stopReading();
+      return [];
+    }
+    const finished = this.finished ?? (await this.startReading(now));
+    // Judging before the window is read could compare a canary's partitions with none of the stable's.
+    if (finished === undefined || !finished.caughtUp) return [];
+    finished.forgetBefore(now - policy.windowMs);
+    const reverted: string[] = [];
+    for (const { workflow, record } of canaries) {
+      const verdict = judgeCanary(record, record.at, finished.of(workflow), now, policy);
       if (verdict.kind !== 'revert') continue;
       const key = `${workflow}@${record.revision}`;
       if (this.written.has(key)) continue;
@@ -82,9 +85,39 @@ export class CanaryWatch {
     return reverted;
   }
 
+  /** Starts reading the evidence window; undefined (tried again next tick) when the log cannot be read now. */
+  private async startReading(now: number): Promise<FinishedInstances | undefined> {
+    const { options } = this;
+    try {
+      this.finished = await FinishedInstances.start({
+        log: options.log,
+        admin: options.admin,
+        codec: options.codec,
+        topic: options.transitionsTopic,
+        groupPrefix: options.groupPrefix,
+        windowMs: options.policy.windowMs,
+        now,
+        logger: options.logger,
+      });
+      options.logger.info({ windowMs: options.policy.windowMs }, 'canary evidence: reading the window');
+      return this.finished;
+    } catch (error) {
+      options.logger.error({ err: error }, 'canary evidence: reading the window failed');
+      return undefined;
+    }
+  }
+
+  private async stopReading(): Promise<void> {
+    const finished = this.finished;
+    if (finished === undefined) return;
+    this.finished = undefined;
+    await finished.stop();
+    this.options.logger.info('canary evidence: no canary rule left, reading stopped');
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.interval);
     await this.ticking;
-    await this.finished.stop();
+    await this.stopReading();
   }
 }

@@ -56,7 +56,7 @@ const canaryAudit = () =>
   audit.values().filter((a) => a.target === settingsKey(WORKFLOW) && a.actor === 'system:canary');
 
 async function startWatch(overrides: Partial<CanaryWatchOptions> = {}): Promise<CanaryWatch> {
-  const watch = await CanaryWatch.start({
+  const watch = CanaryWatch.start({
     log: fixture.log,
     admin: fixture.admin,
     codec: fixture.codec,
@@ -121,9 +121,16 @@ afterAll(async () => {
 });
 
 test('a canary whose payment always fails is rolled back by itself, once, and new instances start on the stable version', async () => {
+  // A watch reads the evidence only while a canary rule is in force.
+  const idle = await startWatch({ intervalMs: 3_600_000 });
+  await idle.tick(Date.now());
+  expect(idle.reading).toBe(false);
+
   await fixture.publisher.publish(settingsCommand({ rollout: canaryRule }));
   await eventually('the canary rule in force', () => settings.current(WORKFLOW).rollout?.kind === 'canary');
   const ruleRecord = settings.record(WORKFLOW) as SettingsRecord;
+  await idle.tick(Date.now());
+  expect(idle.reading).toBe(true);
 
   // Half the evidence while a first watch runs: fewer canary instances than the minimum, so no revert.
   const first = await startWatch();
@@ -158,6 +165,9 @@ test('a canary whose payment always fails is rolled back by itself, once, and ne
   expect(reason).toContain('canary version 2 failed 4 of 4 finished instances (100%)');
   expect(reason).toMatch(/stable version 1 0 of [2-4] \(0%\)/);
   expect(settings.current(WORKFLOW).rollout).toEqual({ kind: 'pinned', version: 1 });
+  // With no canary rule left, the evidence is let go.
+  await idle.tick(Date.now());
+  expect(idle.reading).toBe(false);
 
   // The lagging watch writes the same revert again; the partition takes it for a duplicate.
   await eventually('the lagging watch to revert too', async () =>
