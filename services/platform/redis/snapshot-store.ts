@@ -105,7 +105,7 @@ export interface Snapshot {
   readonly health: PartitionHealth;
 }
 
-const SCAN_COUNT = 1000;
+const SCAN_COUNT = 2000;
 const LOAD_ATTEMPTS = 5;
 
 type SaveCommand = (instances: string, meta: string, args: readonly string[]) => Promise<number>;
@@ -233,17 +233,25 @@ export class SnapshotStore {
     }
   }
 
+  /** Each page is asked for before the one before it is parsed, so Redis and the parsing work side by side. */
   private async scan(keys: SnapshotKeys): Promise<Map<string, Instance>> {
     const instances = new Map<string, Instance>();
-    let cursor = '0';
-    do {
-      const [next, entries] = await this.redis.hscan(keys.instances, cursor, 'COUNT', SCAN_COUNT);
-      for (let i = 0; i + 1 < entries.length; i += 2) {
-        instances.set(entries[i] as string, parseInstance(entries[i] as string, entries[i + 1] as string));
+    const page = (cursor: string) => this.redis.hscan(keys.instances, cursor, 'COUNT', SCAN_COUNT);
+    let pending = page('0');
+    for (;;) {
+      const [next, entries] = await pending;
+      if (next !== '0') pending = page(next);
+      try {
+        for (let i = 0; i + 1 < entries.length; i += 2) {
+          instances.set(entries[i] as string, parseInstance(entries[i] as string, entries[i + 1] as string));
+        }
+      } catch (error) {
+        // The page already asked for is not awaited: its failure, if any, must not go unhandled.
+        pending.catch(() => undefined);
+        throw error;
       }
-      cursor = next;
-    } while (cursor !== '0');
-    return instances;
+      if (next === '0') return instances;
+    }
   }
 }
 
