@@ -64,7 +64,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): Kafka {
 /** A kafkajs client as the LogClient port: what createKafka returns, and how a test's own client is handed in. */
 export function kafkajsLogClient(kafka: Kafka): LogClient {
   return {
-    consumer: (settings) => new KafkajsConsumer(kafka.consumer({ ...settings })),
+    consumer: (settings) => new KafkajsConsumer(kafka, { ...settings }),
     producer: ({ ownerPartitioning, ...settings }) =>
       new KafkajsProducer(
         kafka.producer({

@@ -6,10 +6,17 @@
 // restarting, or still loading its coordinator's partitions, answers for a while: a service would then live on
 // with a consumer that never reads again. This adapter starts such a consumer again itself, with a growing pause,
 // until it runs or is disconnected.
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+//
+// kafkajs' own restart is armed at the end of its crash handling, which a disconnect can overtake: the consumer
+// would then start again after it was disconnected, and keep its process alive. It asks `restartOnFailure` first,
+// which this adapter answers no once it was disconnected; a disconnect that comes later, from a crash listener,
+// is repeated once kafkajs has armed its restart, which that disconnect then cancels.
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { isCoordinatorNotFound } from './kafka-failure';
 import type { BatchContext, BatchRun, LogConsumer, RecordRun, Unsubscribe } from './log-consumer';
 
+/** kafkajs' consumer default when no retry settings are given. */
+const CONSUMER_RETRIES = 5;
 const FIRST_RESTART_PAUSE_MS = 250;
 const MAX_RESTART_PAUSE_MS = 5_000;
 
@@ -45,8 +52,24 @@ export class KafkajsConsumer implements LogConsumer {
   private restartTimer: NodeJS.Timeout | undefined;
   private restartPauseMs = FIRST_RESTART_PAUSE_MS;
 
-  constructor(private readonly consumer: Consumer) {
+  private readonly consumer: Consumer;
+
+  constructor(kafka: Kafka, config: ConsumerConfig) {
+    const consumer = kafka.consumer({
+      ...config,
+      retry: {
+        retries: CONSUMER_RETRIES,
+        ...config.retry,
+        restartOnFailure: async () => !this.disconnected,
+      },
+    });
+    this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        setImmediate(() => {
+          if (this.disconnected) this.consumer.disconnect().catch(() => undefined);
+        });
+      }
       if (this.restartsAfter(payload)) this.scheduleRestart();
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {

@@ -6,6 +6,11 @@
 //   again, until kafkajs has given up at least once.
 // - A transactional sink: a transaction that cannot finish (every byte stalled) fails once the broker's transaction
 //   timeout has passed, instead of waiting for ever, and a new producer with the same id takes over.
+// - A consumer disconnected while kafkajs handles its crash stays stopped: kafkajs would otherwise start it again
+//   once it has handled the crash, and that consumer would keep its process alive. Each case runs in a child
+//   process, which must end by itself once the broker is gone; the proxy is closed to take it away.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkajsLogClient } from '../../../services/platform/kafka/kafka-client';
 import type { LogConsumer } from '../../../services/platform/kafka/log-consumer';
@@ -14,6 +19,7 @@ import { TransactionalProducer } from '../../../services/platform/kafka/transact
 import { createLogger } from '../../../services/platform/logging/logger';
 import { readTopicToEnd } from '../../harness/topic-reader';
 import { eventually } from '../../harness/eventually';
+import { repoRoot } from '../../harness/infrastructure';
 import { endpoints, testNamespace } from '../../harness/namespace';
 import { TcpProxy } from '../../harness/tcp-proxy';
 
@@ -134,3 +140,72 @@ test('a transaction that cannot finish fails after the transaction timeout, and 
     (await committed()).includes('taken over'),
   );
 }, 120_000);
+
+/**
+ * A consumer of the services' kafkajs adapter, through the proxy, that disconnects itself when it crashes: either as
+ * kafkajs starts handling the crash (its "Crash:" log line, before it asks whether to restart) or from a crash
+ * listener (after it asked). Prints "joined" once it reads and "disconnected" once its disconnect returned.
+ */
+const crashingConsumer = (when: 'crash-log' | 'crash-listener') => `
+const { Kafka } = require('kafkajs');
+const { kafkajsLogClient } = require(${JSON.stringify(path.join(repoRoot, 'dist/services/platform/kafka/kafka-client.js'))});
+let consumer;
+let crashed = false;
+const stop = () => {
+  if (crashed) return;
+  crashed = true;
+  consumer.disconnect().then(() => process.stdout.write('disconnected\\n'), (error) => { console.error(error); process.exit(1); });
+};
+const logCreator = () => ({ log }) => { if (${JSON.stringify(when)} === 'crash-log' && log.message.startsWith('Crash:')) stop(); };
+const kafka = new Kafka({ brokers: [process.env.BROKER], logCreator, retry: { initialRetryTime: 50, retries: 1 } });
+consumer = kafkajsLogClient(kafka).consumer({ groupId: process.env.GROUP, readUncommitted: false, maxWaitTimeInMs: 100 });
+consumer.onCrash(({ restart }) => { if (${JSON.stringify(when)} === 'crash-listener' && restart) stop(); });
+consumer.onGroupJoin(() => process.stdout.write('joined\\n'));
+(async () => {
+  await consumer.connect();
+  await consumer.subscribe({ topic: process.env.TOPIC, fromBeginning: true });
+  await consumer.run({ eachBatch: async () => undefined });
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+test.each(['crash-log', 'crash-listener'] as const)(
+  'a consumer disconnected while kafkajs handles its crash is not started again (disconnect at the %s)',
+  async (when) => {
+    const child = spawn(process.execPath, ['-e', crashingConsumer(when)], {
+      env: {
+        ...process.env,
+        BROKER: `127.0.0.1:${brokerPort + 11}`,
+        GROUP: `${ns.prefix}-${when}`,
+        TOPIC: topic,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await eventually('the child consumer to join its group', () => stdout.includes('joined'), {
+        timeoutMs: 60_000,
+      });
+      // The broker goes away for the child: its consumer crashes, and it disconnects itself while that is handled.
+      await proxy.close();
+      const code = await Promise.race([exited, eventuallyNot(60_000)]);
+      if (code !== 0) {
+        const ended = code === 'still running' ? 'was still running 60 s later' : `ended with ${code}`;
+        throw new Error(`the child ${ended}; it printed:\n${stdout}${stderr}`);
+      }
+      expect(stdout).toContain('disconnected');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      proxy = await TcpProxy.start('127.0.0.1', brokerPort + 10, brokerPort + 11);
+    }
+  },
+  120_000,
+);
+
+/** 'still running' after `ms`: a child that has not ended by then kept something alive. */
+function eventuallyNot(ms: number): Promise<string> {
+  return new Promise((resolve) => setTimeout(() => resolve('still running'), ms).unref());
+}
