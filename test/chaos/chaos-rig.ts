@@ -41,6 +41,29 @@ export interface CommittedLogs {
   readonly commands: Map<number, ConsumedCommand[]>;
   readonly records: Map<number, LogRecord[]>;
   readonly deadLetters: KafkaMessage[];
+  /** Every instance record of the transitions topic as written, aborted ones included, to explain a violation. */
+  readonly written: readonly WrittenRecord[];
+}
+
+/** One record of the transitions topic read uncommitted: where, by which producer, and whether it committed. */
+export interface WrittenRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly producer: string;
+  readonly inTransaction: boolean;
+  readonly committed: boolean;
+  readonly kind: LogRecord['kind'];
+  readonly correlationId: string;
+  readonly commandId: string;
+  readonly seq: number | null;
+}
+
+interface BatchContextOf {
+  readonly batchContext?: {
+    readonly producerId: string;
+    readonly producerEpoch: number;
+    readonly inTransaction: boolean;
+  };
 }
 
 export class ChaosRig {
@@ -168,11 +191,41 @@ export class ChaosRig {
       readTopicToEnd(this.kafka, this.topics.transitions),
       readTopicToEnd(this.kafka, this.topics.dlq),
     ]);
+    const uncommitted = await readTopicToEnd(this.kafka, this.topics.transitions, { readUncommitted: true });
     return {
       commands: await this.decodeCommands(commands),
       records: await this.decodeRecords(transitions),
       deadLetters: [...dlq.values()].flat(),
+      written: await this.describeWritten(uncommitted, transitions),
     };
+  }
+
+  private async describeWritten(
+    uncommitted: Map<number, KafkaMessage[]>,
+    committed: Map<number, KafkaMessage[]>,
+  ): Promise<WrittenRecord[]> {
+    const written: WrittenRecord[] = [];
+    for (const [partition, list] of uncommitted) {
+      const visible = new Set((committed.get(partition) ?? []).map((message) => message.offset));
+      for (const message of list) {
+        const envelope = (await this.codec.decode('transition', message.value)) as TransitionEnvelope;
+        const record = fromChangelogEnvelope(envelope);
+        if (record.kind === 'health') continue;
+        const context = (message as KafkaMessage & BatchContextOf).batchContext;
+        written.push({
+          partition,
+          offset: Number(message.offset),
+          producer: context === undefined ? '?' : `${context.producerId}/${context.producerEpoch}`,
+          inTransaction: context?.inTransaction ?? false,
+          committed: visible.has(message.offset),
+          kind: record.kind,
+          correlationId: record.correlationId,
+          commandId: record.commandId,
+          seq: 'seq' in record ? record.seq : null,
+        });
+      }
+    }
+    return written;
   }
 
   async close(): Promise<void> {

@@ -175,6 +175,7 @@ test('a commands partition leader and a transaction coordinator were killed whil
 test('the committed records are exactly what the pure core decides: nothing lost, nothing duplicated', () => {
   const { commands, records, deadLetters } = ran();
   const report = checkLogs(exampleRegistry(SHIPPING_TIMEOUT_MS), commands, records);
+  if (report.violations.length > 0) traceViolations(report.violations);
   expect(report.violations).toEqual([]);
   expect(report.instances.size).toBe(ORDERS);
   expect([...report.instances.values()].every((instance) => instance.status !== 'running')).toBe(true);
@@ -213,4 +214,23 @@ function writeFigures(runMs: number): void {
   mkdirSync(path.join(repoRoot, 'test-results', 'chaos'), { recursive: true });
   writeFileSync(path.join(repoRoot, 'test-results', 'chaos', 'cluster.json'), `${JSON.stringify(figures)}\n`);
   process.stdout.write(`chaos cluster: ${JSON.stringify(figures)}\n`);
+}
+
+/** The records of the instances a violation names, as written (aborted ones too), to a file beside the figures. */
+function traceViolations(violations: readonly string[]): void {
+  const named = new Set(violations.flatMap((violation) => violation.match(/order-\d+/g) ?? []));
+  const trace = ran().written.filter((record) => named.has(record.correlationId));
+  const file = path.join(repoRoot, 'test-results', 'chaos', 'cluster-violations.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ violations, trace }, null, 1)}\n`);
+  const first = [...named][0];
+  const lines = trace
+    .filter((record) => record.correlationId === first)
+    .map(
+      (r) =>
+        `${r.partition}@${r.offset} ${r.producer} ${r.committed ? 'committed' : 'NOT committed'} ${r.kind} ${r.commandId} seq ${r.seq}`,
+    );
+  process.stdout.write(
+    `chaos cluster: records of ${first} as written (all in ${file}):\n${lines.join('\n')}\n`,
+  );
 }
