@@ -3,6 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUnknownTopic } from './kafka-failure';
 import './aborted-transactions-filter';
+import './kafkajs-send-messages';
 import { ConfigResourceTypes } from 'kafkajs';
 import type { LogAdmin, TopicSpec } from './log-admin';
 import { KEYS_TOPIC_CONFIG_ENTRIES } from '../crypto/keys-topic';

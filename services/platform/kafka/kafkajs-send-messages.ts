@@ -1,0 +1,207 @@
+// kafkajs 2.2.4 sends a batch of records (one or more topics) as one produce request per leader broker and retries
+// the whole batch on a retriable error. It keeps each broker's answer, so that a retry does not send again to a
+// broker that answered, but it maps the partitions to their leaders anew at each attempt: a partition whose leader
+// answered and then lost its leadership (a broker killed right after it answered) is sent again to its new leader,
+// with the sequence numbers that follow the first send, so the broker takes the records for new ones. The batch is
+// then written twice in one transaction, and both copies commit: seen as a block of transitions written twice
+// when a broker of a three-broker cluster was killed.
+//
+// This implementation keeps the answers per partition instead: a retry sends only the partitions no broker has
+// answered for, with the sequence numbers of their first send, which a broker that did append them recognises as
+// duplicates. The records are assigned to partitions once, at the first attempt, so a record without a key cannot
+// move to another partition between attempts. kafkajs' producer reads this function once, when its message producer
+// module loads, so this module replaces it in Node's module cache first, as aborted-transactions-filter.ts does for
+// the read-committed filter; the test runner maps kafkajs' module to this function instead (jest.config.js).
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+
+const { KafkaJSMetadataNotLoaded } = require('kafkajs/src/errors');
+const { staleMetadata } = require('kafkajs/src/protocol/error');
+const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition');
+const responseSerializer = require('kafkajs/src/producer/responseSerializer');
+
+type Message = unknown;
+
+interface SendRequest {
+  readonly acks: number;
+  readonly timeout: number;
+  readonly compression: unknown;
+  readonly topicMessages: readonly { readonly topic: string; readonly messages: readonly Message[] }[];
+}
+
+interface PartitionAnswer {
+  readonly topicName: string;
+  readonly partition: number;
+}
+
+interface TopicData {
+  readonly topic: string;
+  readonly partitions: { readonly partition: number; readonly messages: Message[]; firstSequence?: number }[];
+}
+
+/** The kafkajs internals the function is built with: the same as kafkajs' own sendMessages receives. */
+interface SendMessagesDeps {
+  readonly logger: any;
+  readonly cluster: any;
+  readonly partitioner: any;
+  readonly eosManager: any;
+  readonly retrier: any;
+}
+
+export function sendMessagesByPartition({
+  logger,
+  cluster,
+  partitioner,
+  eosManager,
+  retrier,
+}: SendMessagesDeps) {
+  return async ({ acks, timeout, compression, topicMessages }: SendRequest): Promise<PartitionAnswer[]> => {
+    /** topic → partition → its records, fixed at the first attempt that had metadata. */
+    let assigned: Map<string, Map<number, Message[]>> | undefined;
+    /** `topic:partition` → the broker's answer for it (an empty list without acks). */
+    const answered = new Map<string, PartitionAnswer[]>();
+
+    const assign = (): Map<string, Map<number, Message[]>> => {
+      const byTopic = new Map<string, Map<number, Message[]>>();
+      for (const { topic, messages } of topicMessages) {
+        const partitionMetadata = cluster.findTopicPartitionMetadata(topic);
+        if (partitionMetadata.length === 0) {
+          logger.debug('Producing to topic without metadata', { topic });
+          throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata');
+        }
+        const grouped: Record<string, Message[]> = groupMessagesPerPartition({
+          topic,
+          partitionMetadata,
+          messages,
+          partitioner,
+        });
+        const partitions = byTopic.get(topic) ?? new Map<number, Message[]>();
+        for (const [partition, list] of Object.entries(grouped)) {
+          partitions.set(Number(partition), [...(partitions.get(Number(partition)) ?? []), ...list]);
+        }
+        byTopic.set(topic, partitions);
+      }
+      return byTopic;
+    };
+
+    /** The unanswered partitions, per leader. */
+    const unansweredPerLeader = (byTopic: Map<string, Map<number, Message[]>>): Map<number, TopicData[]> => {
+      const perLeader = new Map<number, TopicData[]>();
+      for (const [topic, partitions] of byTopic) {
+        const pending = [...partitions.keys()].filter((partition) => !answered.has(`${topic}:${partition}`));
+        const leaders: Record<string, number[]> = cluster.findLeaderForPartitions(topic, pending);
+        for (const [leader, led] of Object.entries(leaders)) {
+          const list = perLeader.get(Number(leader)) ?? [];
+          list.push({
+            topic,
+            partitions: led.map((partition) => ({ partition, messages: partitions.get(partition)! })),
+          });
+          perLeader.set(Number(leader), list);
+        }
+      }
+      return perLeader;
+    };
+
+    const produceTo = async (nodeId: number, topicData: TopicData[]): Promise<void> => {
+      const broker = await cluster.findBroker({ nodeId });
+      await eosManager.acquireBrokerLock(broker);
+      try {
+        if (eosManager.isTransactional()) await eosManager.addPartitionsToTransaction(topicData);
+        for (const { topic, partitions } of topicData) {
+          for (const entry of partitions) {
+            entry.firstSequence = eosManager.getSequence(topic, entry.partition);
+            eosManager.updateSequence(topic, entry.partition, entry.messages.length);
+          }
+        }
+        let response;
+        try {
+          response = await broker.produce({
+            transactionalId: eosManager.isTransactional() ? eosManager.getTransactionalId() : undefined,
+            producerId: eosManager.getProducerId(),
+            producerEpoch: eosManager.getProducerEpoch(),
+            acks,
+            timeout,
+            compression,
+            topicData,
+          });
+        } catch (error) {
+          for (const { topic, partitions } of topicData) {
+            for (const entry of partitions)
+              eosManager.updateSequence(topic, entry.partition, -entry.messages.length);
+          }
+          throw error;
+        }
+        const answers: PartitionAnswer[] = acks !== 0 ? responseSerializer(response) : [];
+        for (const { topic, partitions } of topicData) {
+          for (const { partition } of partitions) {
+            answered.set(
+              `${topic}:${partition}`,
+              answers.filter((answer) => answer.topicName === topic && answer.partition === partition),
+            );
+          }
+        }
+      } finally {
+        await eosManager.releaseBrokerLock(broker);
+      }
+    };
+
+    return retrier(async (bail: (error: unknown) => void, retryCount: number, retryTime: number) => {
+      await cluster.addMultipleTargetTopics(topicMessages.map(({ topic }) => topic));
+      try {
+        await cluster.refreshMetadataIfNecessary();
+        assigned ??= assign();
+        const perLeader = unansweredPerLeader(assigned);
+        await Promise.all([...perLeader].map(([nodeId, topicData]) => produceTo(nodeId, topicData)));
+        const missing = [...assigned].flatMap(([topic, partitions]) =>
+          [...partitions.keys()].filter((partition) => !answered.has(`${topic}:${partition}`)),
+        );
+        // A partition without a leader in the metadata: ask again.
+        if (missing.length > 0)
+          throw new KafkaJSMetadataNotLoaded('Producing to partitions without a leader');
+        return [...answered.values()].flat();
+      } catch (e: any) {
+        if (e.name === 'KafkaJSConnectionClosedError') cluster.removeBroker({ host: e.host, port: e.port });
+        if (!cluster.isConnected()) {
+          logger.debug(`Cluster has disconnected, reconnecting: ${e.message}`, { retryCount, retryTime });
+          await cluster.connect();
+          await cluster.refreshMetadata();
+          throw e;
+        }
+        if (
+          staleMetadata(e) ||
+          e.name === 'KafkaJSMetadataNotLoaded' ||
+          e.name === 'KafkaJSConnectionError' ||
+          e.name === 'KafkaJSConnectionClosedError' ||
+          (e.name === 'KafkaJSProtocolError' && e.retriable)
+        ) {
+          logger.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime });
+          await cluster.refreshMetadata();
+          throw e;
+        }
+        logger.error(`${e.message}`, { retryCount, retryTime });
+        if (e.retriable) throw e;
+        bail(e);
+      }
+    });
+  };
+}
+
+const sendMessagesPath = require.resolve('kafkajs/src/producer/sendMessages');
+const messageProducerPath = require.resolve('kafkajs/src/producer/messageProducer');
+
+/**
+ * Puts `sendMessagesByPartition` in kafkajs' place in Node's module cache; false when kafkajs' message producer has
+ * read the original already (or the module cache is not Node's, as under the test runner, which maps the module).
+ */
+function install(): boolean {
+  const cache = require.cache;
+  if (cache[sendMessagesPath]?.exports === sendMessagesByPartition) return true;
+  if (cache[messageProducerPath] !== undefined) return false;
+  require(sendMessagesPath);
+  const entry = cache[sendMessagesPath];
+  if (entry === undefined) return false;
+  entry.exports = sendMessagesByPartition;
+  return true;
+}
+
+/** Whether kafkajs' producers loaded after this module send with `sendMessagesByPartition`. */
+export const sendMessagesByPartitionInstalled: boolean = install();
