@@ -1,15 +1,22 @@
 // Plays the order saga's workers in a chaos run: answers every task request with the result its
 // order's fate calls for (never answering a late shipment), and sends about a fifth of the answers twice.
+// A send that fails (a broker killed mid-run) is tried again until it succeeds or the responder stops, as a
+// worker would: the answers are commands with ids, so a copy that did get through is a duplicate.
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
 import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
 import type { LogConsumer } from '../../services/platform/kafka/log-consumer';
+import type { LogProducer } from '../../services/platform/kafka/log-producer';
 import type { JsonValue, TaskOutcome, TaskResultCommand } from '../../services/core';
 import type { EnvelopeCodec } from '../../services/platform/codec/envelope-codec';
 import { toCommandEnvelope } from '../../services/platform/codec/command-envelope';
 import type { TaskEnvelope } from '../../services/platform/codec/task-envelope';
 import type { TopicNames } from '../../services/platform/kafka/topic-names';
 import { fateOf } from './order-traffic';
+
+/** Between attempts of a failed send. */
+const RESEND_PAUSE_MS = 200;
 
 export function outcomeFor(task: TaskEnvelope): TaskOutcome | undefined {
   const orderId = task.correlationId;
@@ -35,8 +42,11 @@ const succeeded = (output: JsonValue): TaskOutcome => ({ kind: 'succeeded', outp
 export class TaskResponder {
   /** Through the services' consumer adapter, which starts again a consumer kafkajs gave up on. */
   private readonly consumer: LogConsumer;
-  private readonly producer: Producer;
+  private readonly producer: LogProducer;
+  private stopped = false;
   answered = 0;
+  /** Sends that failed and were tried again. */
+  private failedSends = 0;
   private joins = 0;
   private readonly crashes: string[] = [];
 
@@ -47,18 +57,19 @@ export class TaskResponder {
     private readonly random: () => number,
     private readonly duplicateRate: number,
   ) {
-    this.consumer = kafkajsLogClient(kafka).consumer({
+    const client = kafkajsLogClient(kafka);
+    this.consumer = client.consumer({
       groupId: `responder-${randomUUID()}`,
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });
-    this.producer = kafka.producer({ idempotent: true });
+    this.producer = client.producer({ idempotent: true });
   }
 
   /** The responder's progress, for a timed-out wait's message. */
   describe(): string {
     const last = this.crashes.at(-1);
-    return `the responder sent ${this.answered} results, joined its group ${this.joins} times, crashed ${this.crashes.length} times${last === undefined ? '' : `, last: ${last}`}`;
+    return `the responder sent ${this.answered} results (${this.failedSends} sends tried again), joined its group ${this.joins} times, crashed ${this.crashes.length} times${last === undefined ? '' : `, last: ${last}`}`;
   }
 
   async start(): Promise<void> {
@@ -82,10 +93,23 @@ export class TaskResponder {
           const copies = this.random() < this.duplicateRate ? 2 : 1;
           for (let i = 0; i < copies; i++) messages.push({ key: task.correlationId, value });
         }
-        if (messages.length > 0) await this.producer.send({ topic: this.topics.commands, messages });
+        if (messages.length > 0) await this.send(messages);
         this.answered += messages.length;
       },
     });
+  }
+
+  private async send(records: { key: string; value: Buffer }[]): Promise<void> {
+    for (;;) {
+      try {
+        await this.producer.send(this.topics.commands, records);
+        return;
+      } catch (error) {
+        if (this.stopped) throw error;
+        this.failedSends += 1;
+        await delay(RESEND_PAUSE_MS);
+      }
+    }
   }
 
   private resultOf(task: TaskEnvelope, outcome: TaskOutcome): TaskResultCommand {
@@ -105,6 +129,7 @@ export class TaskResponder {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }

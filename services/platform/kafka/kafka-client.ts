@@ -67,7 +67,7 @@ export function kafkajsLogClient(kafka: Kafka): LogClient {
   return {
     consumer: (settings) => new KafkajsConsumer(kafka, { ...settings }),
     producer: ({ ownerPartitioning, ...settings }) =>
-      new KafkajsProducer(
+      new KafkajsProducer(() =>
         kafka.producer({
           ...settings,
           ...(ownerPartitioning === true ? { createPartitioner: commandPartitioner } : {}),

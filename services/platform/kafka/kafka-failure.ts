@@ -35,6 +35,21 @@ export function isFenced(error: unknown): boolean {
   return false;
 }
 
+/** The broker no longer holds this idempotent producer's sequence numbers where kafkajs expects them. */
+const SEQUENCE_LOST_TYPES = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
+
+/**
+ * An idempotent producer's sequence numbers and the partition leader's disagree (seen after broker kills). kafkajs
+ * takes it for a lasting failure and sends every later record of that partition with the same numbers, so each
+ * fails too: only a producer with a new producer id writes there again.
+ */
+export function isSequenceLost(error: unknown): boolean {
+  for (const carrier of chain(error)) {
+    if (typeof carrier.type === 'string' && SEQUENCE_LOST_TYPES.has(carrier.type)) return true;
+  }
+  return false;
+}
+
 /**
  * kafkajs could not find the consumer group's coordinator: what a broker answers while it restarts or loads its
  * coordinator's partitions. kafkajs takes it for a lasting failure and does not restart the consumer.
