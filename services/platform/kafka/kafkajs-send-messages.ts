@@ -6,12 +6,16 @@
 // then written twice in one transaction, and both copies commit: seen as a block of transitions written twice
 // when a broker of a three-broker cluster was killed.
 //
-// This implementation keeps the answers per partition instead: a retry sends only the partitions no broker has
-// answered for, with the sequence numbers of their first send, which a broker that did append them recognises as
-// duplicates. The records are assigned to partitions once, at the first attempt, so a record without a key cannot
-// move to another partition between attempts. kafkajs' producer reads this function once, when its message producer
-// module loads, so this module replaces it in Node's module cache first, as aborted-transactions-filter.ts does for
-// the read-committed filter; the test runner maps kafkajs' module to this function instead (jest.config.js).
+// It also retries as soon as one broker's request fails, while another's may still be in flight: that one is
+// answered too, and the retry, which had already picked its partitions, sends them again after it.
+//
+// This implementation keeps the answers per partition instead, lets every request of an attempt settle before
+// the next, and sends only the partitions no broker has answered for, with the sequence numbers of their first
+// send, which a broker that did append them recognises as duplicates. The records are assigned to partitions
+// once, at the first attempt, so a record without a key cannot move to another partition between attempts.
+// kafkajs' producer reads this function once, when its message producer module loads, so this module replaces it
+// in Node's module cache first, as aborted-transactions-filter.ts does for the read-committed filter; the test
+// runner maps kafkajs' module to this function instead (jest.config.js).
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
 const { KafkaJSMetadataNotLoaded } = require('kafkajs/src/errors');
@@ -101,10 +105,18 @@ export function sendMessagesByPartition({
       return perLeader;
     };
 
-    const produceTo = async (nodeId: number, topicData: TopicData[]): Promise<void> => {
+    const produceTo = async (nodeId: number, candidates: TopicData[]): Promise<void> => {
       const broker = await cluster.findBroker({ nodeId });
       await eosManager.acquireBrokerLock(broker);
       try {
+        // An earlier attempt's request may have been answered while this one waited for the broker.
+        const topicData = candidates
+          .map(({ topic, partitions }) => ({
+            topic,
+            partitions: partitions.filter(({ partition }) => !answered.has(`${topic}:${partition}`)),
+          }))
+          .filter(({ partitions }) => partitions.length > 0);
+        if (topicData.length === 0) return;
         if (eosManager.isTransactional()) await eosManager.addPartitionsToTransaction(topicData);
         for (const { topic, partitions } of topicData) {
           for (const entry of partitions) {
@@ -150,7 +162,12 @@ export function sendMessagesByPartition({
         await cluster.refreshMetadataIfNecessary();
         assigned ??= assign();
         const perLeader = unansweredPerLeader(assigned);
-        await Promise.all([...perLeader].map(([nodeId, topicData]) => produceTo(nodeId, topicData)));
+        // Every request settles before the attempt ends: a retry must not overlap a request still in flight.
+        const settled = await Promise.allSettled(
+          [...perLeader].map(([nodeId, topicData]) => produceTo(nodeId, topicData)),
+        );
+        const failed = settled.find((outcome) => outcome.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
         const missing = [...assigned].flatMap(([topic, partitions]) =>
           [...partitions.keys()].filter((partition) => !answered.has(`${topic}:${partition}`)),
         );
