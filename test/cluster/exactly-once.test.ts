@@ -126,6 +126,8 @@ const plan = (cluster: ClusterStack): ChaosPlan => ({
   orchestrators: full ? 3 : 2,
   partitions: 6,
   killsAt: [],
+  // Orders keep arriving until after the first broker is back and in sync, so the second kill finds some in flight.
+  trafficSpreadMs: full ? 150_000 : 60_000,
   disturbances: [
     { at: 0.1, run: brokerKill('commands partition leader', commandsLeader) },
     { at: 0.35, run: brokerKill('transaction coordinator', transactionCoordinator) },
