@@ -10,7 +10,7 @@
 // consumer's batch module loads, so this module replaces it in Node's module cache first: every module of this
 // folder that loads kafkajs imports this one before it. The test runner, whose module registry is its own, maps
 // kafkajs' filter module to this function instead (jest.config.js).
-/* eslint-disable @typescript-eslint/no-require-imports */
+import { replaceKafkajsModule } from './kafkajs-module-replacement';
 
 interface AbortedTransaction {
   readonly producerId: string | number;
@@ -60,23 +60,9 @@ export function withoutAbortedRecords<R extends FetchedRecord>({
   });
 }
 
-const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages');
-const batchPath = require.resolve('kafkajs/src/consumer/batch');
-
-/**
- * Puts `withoutAbortedRecords` in kafkajs' place in Node's module cache; false when kafkajs' batch module has read
- * the filter already (or the module cache is not Node's, as under the test runner, which maps the module instead).
- */
-function install(): boolean {
-  const cache = require.cache;
-  if (cache[filterPath]?.exports === withoutAbortedRecords) return true;
-  if (cache[batchPath] !== undefined) return false;
-  require(filterPath);
-  const entry = cache[filterPath];
-  if (entry === undefined) return false;
-  entry.exports = withoutAbortedRecords;
-  return true;
-}
-
 /** Whether kafkajs' consumers loaded after this module filter with `withoutAbortedRecords`. */
-export const abortedTransactionsFilterInstalled: boolean = install();
+export const abortedTransactionsFilterInstalled: boolean = replaceKafkajsModule(
+  'kafkajs/src/consumer/filterAbortedMessages',
+  'kafkajs/src/consumer/batch',
+  withoutAbortedRecords,
+);

@@ -17,6 +17,7 @@
 // in Node's module cache first, as aborted-transactions-filter.ts does for the read-committed filter; the test
 // runner maps kafkajs' module to this function instead (jest.config.js).
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+import { replaceKafkajsModule } from './kafkajs-module-replacement';
 
 const { KafkaJSMetadataNotLoaded } = require('kafkajs/src/errors');
 const { staleMetadata } = require('kafkajs/src/protocol/error');
@@ -202,23 +203,9 @@ export function sendMessagesByPartition({
   };
 }
 
-const sendMessagesPath = require.resolve('kafkajs/src/producer/sendMessages');
-const messageProducerPath = require.resolve('kafkajs/src/producer/messageProducer');
-
-/**
- * Puts `sendMessagesByPartition` in kafkajs' place in Node's module cache; false when kafkajs' message producer has
- * read the original already (or the module cache is not Node's, as under the test runner, which maps the module).
- */
-function install(): boolean {
-  const cache = require.cache;
-  if (cache[sendMessagesPath]?.exports === sendMessagesByPartition) return true;
-  if (cache[messageProducerPath] !== undefined) return false;
-  require(sendMessagesPath);
-  const entry = cache[sendMessagesPath];
-  if (entry === undefined) return false;
-  entry.exports = sendMessagesByPartition;
-  return true;
-}
-
 /** Whether kafkajs' producers loaded after this module send with `sendMessagesByPartition`. */
-export const sendMessagesByPartitionInstalled: boolean = install();
+export const sendMessagesByPartitionInstalled: boolean = replaceKafkajsModule(
+  'kafkajs/src/producer/sendMessages',
+  'kafkajs/src/producer/messageProducer',
+  sendMessagesByPartition,
+);
