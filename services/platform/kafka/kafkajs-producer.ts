@@ -9,23 +9,24 @@ import type { ProducedRecord } from './records';
 
 export class KafkajsProducer implements LogProducer {
   private connected = false;
-  private closed = false;
   private producer: Producer;
-  /** Settles once the current producer has connected (or failed to); sends wait for it. */
-  private ready: Promise<void> = Promise.resolve();
+  /** A producer put in place of one that failed, not connected yet: the next send connects it first. */
+  private unconnected: Producer | undefined;
+  private connecting: Promise<void> | undefined;
+  /** The disconnect of the producer replaced last. */
+  private retiring: Promise<void> = Promise.resolve();
 
   constructor(private readonly create: () => Producer) {
     this.producer = this.watched(create());
   }
 
   connect(): Promise<void> {
-    this.closed = false;
     return this.producer.connect();
   }
 
   async disconnect(): Promise<void> {
-    this.closed = true;
-    await this.ready;
+    await this.retiring;
+    await this.connecting?.catch(() => undefined);
     await this.producer.disconnect();
   }
 
@@ -34,8 +35,17 @@ export class KafkajsProducer implements LogProducer {
   }
 
   async send(topic: string, records: readonly ProducedRecord[]): Promise<void> {
-    await this.ready;
     const producer = this.producer;
+    if (this.unconnected === producer) {
+      // A failed connect fails this send; the next one tries again.
+      this.connecting ??= this.retiring
+        .then(() => producer.connect())
+        .finally(() => {
+          this.connecting = undefined;
+        });
+      await this.connecting;
+      if (this.unconnected === producer) this.unconnected = undefined;
+    }
     try {
       await producer.send({ topic, acks: -1, messages: [...records] });
     } catch (error) {
@@ -47,13 +57,9 @@ export class KafkajsProducer implements LogProducer {
   /** A new producer in place of `broken` (once, whatever the number of sends that failed on it). */
   private replace(broken: Producer): void {
     if (this.producer !== broken) return;
-    const next = this.watched(this.create());
-    this.producer = next;
-    this.ready = broken
-      .disconnect()
-      .catch(() => undefined)
-      .then(() => (this.closed ? undefined : next.connect()))
-      .catch(() => undefined);
+    this.producer = this.watched(this.create());
+    this.unconnected = this.producer;
+    this.retiring = broken.disconnect().catch(() => undefined);
   }
 
   private watched(producer: Producer): Producer {
