@@ -151,10 +151,12 @@ const { Kafka } = require('kafkajs');
 const { kafkajsLogClient } = require(${JSON.stringify(path.join(repoRoot, 'dist/services/platform/kafka/kafka-client.js'))});
 let consumer;
 let crashed = false;
+// A failure is printed and sets the exit code; the child still ends by itself, which is what the test waits for.
+const failed = (error) => { console.error(error); process.exitCode = 1; };
 const stop = () => {
   if (crashed) return;
   crashed = true;
-  consumer.disconnect().then(() => process.stdout.write('disconnected\\n'), (error) => { console.error(error); process.exit(1); });
+  consumer.disconnect().then(() => process.stdout.write('disconnected\\n'), failed);
 };
 const logCreator = () => ({ log }) => { if (${JSON.stringify(when)} === 'crash-log' && log.message.startsWith('Crash:')) stop(); };
 const kafka = new Kafka({ brokers: [process.env.BROKER], logCreator, retry: { initialRetryTime: 50, retries: 1 } });
@@ -165,7 +167,10 @@ consumer.onGroupJoin(() => process.stdout.write('joined\\n'));
   await consumer.connect();
   await consumer.subscribe({ topic: process.env.TOPIC, fromBeginning: true });
   await consumer.run({ eachBatch: async () => undefined });
-})().catch((error) => { console.error(error); process.exit(1); });
+})().catch((error) => {
+  failed(error);
+  return consumer.disconnect();
+});
 `;
 
 test.each(['crash-log', 'crash-listener'] as const)(
@@ -191,7 +196,7 @@ test.each(['crash-log', 'crash-listener'] as const)(
       });
       // The broker goes away for the child: its consumer crashes, and it disconnects itself while that is handled.
       await proxy.close();
-      const code = await Promise.race([exited, eventuallyNot(60_000)]);
+      const code = await Promise.race([exited, stillRunningAfter(60_000)]);
       if (code !== 0) {
         const ended = code === 'still running' ? 'was still running 60 s later' : `ended with ${code}`;
         throw new Error(`the child ${ended}; it printed:\n${stdout}${stderr}`);
@@ -206,6 +211,6 @@ test.each(['crash-log', 'crash-listener'] as const)(
 );
 
 /** 'still running' after `ms`: a child that has not ended by then kept something alive. */
-function eventuallyNot(ms: number): Promise<string> {
+function stillRunningAfter(ms: number): Promise<string> {
   return new Promise((resolve) => setTimeout(() => resolve('still running'), ms).unref());
 }
