@@ -41,7 +41,7 @@ export interface CommittedLogs {
   readonly commands: Map<number, ConsumedCommand[]>;
   readonly records: Map<number, LogRecord[]>;
   readonly deadLetters: KafkaMessage[];
-  /** Every instance record of the transitions topic as written, aborted ones included, to explain a violation. */
+  /** The instance records of the transitions topic as written, aborted ones included (when asked for). */
   readonly written: readonly WrittenRecord[];
 }
 
@@ -185,13 +185,16 @@ export class ChaosRig {
     this.watcher.describeAlso = () => `; ${responder.describe()}`;
   }
 
-  async readLogs(): Promise<CommittedLogs> {
+  /** `traceWritten`: also read the transitions as written, aborted ones included (`written`; empty otherwise). */
+  async readLogs(traceWritten = false): Promise<CommittedLogs> {
     const [commands, transitions, dlq] = await Promise.all([
       readTopicToEnd(this.kafka, this.topics.commands),
       readTopicToEnd(this.kafka, this.topics.transitions),
       readTopicToEnd(this.kafka, this.topics.dlq),
     ]);
-    const uncommitted = await readTopicToEnd(this.kafka, this.topics.transitions, { readUncommitted: true });
+    const uncommitted = traceWritten
+      ? await readTopicToEnd(this.kafka, this.topics.transitions, { readUncommitted: true })
+      : new Map<number, KafkaMessage[]>();
     return {
       commands: await this.decodeCommands(commands),
       records: await this.decodeRecords(transitions),

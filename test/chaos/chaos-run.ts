@@ -42,6 +42,8 @@ export interface ChaosPlan {
   readonly heldBack?: number;
   /** Disturbances of the plan's own (a broker killed, ...), each awaited at its fraction of finished orders. */
   readonly disturbances?: readonly Disturbance[];
+  /** Also read the transitions as written, aborted ones included, to explain a violation (`written`). */
+  readonly traceWritten?: boolean;
 }
 
 /** A disturbance of the test's own, run once `at` (a fraction) of the orders have finished. */
@@ -139,7 +141,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     await rig.watcher.finished(plan.orders, plan.timeoutMs);
     await rig.fleet.stopAll();
     const elapsedMs = Date.now() - started;
-    const logs = await rig.readLogs();
+    const logs = await rig.readLogs(plan.traceWritten);
     return { ...logs, kills, failoverMs: failovers(killed, logs), wiped, sent, elapsedMs };
   } finally {
     await rig.close();

@@ -128,6 +128,7 @@ const plan = (cluster: ClusterStack): ChaosPlan => ({
   killsAt: [],
   // Orders keep arriving until after the first broker is back and in sync, so the second kill finds some in flight.
   trafficSpreadMs: full ? 150_000 : 60_000,
+  traceWritten: true,
   disturbances: [
     { at: 0.1, run: brokerKill('commands partition leader', commandsLeader) },
     { at: 0.35, run: brokerKill('transaction coordinator', transactionCoordinator) },

@@ -1,6 +1,6 @@
 // Classifies kafkajs errors by the protocol error they carry, looking through kafkajs' retry wrappers.
 
-interface Carrier {
+export interface Carrier {
   readonly name?: unknown;
   readonly type?: unknown;
   readonly code?: unknown;
@@ -9,13 +9,19 @@ interface Carrier {
 }
 
 /** The error and its causes, outermost first (kafkajs wraps retried errors in others). */
-export function* chain(error: unknown): Generator<Carrier> {
+function* chain(error: unknown): Generator<Carrier> {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
     const carrier = current as Carrier;
     yield carrier;
     current = carrier.cause ?? carrier.originalError;
   }
+}
+
+/** Whether the error or one of its causes passes `test`. */
+export function anyCause(error: unknown, test: (carrier: Carrier) => boolean): boolean {
+  for (const carrier of chain(error)) if (test(carrier)) return true;
+  return false;
 }
 
 const FENCED_TYPES = new Set([
@@ -28,11 +34,12 @@ const FENCED_CODES = new Set([47, 90]);
 
 /** Another producer initialised the same transactionalId: this process no longer owns the partition. */
 export function isFenced(error: unknown): boolean {
-  for (const carrier of chain(error)) {
-    if (typeof carrier.type === 'string' && FENCED_TYPES.has(carrier.type)) return true;
-    if (typeof carrier.code === 'number' && FENCED_CODES.has(carrier.code)) return true;
-  }
-  return false;
+  return anyCause(
+    error,
+    ({ type, code }) =>
+      (typeof type === 'string' && FENCED_TYPES.has(type)) ||
+      (typeof code === 'number' && FENCED_CODES.has(code)),
+  );
 }
 
 /** The broker no longer holds this idempotent producer's sequence numbers where kafkajs expects them. */
@@ -44,10 +51,7 @@ const SEQUENCE_LOST_TYPES = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PR
  * fails too: only a producer with a new producer id writes there again.
  */
 export function isSequenceLost(error: unknown): boolean {
-  for (const carrier of chain(error)) {
-    if (typeof carrier.type === 'string' && SEQUENCE_LOST_TYPES.has(carrier.type)) return true;
-  }
-  return false;
+  return anyCause(error, ({ type }) => typeof type === 'string' && SEQUENCE_LOST_TYPES.has(type));
 }
 
 /**
@@ -55,25 +59,19 @@ export function isSequenceLost(error: unknown): boolean {
  * coordinator's partitions. kafkajs takes it for a lasting failure and does not restart the consumer.
  */
 export function isCoordinatorNotFound(error: unknown): boolean {
-  for (const carrier of chain(error)) if (carrier.name === 'KafkaJSGroupCoordinatorNotFound') return true;
-  return false;
+  return anyCause(error, ({ name }) => name === 'KafkaJSGroupCoordinatorNotFound');
 }
 
 export function isConcurrentTransactions(error: unknown): boolean {
-  for (const carrier of chain(error)) if (carrier.type === 'CONCURRENT_TRANSACTIONS') return true;
-  return false;
+  return anyCause(error, ({ type }) => type === 'CONCURRENT_TRANSACTIONS');
 }
 
 /** The broker does not know the topic (yet): metadata of a topic just created can lag behind its creation. */
 export function isUnknownTopic(error: unknown): boolean {
-  for (const carrier of chain(error)) if (carrier.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
-  return false;
+  return anyCause(error, ({ type }) => type === 'UNKNOWN_TOPIC_OR_PARTITION');
 }
 
 /** The broker refused a record or batch for its size (message.max.bytes / max.message.bytes): retrying cannot help. */
 export function isRefusedForSize(error: unknown): boolean {
-  for (const carrier of chain(error)) {
-    if (carrier.type === 'MESSAGE_TOO_LARGE' || carrier.type === 'RECORD_LIST_TOO_LARGE') return true;
-  }
-  return false;
+  return anyCause(error, ({ type }) => type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE');
 }
