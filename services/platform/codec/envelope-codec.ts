@@ -1,6 +1,7 @@
 // Avro codec on a Confluent-compatible registry: registers the envelopes once, then encodes without the registry
 // and decodes with it only for writer schemas it has not seen, so known schemas survive a registry outage.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { TimeoutMiddleware } from 'mappersmith/middleware/timeout';
 import avro, { type Type } from 'avsc';
 import type { TopicNames } from '../kafka/topic-names';
 import type { AuditEnvelope } from './audit-envelope';
@@ -41,7 +42,14 @@ export interface CodecOptions {
   readonly registryUrl: string;
   readonly topics: TopicNames;
   readonly schemasDir?: string;
+  /**
+   * How long one registry request may go unanswered before it fails (retriably, for a decode): a registry that
+   * takes connections but does not answer must not hold a start or a partition forever. 15 s when absent.
+   */
+  readonly requestTimeoutMs?: number;
 }
+
+const REQUEST_TIMEOUT_MS = 15_000;
 
 export class EnvelopeCodec {
   /** (kind, writer id) → how to read it into this kind's reader schema. */
@@ -57,6 +65,7 @@ export class EnvelopeCodec {
     const registry = new SchemaRegistry({
       host: options.registryUrl,
       retry: { retries: 2, initialRetryTimeInSecs: 0.05, maxRetryTimeInSecs: 1 },
+      middlewares: [TimeoutMiddleware(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS)],
     });
     const directory = options.schemasDir ?? schemasDirectory();
     const registered = new Map<EnvelopeKind, Registered>();

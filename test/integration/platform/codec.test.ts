@@ -1,5 +1,5 @@
-// The Avro codec against the real registry: round trips of every envelope, typed decode failures, and work
-// continuing for known schemas while the registry is unreachable.
+// The Avro codec against the real registry: round trips of every envelope, typed decode failures, work
+// continuing for known schemas while the registry is unreachable, and requests it never answers.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { commandId, correlationId, type StartCommand, type Transition } from '../../../services/core';
 import {
@@ -118,6 +118,25 @@ test('with the registry unreachable, known schemas still encode and decode; unkn
     const uncached = Buffer.from(bytes);
     uncached.writeUInt32BE(1_999_999_998, 1);
     await expect(codec.decode('command', uncached)).rejects.toBeInstanceOf(RegistryUnavailableError);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a registry that takes connections but never answers fails a request after its timeout, retriably', async () => {
+  const registryUrl = new URL(endpoints().schemaRegistryUrl);
+  const proxy = await TcpProxy.start(registryUrl.hostname, Number(registryUrl.port));
+  try {
+    const proxied = `${registryUrl.protocol}//127.0.0.1:${proxy.port}${registryUrl.pathname}`;
+    const options = { registryUrl: proxied, topics, requestTimeoutMs: 1_000 };
+    const codec = await EnvelopeCodec.connect(options);
+    proxy.stall();
+
+    await expect(EnvelopeCodec.connect(options)).rejects.toThrow(/timeout/i);
+    const uncached = codec.encode('command', toCommandEnvelope(start));
+    uncached.writeUInt32BE(1_999_999_997, 1);
+    await expect(codec.decode('command', uncached)).rejects.toBeInstanceOf(RegistryUnavailableError);
+    expect(proxy.connections).toBeGreaterThan(0);
   } finally {
     await proxy.close();
   }
