@@ -35,6 +35,8 @@ export interface RigOptions {
   readonly replicationFactor?: number;
   /** Where the orchestrators and the task responder reach Kafka (a proxy); the rig's own brokers when absent. */
   readonly serviceBrokers?: string;
+  /** Told each step of opening the rig as it begins, to name the step a stuck start is at. */
+  readonly at?: (step: string) => void;
 }
 
 export interface CommittedLogs {
@@ -104,6 +106,7 @@ export class ChaosRig {
   }
 
   static async open(options: RigOptions): Promise<ChaosRig> {
+    const at = options.at ?? (() => undefined);
     const ns = testNamespace(options.label);
     const { kafkaBrokers, schemaRegistryUrl } = options.endpoints ?? endpoints();
     const kafka = new Kafka({
@@ -114,6 +117,7 @@ export class ChaosRig {
     });
     const topics = topicNames(ns.prefix);
     const admin = kafka.admin();
+    at('provisioning the topics');
     await admin.connect();
     try {
       await provisionTopics(admin, topics, {
@@ -124,8 +128,10 @@ export class ChaosRig {
     } finally {
       await admin.disconnect();
     }
+    at('registering the schemas');
     const codec = await EnvelopeCodec.connect({ registryUrl: schemaRegistryUrl, topics });
     const rig = new ChaosRig(options, codec, ns, kafka);
+    at('starting the progress watcher');
     await rig.watcher.start();
     return rig;
   }

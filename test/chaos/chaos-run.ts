@@ -26,6 +26,7 @@ export interface ChaosPlan {
   readonly poison: number;
   readonly shippingTimeoutMs: number;
   readonly seed: number;
+  /** Bounds each wait of the run; the whole run is bounded by `RUN_BOUND` times it (the tests' hooks allow 2×). */
   readonly timeoutMs: number;
   /** Kafka, registry and Redis to run on; the global setup's when absent. */
   readonly endpoints?: Endpoints;
@@ -73,9 +74,42 @@ const SPREAD_CHUNK = 10;
 /** A settled group is a few session timeouts away at most; longer means the fleet is stuck. */
 const SETTLE_TIMEOUT_MS = 90_000;
 
+/** The whole run may take this many times `timeoutMs`, so that a stuck run says where before its test's hook ends. */
+const RUN_BOUND = 1.5;
+
 export const chaosScale = (): 'full' | 'reduced' => (process.env.CHAOS_SCALE === 'full' ? 'full' : 'reduced');
 
+/** Where a run is: the step it began last, and its rig once open. */
+interface Progress {
+  step: string;
+  rig?: ChaosRig;
+}
+
+/**
+ * Runs `plan`. A run that takes longer than `RUN_BOUND × timeoutMs` (a wait without a bound of its own that never
+ * ended, say) stops its orchestrators and rejects, naming the step it was at.
+ */
 export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
+  const boundMs = plan.timeoutMs * RUN_BOUND;
+  const progress: Progress = { step: 'starting' };
+  let timer: NodeJS.Timeout | undefined;
+  const overdue = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const stuck = new Error(`chaos run ${plan.label} took over ${boundMs} ms; it was ${progress.step}`);
+      void Promise.resolve(progress.rig?.fleet.stopAll()).finally(() => reject(stuck));
+    }, boundMs);
+  });
+  try {
+    return await Promise.race([run(plan, progress), overdue]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function run(plan: ChaosPlan, progress: Progress): Promise<ChaosOutcome> {
+  const at = (step: string) => {
+    progress.step = step;
+  };
   const random = prng(plan.seed);
   const rig = await ChaosRig.open({
     label: plan.label,
@@ -87,10 +121,13 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     endpoints: plan.endpoints,
     replicationFactor: plan.replicationFactor,
     serviceBrokers: plan.serviceBrokers,
+    at,
   });
+  progress.rig = rig;
   try {
     const started = Date.now();
     for (let i = 0; i < plan.orchestrators; i++) rig.startOrchestrator();
+    at('starting the task responder');
     await rig.startResponder();
     const sending = sendTraffic(rig, plan, random);
     // A failed send fails the run when awaited below; until then it must not count as unhandled.
@@ -104,6 +141,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
       const victims = owners.length > 0 ? owners : running;
       const victim = victims[Math.floor(random() * victims.length)] as ServiceProcess;
       killed.push({ at: Date.now(), partitions: rig.partitionsOf(victim) });
+      at(`killing orchestrator ${victim.child.pid}`);
       await rig.fleet.kill(victim);
       rig.startOrchestrator();
     };
@@ -127,23 +165,32 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosOutcome> {
     // Stable sort: at the same fraction an orchestrator kill comes before the plan's own disturbance.
     const steps = [...plan.killsAt.map(killStep), ...(plan.disturbances ?? [])].sort((a, b) => a.at - b.at);
     for (const step of steps) {
+      at(`waiting for ${step.at} of the orders to finish`);
       await rig.watcher.finished(Math.ceil(plan.orders * step.at), plan.timeoutMs);
+      at(`running the disturbance at ${step.at}`);
       await step.run(rig);
     }
     let wiped = false;
     if (plan.wipeRedisAt !== undefined) {
+      at(`waiting for ${plan.wipeRedisAt} of the orders to finish`);
       await rig.watcher.finished(Math.ceil(plan.orders * plan.wipeRedisAt), plan.timeoutMs);
+      at('wiping Redis');
       await rig.redis.flushall();
       wiped = true;
       await restartOne();
     }
+    at('sending the traffic');
     const sent = await sending;
+    at('waiting for every order to finish');
     await rig.watcher.finished(plan.orders, plan.timeoutMs);
+    at('stopping the orchestrators');
     await rig.fleet.stopAll();
     const elapsedMs = Date.now() - started;
+    at('reading the logs back');
     const logs = await rig.readLogs(plan.traceWritten);
     return { ...logs, kills, failoverMs: failovers(killed, logs), wiped, sent, elapsedMs };
   } finally {
+    at('closing the rig');
     await rig.close();
   }
 }

@@ -145,6 +145,8 @@ const plan = (cluster: ClusterStack): ChaosPlan => ({
 
 const started = Date.now();
 let clusterStartMs = 0;
+/** The cluster's start and the run, which bounds itself to 1.5 × its plan's timeout. */
+const START_AND_RUN_MS = full ? 1_200_000 : 900_000;
 
 beforeAll(async () => {
   stack = await startClusterStack(path.join(repoRoot, 'test-results', 'chaos', 'cluster-stack'));
@@ -154,7 +156,7 @@ beforeAll(async () => {
     runFailure = error;
     return undefined;
   });
-}, 900_000);
+}, START_AND_RUN_MS);
 
 /** The run's outcome, or the error that ended it. */
 function ran(): ChaosOutcome {
