@@ -7,6 +7,8 @@ export class PartitionAssignment {
   private readonly processors = new Map<number, Promise<PartitionProcessor>>();
   private readonly restored = new Map<number, PartitionProcessor>();
   private readonly busy = new Map<number, Promise<unknown>>();
+  /** Per partition, the heartbeat of the last batch that waited for its processor. */
+  private readonly heartbeats = new Map<number, () => Promise<void>>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
@@ -19,14 +21,22 @@ export class PartitionAssignment {
     return this.restored.values();
   }
 
-  /** The partition's processor, restoring it first when needed; concurrent callers share one restore. */
-  processor(
-    partition: number,
-    heartbeat: () => Promise<void> = async () => undefined,
-  ): Promise<PartitionProcessor> {
+  /**
+   * The partition's processor, restoring it first when needed; concurrent callers share one restore. A batch that
+   * waits for a restore holds up its consumer's heartbeats, so the restore heartbeats with the batch's own
+   * `heartbeat` (the latest caller's), also when it began at the group join, before any batch. A failed heartbeat
+   * does not end the restore: a member that lost its partition is fenced by the new owner.
+   */
+  processor(partition: number, heartbeat?: () => Promise<void>): Promise<PartitionProcessor> {
+    if (heartbeat !== undefined) this.heartbeats.set(partition, heartbeat);
     const existing = this.processors.get(partition);
     if (existing !== undefined) return existing;
-    const restoring = PartitionProcessor.restore(this.deps, partition, heartbeat).then((processor) => {
+    const beat = async () => {
+      await this.heartbeats
+        .get(partition)?.()
+        .catch(() => undefined);
+    };
+    const restoring = PartitionProcessor.restore(this.deps, partition, beat).then((processor) => {
       this.restored.set(partition, processor);
       return processor;
     });
@@ -61,6 +71,7 @@ export class PartitionAssignment {
     const pending = this.processors.get(partition);
     this.processors.delete(partition);
     this.restored.delete(partition);
+    this.heartbeats.delete(partition);
     if (pending === undefined) return;
     // The batch and the restore report their own failures; here only their end matters.
     await this.busy.get(partition)?.catch(() => undefined);

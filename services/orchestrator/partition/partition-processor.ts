@@ -66,7 +66,7 @@ export class PartitionProcessor {
       const groupPrefix = deps.groupId;
       const timeoutMs = deps.restoreTimeoutMs;
       await crypto?.restore(deps.log, deps.admin, { groupPrefix, timeoutMs, heartbeat });
-      const snapshot = await loadSnapshot(deps, partition, crypto);
+      const snapshot = await loadSnapshot(deps, partition, crypto, heartbeat);
       const state = new PartitionState(snapshot.instances, snapshot.offset, snapshot.health);
       // What replay changed is not in the snapshot yet: it is written with the next snapshot.
       const replayedIds = new Set<string>();
@@ -290,9 +290,10 @@ async function loadSnapshot(
   deps: ProcessorDeps,
   partition: number,
   crypto: PartitionCrypto | undefined,
+  heartbeat: () => Promise<void>,
 ): Promise<Snapshot> {
   try {
-    const snapshot = await deps.store.load(partition);
+    const snapshot = await deps.store.load(partition, heartbeat);
     if (crypto === undefined) return snapshot;
     const opened = new Map<string, Instance>();
     for (const [id, instance] of snapshot.instances) opened.set(id, await crypto.open(instance));

@@ -198,12 +198,16 @@ export class SnapshotStore {
     return this.applyStaged(keys.instances, keys.meta, staged.puts, staged.removals, [...head, ...counts]);
   }
 
-  /** Scans the hash; a write landing during the scan is detected by the offset moving, and the scan is redone. */
-  async load(partition: number): Promise<Snapshot> {
+  /**
+   * Scans the hash; a write landing during the scan is detected by the offset moving, and the scan is redone.
+   * `afterPage` runs after each page is parsed: a load of many instances outlasts a consumer group's session
+   * unless its owner heartbeats meanwhile.
+   */
+  async load(partition: number, afterPage: () => Promise<void> = async () => undefined): Promise<Snapshot> {
     const keys = this.keys(partition);
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
       const before = await this.offsetOf(keys);
-      const instances = await this.scan(keys);
+      const instances = await this.scan(keys, afterPage);
       const health = await this.healthOf(keys);
       if ((await this.offsetOf(keys)) === before) return { instances, offset: before, health };
     }
@@ -234,7 +238,7 @@ export class SnapshotStore {
   }
 
   /** Each page is asked for before the one before it is parsed, so Redis and the parsing work side by side. */
-  private async scan(keys: SnapshotKeys): Promise<Map<string, Instance>> {
+  private async scan(keys: SnapshotKeys, afterPage: () => Promise<void>): Promise<Map<string, Instance>> {
     const instances = new Map<string, Instance>();
     const page = (cursor: string) => this.redis.hscan(keys.instances, cursor, 'COUNT', SCAN_COUNT);
     let pending = page('0');
@@ -251,6 +255,10 @@ export class SnapshotStore {
         throw error;
       }
       if (next === '0') return instances;
+      await afterPage().catch((error: unknown) => {
+        pending.catch(() => undefined);
+        throw error;
+      });
     }
   }
 }

@@ -20,7 +20,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await Promise.all([0, 1, 2, 3, 4, 5].map((p) => store.clear(p)));
+  await Promise.all([0, 1, 2, 3, 4, 5, 6].map((p) => store.clear(p)));
   redis.disconnect();
 });
 
@@ -57,6 +57,23 @@ test('a hash larger than one scan page loads completely', async () => {
   const loaded = await store.load(2);
   expect(loaded.instances.size).toBe(2_500);
   expect(loaded.instances.get('i-2499')).toEqual(instance('i-2499', 2_500));
+});
+
+test('a load runs its callback between pages, so that its owner can heartbeat through a long load', async () => {
+  const many = Array.from({ length: 7_000 }, (_, i) => instance(`h-${i}`, i + 1));
+  await store.write(6, { offset: 7, put: put(...many), remove: [] });
+  let calls = 0;
+  const loaded = await store.load(6, async () => {
+    calls += 1;
+  });
+  expect(loaded.instances.size).toBe(7_000);
+  // HSCAN's COUNT is a hint: at 2,000 a page, 7,000 instances take at least four pages, so three calls between.
+  expect(calls).toBeGreaterThanOrEqual(3);
+  await expect(
+    store.load(6, async () => {
+      throw new Error('heartbeat refused');
+    }),
+  ).rejects.toThrow('heartbeat refused');
 });
 
 test('an incremental write to a snapshot Redis lost is refused as lost, so no partial snapshot appears', async () => {
