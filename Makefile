@@ -62,8 +62,8 @@ status: ## print where the stack is; non-zero when something is down
 logs: ## tail the stack's logs
 	@$(STACK) logs
 
-test: install deps test-tools typecheck lint build ## everything: unit, packaging, integration, e2e, observability, security, chaos (reduced size), unit on Node 22
-	@test/run.sh unit packaging integration e2e observability security chaos
+test: install deps test-tools typecheck lint build ## everything: unit, packaging, integration, e2e, observability, security, chaos and cluster (reduced size), unit on Node 22
+	@test/run.sh unit packaging integration e2e observability security chaos cluster
 	@$(MAKE) --no-print-directory test-unit-node22
 
 test-tools: ## Debian's prometheus and promtool (observability tests) and chromium (UI tests), installed as root when missing

@@ -45,7 +45,7 @@ module.exports = {
     withInfrastructure('chaos'),
     withInfrastructure('observability'),
     withInfrastructure('security'),
-    // A real three-broker cluster with broker kills: run apart (npm run test:cluster), not by make test.
+    // A real three-broker cluster of its own with broker kills, and a restart of the local stack's broker.
     withInfrastructure('cluster'),
   ],
 };

@@ -1,7 +1,6 @@
 // The single broker of the local stack stopped and started again in the middle of a run: the orchestrators,
 // the workers' stand-in and the traffic ride it out, and every order ends as the pure fold of its commands.
-// Run with the broker-failover tests (npm run test:cluster), not by make test: with kafkajs a run sometimes
-// stalls after the restart (some orders never finish), as the cluster run does after a broker kill.
+// It runs with the broker-failover tests (the cluster project).
 import { exampleRegistry } from '../harness/examples';
 import { stackService } from '../harness/stack-service';
 import { checkLogs } from '../chaos/invariant-checker';
