@@ -87,7 +87,8 @@ bench: up build ## benchmarks against the local stack; figures printed, bench/re
 	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/main.js
 
 soak: up build ## a long steady load with periodic kills (SOAK_MINUTES, 30); RSS, lag, dead letters in bench/results/soak.json
-	@set -a && eval "$$($(STACK) env)" && set +a && node dist/bench/soak.js
+	@set -a && eval "$$($(STACK) env)" && set +a && \
+	  NODE_OPTIONS="$${NODE_OPTIONS---max-semi-space-size=8}" MALLOC_ARENA_MAX="$${MALLOC_ARENA_MAX-2}" node dist/bench/soak.js
 
 clean: down ## stop the stacks and remove build output, stack data and the demo's KEK
 	SECURE=1 $(STACK) down
