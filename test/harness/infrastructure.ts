@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+// The global setup's kafkajs client idles as the services' do (no TimeoutNegativeWarning on Node 24).
+import '../../services/platform/kafka/request-queue-idle';
 import { startContainers } from './containers';
 import { eventually } from './eventually';
 
