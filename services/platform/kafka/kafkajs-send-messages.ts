@@ -15,13 +15,13 @@
 // once, at the first attempt, so a record without a key cannot move to another partition between attempts.
 // kafkajs' producer reads this function once, when its message producer module loads, so this module replaces it
 // in Node's module cache first, as aborted-transactions-filter.ts does for the read-committed filter; the test
-// runner maps kafkajs' module to this function instead (jest.config.js).
+// runner maps kafkajs' module to this function instead (jest.config.js). It also groups the records by partition in
+// one pass, where kafkajs' groupMessagesPerPartition copies a partition's list at each record it adds.
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 import { replaceKafkajsModule } from './kafkajs-module-replacement';
 
 const { KafkaJSMetadataNotLoaded } = require('kafkajs/src/errors');
 const { staleMetadata } = require('kafkajs/src/protocol/error');
-const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition');
 const responseSerializer = require('kafkajs/src/producer/responseSerializer');
 
 type Message = unknown;
@@ -73,15 +73,12 @@ export function sendMessagesByPartition({
           logger.debug('Producing to topic without metadata', { topic });
           throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata');
         }
-        const grouped: Record<string, Message[]> = groupMessagesPerPartition({
-          topic,
-          partitionMetadata,
-          messages,
-          partitioner,
-        });
         const partitions = byTopic.get(topic) ?? new Map<number, Message[]>();
-        for (const [partition, list] of Object.entries(grouped)) {
-          partitions.set(Number(partition), [...(partitions.get(Number(partition)) ?? []), ...list]);
+        for (const message of messages) {
+          const partition: number = partitioner({ topic, partitionMetadata, message });
+          const list = partitions.get(partition);
+          if (list === undefined) partitions.set(partition, [message]);
+          else list.push(message);
         }
         byTopic.set(topic, partitions);
       }
