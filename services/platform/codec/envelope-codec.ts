@@ -50,10 +50,14 @@ export interface CodecOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+/** The encode buffer's first size: most envelopes fit. */
+const SCRATCH_BYTES = 64 * 1024;
 
 export class EnvelopeCodec {
   /** (kind, writer id) → how to read it into this kind's reader schema. */
   private readonly readers = new Map<string, (payload: Buffer) => unknown>();
+  /** Where `encode` writes a value before copying it out; grown when a value does not fit. */
+  private scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
   private constructor(
     private readonly registry: SchemaRegistry,
@@ -85,11 +89,23 @@ export class EnvelopeCodec {
     return this.entry(kind).id;
   }
 
-  /** Synchronous: uses only the schema registered at connect. */
+  /**
+   * Synchronous: uses only the schema registered at connect. The value is written after its header in a buffer kept
+   * for the purpose, and copied out once, into a buffer that Node takes from its pool when it is small.
+   */
   encode<K extends EnvelopeKind>(kind: K, value: Envelopes[K]): Buffer {
     const { type, header } = this.entry(kind);
     try {
-      return Buffer.concat([header, type.toBuffer(value)]);
+      let end = type.encode(value, this.scratch, HEADER_BYTES);
+      if (end < 0) {
+        // Too small by -end bytes: grow it, and write again.
+        this.scratch = Buffer.allocUnsafe(Math.max(2 * this.scratch.length, this.scratch.length - end));
+        end = type.encode(value, this.scratch, HEADER_BYTES);
+      }
+      header.copy(this.scratch, 0);
+      const framed = Buffer.allocUnsafe(end);
+      this.scratch.copy(framed, 0, 0, end);
+      return framed;
     } catch (error) {
       throw new EncodeError(`${kind} does not fit its schema: ${String(error)}`, { cause: error });
     }

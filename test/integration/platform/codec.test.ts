@@ -90,6 +90,33 @@ test('every envelope round-trips through the registry, and commands map back to 
   expect(statuses).toEqual(subjects.map((subject) => [subject, 200]));
 });
 
+test('encodings of different sizes in turn each stand alone: a later one does not change an earlier one', async () => {
+  const codec = await EnvelopeCodec.connect({ registryUrl: endpoints().schemaRegistryUrl, topics });
+  const sized = (bytes: number): StartCommand => ({ ...start, input: { blob: 'x'.repeat(bytes) } });
+  const small = codec.encode('command', toCommandEnvelope(sized(10)));
+  const copyOfSmall = Buffer.from(small);
+  // Larger than the encoder's first buffer, and then small again.
+  const large = codec.encode('command', toCommandEnvelope(sized(300_000)));
+  const smallAgain = codec.encode('command', toCommandEnvelope(sized(20)));
+  expect(small).toEqual(copyOfSmall);
+  expect(large.readUInt32BE(1)).toBe(codec.schemaId('command'));
+  expect(fromCommandEnvelope((await codec.decode('command', large)) as CommandEnvelope)).toEqual({
+    ok: true,
+    command: sized(300_000),
+  });
+  expect(fromCommandEnvelope((await codec.decode('command', smallAgain)) as CommandEnvelope)).toEqual({
+    ok: true,
+    command: sized(20),
+  });
+  expect(fromCommandEnvelope((await codec.decode('command', small)) as CommandEnvelope)).toEqual({
+    ok: true,
+    command: sized(10),
+  });
+  expect(() => codec.encode('command', { commandId: 7 } as unknown as CommandEnvelope)).toThrow(
+    /does not fit its schema/,
+  );
+});
+
 test('decoding tells undecodable bytes from an unknown schema id', async () => {
   const codec = await EnvelopeCodec.connect({ registryUrl: endpoints().schemaRegistryUrl, topics });
   await expect(codec.decode('command', Buffer.from('not avro at all'))).rejects.toBeInstanceOf(
