@@ -244,22 +244,24 @@ export class SnapshotStore {
     let pending = page('0');
     for (;;) {
       const [next, entries] = await pending;
-      if (next !== '0') pending = page(next);
+      if (next === '0') return this.parsePage(instances, entries);
+      pending = page(next);
       try {
-        for (let i = 0; i + 1 < entries.length; i += 2) {
-          instances.set(entries[i] as string, parseInstance(entries[i] as string, entries[i + 1] as string));
-        }
+        this.parsePage(instances, entries);
+        await afterPage();
       } catch (error) {
         // The page already asked for is not awaited: its failure, if any, must not go unhandled.
         pending.catch(() => undefined);
         throw error;
       }
-      if (next === '0') return instances;
-      await afterPage().catch((error: unknown) => {
-        pending.catch(() => undefined);
-        throw error;
-      });
     }
+  }
+
+  private parsePage(instances: Map<string, Instance>, entries: readonly string[]): Map<string, Instance> {
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      instances.set(entries[i] as string, parseInstance(entries[i] as string, entries[i + 1] as string));
+    }
+    return instances;
   }
 }
 
