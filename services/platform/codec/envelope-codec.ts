@@ -44,12 +44,12 @@ export interface CodecOptions {
   readonly schemasDir?: string;
   /**
    * How long one registry request may go unanswered before it fails (retriably, for a decode): a registry that
-   * takes connections but does not answer must not hold a start or a partition forever. 15 s when absent.
+   * takes connections but does not answer must not hold a start or a partition forever. 60 s when absent.
    */
   readonly requestTimeoutMs?: number;
 }
 
-const REQUEST_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 /** The encode buffer's first size: most envelopes fit. */
 const SCRATCH_BYTES = 64 * 1024;
 
