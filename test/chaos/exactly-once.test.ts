@@ -3,10 +3,9 @@
 // again. The committed logs must then be exactly what the pure core decides for the committed input.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { KafkaMessage } from 'kafkajs';
 import { exampleRegistry } from '../harness/examples';
 import { repoRoot } from '../harness/infrastructure';
-import { checkLogs } from './invariant-checker';
+import { checkLogs, repeatedDeadLetters } from './invariant-checker';
 import { chaosScale, runChaos, type ChaosOutcome } from './chaos-run';
 
 const full = chaosScale() === 'full';
@@ -79,16 +78,3 @@ test('the DLQ holds every poison record and every signal sent before its start, 
   expect(repeatedDeadLetters(outcome.deadLetters)).toEqual([]);
   expect(outcome.deadLetters).toHaveLength(report.deadLettered);
 });
-
-/** Dead letters whose record (key and value) is in the DLQ more than once, with each copy's offset. */
-function repeatedDeadLetters(deadLetters: readonly KafkaMessage[]): string[] {
-  const copies = new Map<string, string[]>();
-  for (const letter of deadLetters) {
-    const record = `${letter.key?.toString('utf8')} ${letter.value?.toString('hex')}`;
-    const where = `offset ${letter.offset}`;
-    copies.set(record, [...(copies.get(record) ?? []), where]);
-  }
-  return [...copies]
-    .filter(([, where]) => where.length > 1)
-    .map(([record, where]) => `${record.split(' ')[0]}: ${where.join(', ')}`);
-}

@@ -12,6 +12,7 @@ import {
   type LogRecord,
   type Registry,
 } from '../../services/core';
+import type { KafkaMessage } from 'kafkajs';
 import { decideRaw } from '../harness/decide-raw';
 
 export interface ConsumedCommand {
@@ -200,4 +201,20 @@ function checkFinalStates(all: LogRecord[], folded: Map<string, Instance>, viola
   }
   if (fromLog.size !== folded.size)
     violations.push(`${folded.size} instances from the fold, ${fromLog.size} from the log`);
+}
+
+/** Dead letters whose record (key and value) is in the DLQ more than once, with each copy's offset and writer. */
+export function repeatedDeadLetters(deadLetters: readonly KafkaMessage[]): string[] {
+  const copies = new Map<string, string[]>();
+  for (const letter of deadLetters) {
+    const record = `${letter.key?.toString('utf8')} ${letter.value?.toString('hex')}`;
+    // kafkajs' types leave out the record batch each message came from.
+    const batch = (letter as { batchContext?: { producerId: string; producerEpoch: number } }).batchContext;
+    const writer = batch === undefined ? '' : ` (producer ${batch.producerId}, epoch ${batch.producerEpoch})`;
+    const where = `offset ${letter.offset}${writer}`;
+    copies.set(record, [...(copies.get(record) ?? []), where]);
+  }
+  return [...copies]
+    .filter(([, where]) => where.length > 1)
+    .map(([record, where]) => `${record.split(' ')[0]}: ${where.join(', ')}`);
 }

@@ -21,7 +21,7 @@ import { repoRoot } from '../harness/infrastructure';
 import { testNamespace } from '../harness/namespace';
 import type { ChaosRig } from '../chaos/chaos-rig';
 import { chaosScale, runChaos, type ChaosOutcome, type ChaosPlan } from '../chaos/chaos-run';
-import { checkLogs } from '../chaos/invariant-checker';
+import { checkLogs, repeatedDeadLetters } from '../chaos/invariant-checker';
 
 const full = chaosScale() === 'full';
 const SHIPPING_TIMEOUT_MS = 3_000;
@@ -184,6 +184,7 @@ test('the committed records are exactly what the pure core decides: nothing lost
   expect(report.violations).toEqual([]);
   expect(report.instances.size).toBe(ORDERS);
   expect([...report.instances.values()].every((instance) => instance.status !== 'running')).toBe(true);
+  expect(repeatedDeadLetters(deadLetters)).toEqual([]);
   expect(deadLetters).toHaveLength(report.deadLettered);
 });
 
