@@ -107,7 +107,7 @@ export class Orchestrator {
     let commands;
     try {
       processor = await this.assignment.processor(batch.partition, payload.heartbeat);
-      const records = batch.records.filter((record) => Number(record.offset) >= processor.resumeOffset);
+      const records = batch.records.filter((record) => Number(record.offset) >= processor.position);
       if (records.length === 0) {
         payload.resolveOffset(batch.lastOffset());
         return;

@@ -42,14 +42,21 @@ export class PartitionProcessor {
     readonly state: PartitionState,
     private readonly snapshots: SnapshotWriter,
     private readonly crypto: PartitionCrypto | undefined,
-    /**
-     * The group's committed position read after fencing: records below it were committed by an earlier owner.
-     * The consumer may deliver them anyway: it read its position when it joined, before the fencing completed
-     * the earlier owner's last transaction (kafkajs cannot ask for stable offsets, KIP-447).
-     */
-    readonly resumeOffset: number,
+    private next: number,
   ) {
     this.encoder = avroOutputEncoder(deps.codec);
+  }
+
+  /**
+   * The first commands offset that neither an earlier owner nor this processor has committed: the group's
+   * committed position read after fencing, then the end of each batch this processor commits. The consumer may
+   * deliver records below it again: every join of the group reads the group's position afresh, and a
+   * transaction's offsets become readable only once its commit markers are written (kafkajs cannot ask for
+   * stable offsets, KIP-447), so a join just after a commit, an earlier owner's or this processor's own, can
+   * read the position before it.
+   */
+  get position(): number {
+    return this.next;
   }
 
   /** Fence (InitProducerId), load the snapshot, replay the changelog after it; only then may batches run. */
@@ -113,8 +120,8 @@ export class PartitionProcessor {
       // Not awaited: after a restore from the log alone this writes every instance, which the partition need
       // not wait for; the writer serialises it with the writes of the batches that follow.
       void writer.committed(replayedIds);
-      const resumeOffset = await committedOffset(deps, partition);
-      return new PartitionProcessor(deps, partition, sink, state, writer, crypto, resumeOffset);
+      const position = await committedOffset(deps, partition);
+      return new PartitionProcessor(deps, partition, sink, state, writer, crypto, position);
     } catch (error) {
       crypto?.release();
       await sink.disconnect();
@@ -156,6 +163,7 @@ export class PartitionProcessor {
       partition,
       offset: String(Number(lastOffset) + 1),
     });
+    this.next = Number(lastOffset) + 1;
     const committedAt = Date.now();
     deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
     const offset = this.lastTransitionOffset(written, decision.transitions.length);
