@@ -156,14 +156,15 @@ export class PartitionProcessor {
       },
       keys?.commands ?? commands,
     );
+    const next = Number(lastOffset) + 1;
     const started = Date.now();
     const written = await this.sink.commit(this.topicRecords(decision, keys?.records ?? [], forwarded), {
       consumerGroupId: deps.groupId,
       topic: deps.topics.commands,
       partition,
-      offset: String(Number(lastOffset) + 1),
+      offset: String(next),
     });
-    this.next = Number(lastOffset) + 1;
+    this.next = next;
     const committedAt = Date.now();
     deps.metrics.commitSeconds.observe((committedAt - started) / 1000);
     const offset = this.lastTransitionOffset(written, decision.transitions.length);
