@@ -3,6 +3,7 @@
 import type { Logger } from '../../platform/logging/logger';
 import type { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
 import type { Instance } from '../../core';
+import { encodeSnapshotRecord } from '../../platform/redis/snapshot-record';
 import type { SnapshotStore } from '../../platform/redis/snapshot-store';
 import type { PartitionState } from '../partition/partition-state';
 
@@ -81,7 +82,7 @@ export class SnapshotWriter {
         // consumer's heartbeats with it: the instances were taken above, so batches may commit meanwhile.
         if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         if (instance === undefined) remove.push(id);
-        else put.push([id, JSON.stringify(await this.seal(instance))]);
+        else put.push([id, encodeSnapshotRecord(await this.seal(instance))]);
       }
       const incremental = this.written !== null;
       const result = await this.store.write(this.partition, { offset, put, remove, incremental, health });

@@ -1,11 +1,13 @@
-// SnapshotStore: per partition, a Redis hash of instances (field = correlationId) and a meta hash with the
-// transitions offset the instances reflect. Writes are atomic and never move the offset backwards, and a writer
-// that finds its earlier snapshot gone (Redis lost its data) is told so rather than writing a partial one.
+// SnapshotStore: per partition, a Redis hash of instances (field = correlationId, value as `snapshot-record`
+// encodes it) and a meta hash with the transitions offset the instances reflect. Writes are atomic and never move
+// the offset backwards, and a writer that finds its earlier snapshot gone (Redis lost its data) is told so rather
+// than writing a partial one.
 // A write too large for one Redis call is staged in bounded calls to keys of its own, then applied by one script.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { NO_HEALTH, type Instance, type PartitionHealth } from '../../core';
 import { SnapshotError } from './snapshot-error';
+import { decodeSnapshotRecord } from './snapshot-record';
 import { snapshotKeys, type SnapshotKeys } from './snapshot-keys';
 
 /**
@@ -259,7 +261,10 @@ export class SnapshotStore {
 
   private parsePage(instances: Map<string, Instance>, entries: readonly string[]): Map<string, Instance> {
     for (let i = 0; i + 1 < entries.length; i += 2) {
-      instances.set(entries[i] as string, parseInstance(entries[i] as string, entries[i + 1] as string));
+      instances.set(
+        entries[i] as string,
+        decodeSnapshotRecord(entries[i] as string, entries[i + 1] as string),
+      );
     }
     return instances;
   }
@@ -299,12 +304,4 @@ function* chunks<T>(
     bytes += itemBytes;
   }
   if (chunk.length > 0) yield chunk;
-}
-
-function parseInstance(field: string, json: string): Instance {
-  try {
-    return JSON.parse(json) as Instance;
-  } catch (error) {
-    throw new SnapshotError(`snapshot of ${field} is not JSON`, { cause: error });
-  }
 }

@@ -1,0 +1,161 @@
+// How one instance is stored in a snapshot hash (field = correlation id). A restore of a partition parses every
+// record, so the record is a JSON array by position rather than an object by key: about half the bytes, and
+// quicker to parse. Its first element is the format; a record that is a JSON object is an instance as written
+// by earlier versions (or one this encoder could not put by position) and is read as it is.
+import {
+  DEFAULT_DEDUPE_WINDOW,
+  type CommandId,
+  type CorrelationId,
+  type DedupeEntry,
+  type DedupeWindow,
+  type Instance,
+  type JsonValue,
+  type Outcome,
+} from '../../core';
+import { SnapshotError } from './snapshot-error';
+
+const POSITIONAL = 2;
+const LENGTH = 16;
+const DERIVED = 1;
+
+/** Every field of an instance: an instance with a key not here is stored by key, so nothing is ever dropped. */
+const INSTANCE_KEYS: Readonly<Record<keyof Instance, true>> = {
+  correlationId: true,
+  incarnation: true,
+  workflow: true,
+  version: true,
+  state: true,
+  context: true,
+  seq: true,
+  status: true,
+  timers: true,
+  openTasks: true,
+  completed: true,
+  dedupe: true,
+  stash: true,
+  window: true,
+  lastSourceSeq: true,
+  createdAt: true,
+  updatedAt: true,
+};
+const DEDUPE_KEYS: Readonly<Record<keyof DedupeEntry, true>> = {
+  commandId: true,
+  derived: true,
+  signature: true,
+  at: true,
+  outcome: true,
+};
+
+/** Shared by every restored instance with nothing in a list; instances are never changed in place. */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+type DedupeRecord =
+  | [commandId: CommandId, signature: string, at: number, outcome: number | Outcome]
+  | [commandId: CommandId, signature: string, at: number, outcome: number | Outcome, derived: typeof DERIVED];
+
+/** The record of `instance`, stored under its correlation id (which the record does not repeat). */
+export function encodeSnapshotRecord(instance: Instance): string {
+  if (!positional(instance)) return JSON.stringify(instance);
+  return JSON.stringify([
+    POSITIONAL,
+    instance.incarnation,
+    instance.workflow,
+    instance.version,
+    instance.state,
+    instance.context,
+    instance.seq,
+    instance.status,
+    instance.timers,
+    instance.openTasks,
+    instance.completed,
+    instance.dedupe.map(dedupeRecord),
+    instance.stash,
+    [instance.window.count, instance.window.ageMs],
+    instance.lastSourceSeq,
+    instance.createdAt,
+    instance.updatedAt,
+  ]);
+}
+
+/** The instance stored under `correlationId` as `record`. */
+export function decodeSnapshotRecord(field: string, record: string): Instance {
+  const correlationId = field as CorrelationId;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(record);
+  } catch (error) {
+    throw new SnapshotError(`snapshot of ${correlationId} is not JSON`, { cause: error });
+  }
+  if (!Array.isArray(parsed)) return parsed as Instance;
+  const r = parsed as unknown[];
+  if (r[0] !== POSITIONAL || r.length !== LENGTH + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
+    throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
+  }
+  return {
+    correlationId,
+    incarnation: r[1] as string | null,
+    workflow: r[2] as string,
+    version: r[3] as number,
+    state: r[4] as string,
+    context: r[5] as JsonValue,
+    seq: r[6] as number,
+    status: r[7] as Instance['status'],
+    timers: list(r[8] as Instance['timers']),
+    openTasks: list(r[9] as Instance['openTasks']),
+    completed: list(r[10] as Instance['completed']),
+    dedupe: list((r[11] as DedupeRecord[]).map((entry) => dedupeEntry(correlationId, entry))),
+    stash: list(r[12] as Instance['stash']),
+    window: dedupeWindow(r[13] as [number, number]),
+    lastSourceSeq: r[14] as number | null,
+    createdAt: r[15] as number,
+    updatedAt: r[16] as number,
+  };
+}
+
+/**
+ * Whether the positional record holds all of `instance`: every key one it knows, every field present (an instance
+ * older than `incarnation` lacks it and is stored by key), a dedupe entry's `derived` true or absent.
+ */
+function positional(instance: Instance): boolean {
+  for (const key in instance) if (!(key in INSTANCE_KEYS)) return false;
+  for (const key in INSTANCE_KEYS) if (instance[key as keyof Instance] === undefined) return false;
+  for (const key in instance.window) if (key !== 'count' && key !== 'ageMs') return false;
+  if (typeof instance.window.count !== 'number' || typeof instance.window.ageMs !== 'number') return false;
+  for (const entry of instance.dedupe) {
+    for (const key in entry) if (!(key in DEDUPE_KEYS)) return false;
+    if (entry.outcome === undefined || ('derived' in entry && entry.derived !== true)) return false;
+  }
+  return true;
+}
+
+function dedupeRecord(entry: DedupeEntry): DedupeRecord {
+  const outcome = isApplied(entry.outcome) ? entry.outcome.seq : entry.outcome;
+  return entry.derived === true
+    ? [entry.commandId, entry.signature, entry.at, outcome, DERIVED]
+    : [entry.commandId, entry.signature, entry.at, outcome];
+}
+
+/** An applied outcome is stored as its seq alone. */
+function isApplied(outcome: Outcome): outcome is { readonly kind: 'applied'; readonly seq: number } {
+  return outcome.kind === 'applied' && typeof outcome.seq === 'number';
+}
+
+function dedupeEntry(correlationId: string, entry: DedupeRecord): DedupeEntry {
+  if (!Array.isArray(entry))
+    throw new SnapshotError(`snapshot of ${correlationId} has a malformed dedupe entry`);
+  const [commandId, signature, at, stored] = entry;
+  const outcome: Outcome = typeof stored === 'number' ? { kind: 'applied', seq: stored } : stored;
+  return entry[4] === DERIVED
+    ? { commandId, derived: true, signature, at, outcome }
+    : { commandId, signature, at, outcome };
+}
+
+function dedupeWindow([count, ageMs]: [number, number]): DedupeWindow {
+  return count === DEFAULT_DEDUPE_WINDOW.count && ageMs === DEFAULT_DEDUPE_WINDOW.ageMs
+    ? DEFAULT_DEDUPE_WINDOW
+    : { count, ageMs };
+}
+
+function list<T>(items: readonly T[]): readonly T[] {
+  return items.length === 0 ? EMPTY : items;
+}
