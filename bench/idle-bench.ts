@@ -84,6 +84,11 @@ export interface RestoreFigures {
   readonly partition_restore_max_ms: number;
   readonly instances_restored: number;
   readonly records_replayed: number;
+  /**
+   * The restored orchestrator's heap used after a full GC, grown since the first orchestrator stood ready and
+   * empty, per instance; taken once restored, and after a restore from the log once its snapshot is written.
+   */
+  readonly heap_used_bytes_per_instance: number;
 }
 
 /** Where loading a level went, each phase from the level's start. */
@@ -181,14 +186,14 @@ export async function idleBench(endpoints: Endpoints, settings: IdleSettings): P
         await services.stop(orchestrator.child);
         phase = 'restoring from the snapshot';
         orchestrator = await rig.startOrchestrator(`orchestrator-${created}-snapshot`, true);
-        level.restore_from_snapshot = await rig.restored(orchestrator, rig.deadline());
+        level.restore_from_snapshot = await rig.restored(orchestrator, rig.deadline(), empty, created);
         log(`idle ${created}: restore from the snapshot ${JSON.stringify(level.restore_from_snapshot)}`);
         await services.stop(orchestrator.child);
         const deleted = await deleteRedisKeys(endpoints.redisUrl, prefix);
         log(`idle ${created}: ${deleted} Redis keys of ${prefix} deleted`);
         phase = 'restoring from the log';
         orchestrator = await rig.startOrchestrator(`orchestrator-${created}-log`, true);
-        level.restore_from_log = await rig.restored(orchestrator, rig.deadline());
+        level.restore_from_log = await rig.restored(orchestrator, rig.deadline(), empty, created, true);
         log(`idle ${created}: restore from the log alone ${JSON.stringify(level.restore_from_log)}`);
         // The next level's growth is measured against the empty orchestrator's figures, in the orchestrator
         // that has just restored this level's instances from the log.
@@ -395,7 +400,13 @@ class IdleRig {
     return { heapUsed: usage.heapUsed, rss: usage.rss, redis };
   }
 
-  async restored(orchestrator: RunningOrchestrator, deadline: number): Promise<RestoreFigures> {
+  async restored(
+    orchestrator: RunningOrchestrator,
+    deadline: number,
+    empty: Memory,
+    instances: number,
+    rewritesSnapshot = false,
+  ): Promise<RestoreFigures> {
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<never>((_, reject) => {
       const left = Math.max(0, deadline - performance.now());
@@ -405,12 +416,16 @@ class IdleRig {
     const both = orchestrator.ready.then(async (ready) => [ready, await orchestrator.probed] as const);
     const [readyMs, firstMs] = await Promise.race([both, bound]).finally(() => clearTimeout(timer));
     const { restores } = orchestrator;
+    // After a restore from the log the orchestrator writes its snapshot in full: measured once that is done.
+    if (rewritesSnapshot) await this.snapshotHolds(instances, this.deadline());
+    const { heapUsed } = await this.memory(orchestrator);
     return {
       ready_ms: Math.round(readyMs),
       first_command_ms: Math.round(firstMs),
       partition_restore_max_ms: Math.round(1000 * Math.max(0, ...restores.map((r) => r.seconds))),
       instances_restored: restores.reduce((sum, r) => sum + r.instances, 0),
       records_replayed: restores.reduce((sum, r) => sum + r.replayed, 0),
+      heap_used_bytes_per_instance: Math.round((heapUsed - empty.heapUsed) / instances),
     };
   }
 
