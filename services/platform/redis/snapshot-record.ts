@@ -14,8 +14,9 @@ import {
 } from '../../core';
 import { SnapshotError } from './snapshot-error';
 
+/** The first element of a positional record; the instance's fields follow it. */
 const POSITIONAL = 2;
-const LENGTH = 16;
+const FIELDS = 16;
 const DERIVED = 1;
 
 /** Every field of an instance: an instance with a key not here is stored by key, so nothing is ever dropped. */
@@ -77,7 +78,7 @@ export function encodeSnapshotRecord(instance: Instance): string {
   ]);
 }
 
-/** The instance stored under `correlationId` as `record`. */
+/** The instance stored as `record` under `field`, its correlation id. */
 export function decodeSnapshotRecord(field: string, record: string): Instance {
   const correlationId = field as CorrelationId;
   let parsed: unknown;
@@ -88,7 +89,7 @@ export function decodeSnapshotRecord(field: string, record: string): Instance {
   }
   if (!Array.isArray(parsed)) return parsed as Instance;
   const r = parsed as unknown[];
-  if (r[0] !== POSITIONAL || r.length !== LENGTH + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
+  if (r[0] !== POSITIONAL || r.length !== FIELDS + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
     throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
   }
   return {
