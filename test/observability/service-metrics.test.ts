@@ -1,8 +1,6 @@
 // The gateway's GET /metrics and the worker runner's metrics server, scraped from real processes after order
 // traffic over HTTP; the same processes export their spans over OTLP/HTTP to a collector in this test.
 import path from 'node:path';
-import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import { eventually } from '../harness/eventually';
 import { freePort } from '../harness/free-port';
 import { repoRoot } from '../harness/infrastructure';
@@ -11,6 +9,8 @@ import { ProcessFleet } from '../harness/process-fleet';
 import { OtlpCollector, type CollectedSpan } from './otlp-collector';
 import { ProcessOutput } from './process-output';
 import { EXAMPLE_MODULES } from '../harness/examples';
+import { removeNamespaces } from '../harness/example-fleet';
+import { deleteGroups, teardown } from '../harness/teardown';
 
 const ns = testNamespace('service-metrics');
 const { kafkaBrokers, schemaRegistryUrl, redisUrl } = endpoints();
@@ -67,19 +67,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await fleet?.stopAll();
-  await collector?.close();
-  const kafka = new Kafka({ brokers: [kafkaBrokers], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${ns.prefix}.`));
-  await admin.deleteTopics({ topics });
-  await admin.deleteGroups([ns.groupId, `${ns.groupId}.workers`, `${ns.groupId}.projection`]);
-  await admin.disconnect();
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${ns.redisPrefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await teardown(
+    () => fleet?.stopAll(),
+    () => collector?.close(),
+    () => removeNamespaces([ns]),
+    () => deleteGroups([ns.groupId, `${ns.groupId}.workers`, `${ns.groupId}.projection`]),
+  );
 }, 60_000);
 
 const start = (key: string, orderId: string, sku = 'SKU-1') =>

@@ -13,6 +13,7 @@ import { createWorker, RedisResultStore, type Worker } from '../../services/work
 import { eventually } from '../harness/eventually';
 import { endpoints } from '../harness/namespace';
 import { OrchestratorFixture } from '../harness/orchestrator-fixture';
+import { deleteGroups, teardown } from '../harness/teardown';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -64,17 +65,16 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  const stopped = await Promise.allSettled([gateway?.close(), worker?.stop()]);
-  if (fixture !== undefined) {
-    const ns = fixture.namespace;
-    if (orchestrator !== undefined) await fixture.stopOrchestrator(orchestrator);
-    await fixture.admin.deleteTopics({ topics: Object.values(fixture.topics) });
-    await fixture.admin.deleteGroups([ns.groupId, `${ns.groupId}.workers`, `${ns.groupId}.projection`]);
-    await fixture.close();
-  }
-  await tracing?.shutdown();
-  const failed = stopped.find((result) => result.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  const groupId = fixture?.namespace.groupId;
+  await teardown(
+    () => gateway?.close(),
+    () => worker?.stop(),
+    () => orchestrator && fixture.stopOrchestrator(orchestrator),
+    () => fixture?.admin.deleteTopics({ topics: Object.values(fixture.topics) }),
+    () => fixture && deleteGroups([groupId, `${groupId}.workers`, `${groupId}.projection`]),
+    () => fixture?.close(),
+    () => tracing?.shutdown(),
+  );
 }, 60_000);
 
 async function startOrder(orderId: string, traceparent?: string): Promise<number> {
