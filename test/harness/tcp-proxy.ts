@@ -59,6 +59,8 @@ export class TcpProxy {
   readonly refusedApiKeys = new Set<number>();
   /** Connections cut by `cut()` so far. */
   cutCount = 0;
+  /** Connections accepted so far. */
+  acceptedCount = 0;
   private stalled: { promise: Promise<void>; release: () => void } | undefined;
 
   private constructor(
@@ -72,6 +74,7 @@ export class TcpProxy {
     const server = net.createServer();
     const proxy = new TcpProxy(server, sockets);
     server.on('connection', (client) => {
+      proxy.acceptedCount += 1;
       const upstream = net.connect(targetPort, targetHost);
       for (const socket of [client, upstream]) {
         sockets.add(socket);

@@ -43,13 +43,15 @@ export interface CodecOptions {
   readonly topics: TopicNames;
   readonly schemasDir?: string;
   /**
-   * How long one registry request may go unanswered before it fails (retriably, for a decode): a registry that
-   * takes connections but does not answer must not hold a start or a partition forever. 60 s when absent.
+   * How long one attempt at a registry request may go unanswered: a registry that takes connections but does not
+   * answer must not hold a start or a partition forever. An attempt that times out is made again, up to
+   * REQUEST_ATTEMPTS in all, and then the request fails (retriably, for a decode). 15 s when absent.
    */
   readonly requestTimeoutMs?: number;
 }
 
-const REQUEST_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const REQUEST_ATTEMPTS = 3;
 /** The encode buffer's first size: most envelopes fit. */
 const SCRATCH_BYTES = 64 * 1024;
 
@@ -68,7 +70,14 @@ export class EnvelopeCodec {
   static async connect(options: CodecOptions): Promise<EnvelopeCodec> {
     const registry = new SchemaRegistry({
       host: options.registryUrl,
-      retry: { retries: 2, initialRetryTimeInSecs: 0.05, maxRetryTimeInSecs: 1 },
+      retry: {
+        retries: REQUEST_ATTEMPTS - 1,
+        initialRetryTimeInSecs: 0.05,
+        maxRetryTimeInSecs: 1,
+        // Every request the codec makes may be sent again: registering a schema that is there gives its id.
+        enableRetry: () => true,
+        validateRetry: (response) => response.status() >= 500 || response.error()?.name === 'TimeoutError',
+      },
       middlewares: [TimeoutMiddleware(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS)],
     });
     const directory = options.schemasDir ?? schemasDirectory();

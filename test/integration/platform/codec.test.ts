@@ -21,6 +21,7 @@ import {
 } from '../../../services/platform/codec/transition-envelope';
 import { topicNames } from '../../../services/platform/kafka/topic-names';
 import { endpoints, testNamespace } from '../../harness/namespace';
+import { eventually } from '../../harness/eventually';
 import { TcpProxy } from '../../harness/tcp-proxy';
 
 jest.setTimeout(60_000);
@@ -164,6 +165,25 @@ test('a registry that takes connections but never answers fails a request after 
     uncached.writeUInt32BE(1_999_999_997, 1);
     await expect(codec.decode('command', uncached)).rejects.toBeInstanceOf(RegistryUnavailableError);
     expect(proxy.connections).toBeGreaterThan(0);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a registry request that times out is made again: a start goes on once the registry answers', async () => {
+  const registryUrl = new URL(endpoints().schemaRegistryUrl);
+  const proxy = await TcpProxy.start(registryUrl.hostname, Number(registryUrl.port));
+  try {
+    const proxied = `${registryUrl.protocol}//127.0.0.1:${proxy.port}${registryUrl.pathname}`;
+    proxy.stall();
+    const connecting = EnvelopeCodec.connect({ registryUrl: proxied, topics, requestTimeoutMs: 1_000 });
+    // The first attempt's connection is held; the second connection is the attempt made after its timeout.
+    await eventually('a second attempt', () => proxy.acceptedCount >= 2);
+    proxy.resume();
+
+    const codec = await connecting;
+    const bytes = codec.encode('command', toCommandEnvelope(start));
+    expect(await codec.decode('command', bytes)).toMatchObject({ commandId: 'c-1' });
   } finally {
     await proxy.close();
   }
