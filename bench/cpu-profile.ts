@@ -1,6 +1,10 @@
 // A V8 .cpuprofile (node --cpu-prof) summed by function: self time per function, the top few printed with the
-// bench's results. Self time of a node is its hit count times the sampling interval. Samples taken while the
-// process waited ("(idle)") are left out, so the shares are of the time the process was on a CPU.
+// bench's results, the profile itself kept beside them. Self time of a node is its hit count times the sampling
+// interval. Samples taken while the process waited ("(idle)") are left out, so the shares are of the time the
+// process was on a CPU.
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { distRoot, resultsDir } from './bench-rig';
 
 interface ProfileNode {
   readonly id: number;
@@ -69,4 +73,30 @@ export function selfTimes(profile: CpuProfile, root = ''): SelfTime[] {
       self_ms: Number((micros / 1000).toFixed(1)),
       self_pct: total === 0 ? 0 : Number(((100 * micros) / total).toFixed(1)),
     }));
+}
+
+export interface KeptProfile {
+  /** The profile's copy, relative to the project. */
+  readonly file: string;
+  readonly top: SelfTime[];
+}
+
+/**
+ * Copies the profile a process wrote at `written` to bench/results/`name` and sums it by function; prints the
+ * `top` functions by self time under `title`.
+ */
+export function keepProfile(written: string, name: string, top: number, title: string): KeptProfile {
+  if (!existsSync(written)) throw new Error(`no profile was written to ${written}`);
+  const root = path.resolve(distRoot, '..');
+  const file = path.join(resultsDir, name);
+  copyFileSync(written, file);
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const kept = { file: path.relative(root, file), top: selfTimes(profile, root).slice(0, top) };
+  process.stdout.write(`${title}, top ${top} by self time:\n`);
+  for (const entry of kept.top)
+    process.stdout.write(
+      `  ${String(entry.self_pct).padStart(5)} %  ${entry.self_ms} ms  ${entry.function}\n`,
+    );
+  process.stdout.write(`profile written to ${file}\n`);
+  return kept;
 }

@@ -32,8 +32,11 @@ export interface E2eSettings {
   readonly snapshotIntervalMs: number;
   /** A level still running after this long is stopped and reported unfinished. */
   readonly levelTimeoutS: number;
-  /** Write a V8 CPU profile of every spawned process into its log folder. */
-  readonly profile: boolean;
+  /**
+   * When set, every spawned process writes a V8 CPU profile under it, named after the process and the deployment's
+   * number of worker processes: `w1/orchestrator.cpuprofile`, `w1/worker-0.cpuprofile`.
+   */
+  readonly profileDir: string | undefined;
 }
 
 export interface E2eLevel {
@@ -103,7 +106,10 @@ export function e2eSettingsFromEnv(env: NodeJS.ProcessEnv): E2eSettings {
     partitions: count(env, 'BENCH_E2E_PARTITIONS', 2),
     snapshotIntervalMs: count(env, 'BENCH_E2E_SNAPSHOT_INTERVAL_MS', 500),
     levelTimeoutS: count(env, 'BENCH_E2E_LEVEL_TIMEOUT_S', 300),
-    profile: env.BENCH_E2E_PROFILE === '1',
+    profileDir:
+      env.BENCH_E2E_PROFILE === '1'
+        ? path.join(resultsDir, 'logs', `bench-e2e-profiles-${Date.now()}`)
+        : undefined,
   };
 }
 
@@ -403,8 +409,9 @@ async function withDeployment(
     await provisionTopics(admin, topics, layout);
     const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
     const driver = new Driver(producer, codec, topics);
-    const env = processEnv(endpoints, settings, prefix, logDir);
-    const processes = startProcesses(services, driver, env, workers, () => lifecycle.stopping);
+    const env = processEnv(endpoints, settings, prefix);
+    const profileDir = settings.profileDir && path.join(settings.profileDir, `w${workers}`);
+    const processes = startProcesses(services, driver, env, workers, profileDir, () => lifecycle.stopping);
     await producer.connect();
     follower = await followTransitions(kafka, driver, codec, topics, `${prefix}.follower`);
     await body({ driver, processes });
@@ -423,11 +430,16 @@ function startProcesses(
   driver: Driver,
   env: ReturnType<typeof processEnv>,
   workers: number,
+  profileDir: string | undefined,
   stopping: () => boolean,
 ): Map<number, string> {
   const processes = new Map<number, string>([[process.pid, 'driver']]);
   const start = (name: string, script: string, childEnv: NodeJS.ProcessEnv): void => {
-    const child = services.start(name, script, childEnv);
+    const profiler =
+      profileDir === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`];
+    const child = services.start(name, script, childEnv, profiler);
     child.once('exit', (code, signal) => {
       if (!stopping()) driver.fail(new Error(`${name} exited (${code ?? signal}); see ${services.logDir}`));
     });
@@ -438,7 +450,7 @@ function startProcesses(
   return processes;
 }
 
-function processEnv(endpoints: Endpoints, settings: E2eSettings, prefix: string, logDir: string) {
+function processEnv(endpoints: Endpoints, settings: E2eSettings, prefix: string) {
   const common = {
     KAFKA_BROKERS: endpoints.kafkaBrokers,
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
@@ -446,7 +458,6 @@ function processEnv(endpoints: Endpoints, settings: E2eSettings, prefix: string,
     STATEWRIGHT_PREFIX: prefix,
     STATEWRIGHT_REDIS_PREFIX: prefix,
     LOG_LEVEL: 'warn',
-    ...(settings.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${logDir}` } : {}),
   };
   return {
     orchestrator: {

@@ -1,6 +1,7 @@
 // `make bench`: runs the benchmarks against the running stack, prints the figures and writes them to
 // bench/results/: latest.json (orchestrator against the raw loop), orchestrator-profile.json (a CPU profile of the
-// orchestrator under that load, the profile itself in orchestrator.cpuprofile), e2e.json (whole workflows, with
+// orchestrator under that load, the profile itself in orchestrator.cpuprofile), worker-profile.json (the same
+// for a worker process under the end-to-end flow, in worker.cpuprofile), e2e.json (whole workflows, with
 // CPU per workflow over every process), search.json (the instance search index and the graph's figures at 100,000 instances),
 // idle.json (memory per idle instance and restore times), and run.json holding all of them.
 // BENCH_ONLY=orchestrator,e2e,... runs some of them; sizes come from BENCH_* (see each bench). A bench or a
@@ -17,10 +18,12 @@ import { orchestratorBench } from './orchestrator-bench';
 import { orchestratorProfile } from './orchestrator-profile';
 import { compareFigures, comparisonLines } from './results-compare';
 import { searchBench, searchSettingsFromEnv } from './search-bench';
+import { workerProfile } from './worker-profile';
 
 const BENCHES = {
   orchestrator: 'latest.json',
   profile: 'orchestrator-profile.json',
+  'worker-profile': 'worker-profile.json',
   e2e: 'e2e.json',
   search: 'search.json',
   idle: 'idle.json',
@@ -67,6 +70,13 @@ const RUNS: Record<Bench, (endpoints: Endpoints) => Promise<object>> = {
     orchestratorProfile(
       endpoints,
       Number(process.env.BENCH_PROFILE_COMMANDS ?? process.env.BENCH_COMMANDS ?? 30_000),
+      Number(process.env.BENCH_PROFILE_TOP ?? 15),
+    ),
+  /** Sizes from BENCH_PROFILE_WORKFLOWS (5,000) and BENCH_PROFILE_TOP (15). */
+  'worker-profile': (endpoints) =>
+    workerProfile(
+      endpoints,
+      Number(process.env.BENCH_PROFILE_WORKFLOWS ?? 5_000),
       Number(process.env.BENCH_PROFILE_TOP ?? 15),
     ),
   /** Sizes from BENCH_E2E_WORKFLOWS, BENCH_E2E_CONCURRENCY, BENCH_E2E_WORKER_PROCESSES and the rest of BENCH_E2E_*. */

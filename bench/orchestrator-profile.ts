@@ -2,22 +2,19 @@
 // fresh deployment by an orchestrator started with --cpu-prof, apart from the measured runs so the profiler's
 // cost stays out of their figures. The profile is copied to bench/results/orchestrator.cpuprofile (open it in
 // Chrome DevTools or VS Code) and summed by function.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvelopeCodec } from '../services/platform/codec/envelope-codec';
 import { toCommandEnvelope } from '../services/platform/codec/command-envelope';
 import { topicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
-import { benchKafka, distRoot, removeDeployment, resultsDir, Services, type Endpoints } from './bench-rig';
+import { benchKafka, removeDeployment, resultsDir, Services, type Endpoints } from './bench-rig';
 import { instanceCommands } from './bench-traffic';
-import { selfTimes, type CpuProfile, type SelfTime } from './cpu-profile';
+import { keepProfile, type KeptProfile } from './cpu-profile';
 import { drive, orchestratorEnv, PARTITIONS } from './orchestrator-bench';
 
-export interface ProfileFigures {
+export interface ProfileFigures extends KeptProfile {
   /** Transitions per second of the profiled run: the profiler's cost included, so not comparable to the bench's. */
   readonly profiled_tps: number;
-  readonly file: string;
-  readonly top: SelfTime[];
 }
 
 const PROFILE_NAME = 'orchestrator.cpuprofile';
@@ -65,23 +62,13 @@ export async function orchestratorProfile(
         ),
     );
     // drive() stopped the orchestrator: the profile was written as it exited.
-    const written = path.join(logDir, PROFILE_NAME);
-    if (!existsSync(written)) throw new Error(`the orchestrator wrote no profile to ${written}`);
-    const file = path.join(resultsDir, PROFILE_NAME);
-    copyFileSync(written, file);
-    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    const figures = {
-      profiled_tps: Number(tps.toFixed(1)),
-      file: path.relative(path.resolve(distRoot, '..'), file),
-      top: selfTimes(profile, path.resolve(distRoot, '..')).slice(0, top),
-    };
-    log(
-      `orchestrator profile (${figures.profiled_tps} transitions/s under the profiler), top ${top} by self time:`,
+    const kept = keepProfile(
+      path.join(logDir, PROFILE_NAME),
+      PROFILE_NAME,
+      top,
+      `orchestrator profile (${tps.toFixed(1)} transitions/s under the profiler)`,
     );
-    for (const entry of figures.top)
-      log(`  ${String(entry.self_pct).padStart(5)} %  ${entry.self_ms} ms  ${entry.function}`);
-    log(`profile written to ${file}`);
-    return figures;
+    return { profiled_tps: Number(tps.toFixed(1)), ...kept };
   } finally {
     await services.stopAll();
     await removeDeployment(endpoints, admin, topics, prefix, log);
