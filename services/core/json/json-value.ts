@@ -87,12 +87,24 @@ export function setOwn(target: JsonObject, key: string, value: JsonValue): void 
   }
 }
 
-/** Key-sorted JSON text: equal values give equal text whatever their key order. */
+/**
+ * Key-sorted JSON text: equal values give equal text whatever their key order. Built by appending to one string,
+ * without a list per level: every command's signature goes through it.
+ */
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  const parts: string[] = [];
-  for (const key of keys) parts.push(`${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`);
-  return `{${parts.join(',')}}`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++)
+      text += (i === 0 ? '' : ',') + canonicalJson(value[i] as JsonValue);
+    return `${text}]`;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`;
+  }
+  return `${text}}`;
 }

@@ -1,5 +1,6 @@
 // JSON normalisation, canonical text and the FNV-1a hash the signatures rest on.
-import { canonicalJson, toJson } from './json-value';
+import fc from 'fast-check';
+import { canonicalJson, toJson, type JsonValue } from './json-value';
 import { fnv1a64, unitInterval } from './fnv-hash';
 
 describe('json', () => {
@@ -18,6 +19,23 @@ describe('json', () => {
 
   test('canonical JSON sorts keys at every depth', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+  });
+
+  test('canonical JSON gives the text signatures were computed from: keys sorted at every depth', () => {
+    // Stored operation signatures hash this text, so it must never change: the reference is the first formulation.
+    const reference = (value: JsonValue): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      const keys = Object.keys(value).sort();
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(value[key] as JsonValue)}`).join(',')}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const json = toJson(value) as JsonValue;
+        expect(canonicalJson(json)).toBe(reference(json));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('toJson keeps clean values by reference and cleans what a round trip would change', () => {
