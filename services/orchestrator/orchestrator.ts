@@ -19,10 +19,14 @@ export interface OrchestratorOptions extends ProcessorDeps {
   readonly timers: TimerPolicy;
   /** Failover time against rebalances on a stalled but live member; the group's defaults when absent. */
   readonly group?: GroupTimeouts;
+  /** After a batch of fewer than LINGER_BELOW_RECORDS commands, the pause before the partition reads on; 0 when absent. */
+  readonly batchLingerMs?: number;
 }
 
 /** Pause before re-reading a batch whose input could not be prepared (registry or restore failure). */
 const RETRY_BACKOFF_MS = 250;
+/** A batch this large already spreads a transaction's fixed cost thinly: the partition reads on without lingering. */
+const LINGER_BELOW_RECORDS = 256;
 
 export class Orchestrator {
   private readonly assignment: PartitionAssignment;
@@ -132,6 +136,10 @@ export class Orchestrator {
     // Outside the exclusive section: releasing the partition waits for that section to end.
     if (failed !== undefined) await this.forget(batch, failed.error);
     await payload.heartbeat();
+    // The next read of this partition waits for this handler: commands arriving meanwhile join one transaction.
+    const lingerMs = this.options.batchLingerMs ?? 0;
+    if (failed === undefined && lingerMs > 0 && batch.records.length < LINGER_BELOW_RECORDS && !this.stopped)
+      await delay(lingerMs);
   }
 
   /** Any failure around a transaction: the batch did not happen for us; restore the partition and read it again. */

@@ -128,6 +128,7 @@ export async function startOrchestrator(options: OrchestratorStart): Promise<Run
       snapshot: config.snapshot,
       timers: config.timers,
       group: config.group,
+      batchLingerMs: config.batchLingerMs,
       maxRecordBytes: config.maxRecordBytes,
       restoreTimeoutMs: RESTORE_TIMEOUT_MS,
       retention: config.hotRetention,

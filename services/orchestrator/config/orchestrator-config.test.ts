@@ -82,3 +82,12 @@ test('the canary rollback has defaults, and its window is a positive duration', 
     /STATEWRIGHT_CANARY_MARGIN/,
   );
 });
+
+test('the batch linger is 5 ms unless set; 0 turns it off, and a negative or fractional value is refused', () => {
+  expect(loadConfig(minimal).batchLingerMs).toBe(5);
+  expect(loadConfig({ ...minimal, STATEWRIGHT_BATCH_LINGER_MS: '0' }).batchLingerMs).toBe(0);
+  for (const bad of ['-1', '2.5', 'soon'])
+    expect(() => loadConfig({ ...minimal, STATEWRIGHT_BATCH_LINGER_MS: bad })).toThrow(
+      /STATEWRIGHT_BATCH_LINGER_MS/,
+    );
+});
