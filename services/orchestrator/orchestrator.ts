@@ -19,8 +19,8 @@ export interface OrchestratorOptions extends ProcessorDeps {
   readonly timers: TimerPolicy;
   /** Failover time against rebalances on a stalled but live member; the group's defaults when absent. */
   readonly group?: GroupTimeouts;
-  /** After a batch of fewer than LINGER_BELOW_RECORDS commands, the pause before the partition reads on; 0 when absent. */
-  readonly batchLingerMs?: number;
+  /** After a batch of fewer than LINGER_BELOW_RECORDS commands, the pause before the partition reads on; 0 for none. */
+  readonly batchLingerMs: number;
 }
 
 /** Pause before re-reading a batch whose input could not be prepared (registry or restore failure). */
@@ -137,7 +137,7 @@ export class Orchestrator {
     if (failed !== undefined) await this.forget(batch, failed.error);
     await payload.heartbeat();
     // The next read of this partition waits for this handler: commands arriving meanwhile join one transaction.
-    const lingerMs = this.options.batchLingerMs ?? 0;
+    const lingerMs = this.options.batchLingerMs;
     if (failed === undefined && lingerMs > 0 && batch.records.length < LINGER_BELOW_RECORDS && !this.stopped)
       await delay(lingerMs);
   }

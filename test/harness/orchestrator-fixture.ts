@@ -24,6 +24,7 @@ import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
 import type { LogClient } from '../../services/platform/kafka/log-client';
 import { CommandLog } from '../../services/platform/kafka/command-log';
 import { Orchestrator, type OrchestratorOptions } from '../../services/orchestrator/orchestrator';
+import { DEFAULT_BATCH_LINGER_MS } from '../../services/orchestrator/config/orchestrator-config';
 import { endpoints, testNamespace, type TestNamespace } from './namespace';
 import { KEEP_FOREVER } from '../../services/orchestrator/retention/hot-retention';
 import { TopicTail } from './topic-tail';
@@ -102,6 +103,7 @@ export class OrchestratorFixture {
       snapshot: { intervalMs: 100, maxDirty: 1000 },
       timers: { tickMs: 100, republishMs: 2_000 },
       maxRecordBytes: 1_000_000,
+      batchLingerMs: DEFAULT_BATCH_LINGER_MS,
       restoreTimeoutMs: 60_000,
       resumeTickMs: 100,
       metrics: new OrchestratorMetrics(),

@@ -16,6 +16,7 @@ const int = (fallback: number) => z.coerce.number().int().positive().default(fal
 const retentionMs = (fallback: number) => z.coerce.number().int().min(-1).default(fallback);
 
 const DAY_MS = 86_400_000;
+export const DEFAULT_BATCH_LINGER_MS = 5;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS };
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 
@@ -80,7 +81,7 @@ const schema = z.object({
    * After a small batch, how long a partition waits before it reads on, so that the commands arriving meanwhile
    * share the next transaction: 0 reads on at once (the lowest latency at low load, the most transactions).
    */
-  STATEWRIGHT_BATCH_LINGER_MS: z.coerce.number().int().min(0).default(5),
+  STATEWRIGHT_BATCH_LINGER_MS: z.coerce.number().int().min(0).default(DEFAULT_BATCH_LINGER_MS),
   STATEWRIGHT_FLEET_HEALTH_INTERVAL_MS: int(1_000),
   STATEWRIGHT_FLEET_HEALTH_STALE_MS: int(15_000),
   /** A canary is judged on the instances that finished within this window (and since its rule was set). */
