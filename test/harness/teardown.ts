@@ -3,12 +3,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { endpoints } from './namespace';
 
-export type TeardownStep = (() => unknown) | undefined;
-
-export async function teardown(...steps: readonly TeardownStep[]): Promise<void> {
+export async function teardown(...steps: readonly (() => unknown)[]): Promise<void> {
   const failures: unknown[] = [];
   for (const step of steps) {
-    if (step === undefined) continue;
     try {
       await step();
     } catch (error) {
