@@ -16,7 +16,7 @@ import { provisionTopics } from '../../services/platform/kafka/topic-provisioner
 import { topicNames, type TopicNames } from '../../services/platform/kafka/topic-names';
 import { CENSOR, redactionPaths } from '../../services/platform/logging/redaction';
 import { endpoints, testNamespace } from '../harness/namespace';
-import { runAll } from '../integration/gateway/gateway-fixture';
+import { teardown } from '../harness/teardown';
 import { call, type CallOptions, type CallResult } from '../integration/gateway/http-call';
 import { decideRaw } from '../harness/decide-raw';
 
@@ -74,7 +74,7 @@ export async function startSecuredGateway(
   await seedInstance(gateway, kafka, codec, topics, instanceId);
   const redis = new Redis(redisUrl);
   const stop = () =>
-    runAll([
+    teardown(
       () => gateway.close(),
       () => cleanRedis(redis, ns.redisPrefix),
       () => redis.quit(),
@@ -82,7 +82,7 @@ export async function startSecuredGateway(
       () => admin.deleteGroups([ns.groupId]),
       () => admin.disconnect(),
       () => deleteSubjects(schemaRegistryUrl, topics),
-    ]);
+    );
   return {
     gateway,
     kafka,

@@ -15,6 +15,7 @@ import { call, type CallOptions, type CallResult } from './http-call';
 import { endpoints, testNamespace, type TestNamespace } from '../../harness/namespace';
 import { exampleRegistry } from '../../harness/examples';
 import { publishTestCatalogue } from '../../harness/catalogue';
+import { teardown } from '../../harness/teardown';
 
 export interface GatewayFixture {
   readonly ns: TestNamespace;
@@ -70,7 +71,7 @@ export async function startFixture(
   await producer.connect();
   const groups = [ns.groupId];
   const stop = () =>
-    runAll([
+    teardown(
       () => gateway.close(),
       () => producer.disconnect(),
       () => cleanRedis(redis, ns.redisPrefix),
@@ -79,7 +80,7 @@ export async function startFixture(
       () => admin.deleteGroups(groups),
       () => admin.disconnect(),
       () => deleteSubjects(schemaRegistryUrl, topics),
-    ]);
+    );
   return {
     ns,
     topics,
@@ -119,19 +120,6 @@ function projectedRecord(
       resolve(projected);
     });
   });
-}
-
-/** Runs every step even when one fails, then reports the failures together. */
-export async function runAll(steps: readonly (() => Promise<unknown>)[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} cleanup step(s) failed`);
 }
 
 async function cleanRedis(redis: Redis, prefix: string): Promise<void> {
