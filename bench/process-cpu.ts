@@ -70,18 +70,33 @@ export interface CpuPerWorkflow {
   /** CPU milliseconds per completed workflow, by process; a process missing from either reading is left out. */
   readonly per_process_ms: Record<string, number>;
   readonly total_ms: number;
+  /** The total without the processes that generate the load: what running the workflows cost. */
+  readonly service_ms: number;
   readonly workflows: number;
 }
 
-export function cpuPerWorkflow(before: CpuReading, after: CpuReading, workflows: number): CpuPerWorkflow {
+/** CPU per workflow of every process read; `loadGenerators` names the ones `service_ms` leaves out. */
+export function cpuPerWorkflow(
+  before: CpuReading,
+  after: CpuReading,
+  workflows: number,
+  loadGenerators: readonly string[] = [],
+): CpuPerWorkflow {
   const perProcess: Record<string, number> = {};
   let total = 0;
+  let service = 0;
   for (const [name, start] of before) {
     const end = after.get(name);
     if (end === undefined || workflows <= 0) continue;
     const ms = ((end - start) * 1000) / workflows;
     perProcess[name] = Number(ms.toFixed(3));
     total += ms;
+    if (!loadGenerators.includes(name)) service += ms;
   }
-  return { per_process_ms: perProcess, total_ms: Number(total.toFixed(3)), workflows };
+  return {
+    per_process_ms: perProcess,
+    total_ms: Number(total.toFixed(3)),
+    service_ms: Number(service.toFixed(3)),
+    workflows,
+  };
 }

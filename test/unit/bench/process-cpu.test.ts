@@ -32,8 +32,24 @@ describe('cpuPerWorkflow', () => {
     expect(cpuPerWorkflow(before, after, 1000)).toEqual({
       per_process_ms: { kafka: 2, orchestrator: 1 },
       total_ms: 3,
+      service_ms: 3,
       workflows: 1000,
     });
+  });
+
+  it('leaves the load generators out of service_ms, not out of the total', () => {
+    const before = new Map([
+      ['kafka', 10],
+      ['driver', 5],
+    ]);
+    const after = new Map([
+      ['kafka', 12],
+      ['driver', 6],
+    ]);
+    const result = cpuPerWorkflow(before, after, 1000, ['driver']);
+    expect(result.per_process_ms).toEqual({ kafka: 2, driver: 1 });
+    expect(result.total_ms).toBe(3);
+    expect(result.service_ms).toBe(2);
   });
 
   it('leaves out a process that was gone at the second reading', () => {
