@@ -11,11 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { distRoot, endpointsFromEnv, resultsDir, type Endpoints } from './bench-rig';
+import { distRoot, endpointsFromEnv, resultsDir, stackDir, type Endpoints } from './bench-rig';
 import { e2eBench, e2eSettingsFromEnv } from './e2e-bench';
 import { idleBench, idleSettingsFromEnv } from './idle-bench';
 import { orchestratorBench } from './orchestrator-bench';
 import { orchestratorProfile } from './orchestrator-profile';
+import { processAgeSeconds, stackProcesses } from './process-cpu';
 import { compareFigures, comparisonLines } from './results-compare';
 import { searchBench, searchSettingsFromEnv } from './search-bench';
 import { workerProfile } from './worker-profile';
@@ -40,8 +41,18 @@ function commit(): string | undefined {
   }
 }
 
+/** Below this age the broker's CPU per workflow is still falling (README, Benchmarks). */
+const SETTLED_STACK_S = 300;
+
+/** Seconds each process of the stack had run when the benches began. */
+const stackAge: Record<string, number> = {};
+for (const [pid, service] of stackProcesses(stackDir)) {
+  const age = processAgeSeconds(pid);
+  if (age !== undefined) stackAge[service] = age;
+}
+
 const about = () => ({
-  machine: { cpus: os.cpus().length, node: process.version },
+  machine: { cpus: os.cpus().length, node: process.version, stack_age_s: stackAge },
   commit: commit(),
   at: new Date().toISOString(),
 });
@@ -150,6 +161,12 @@ async function main(): Promise<void> {
   const endpoints = endpointsFromEnv();
   const benches = chosen();
   const earlier = earlierResults();
+  const kafkaAge = stackAge.kafka;
+  if (kafkaAge !== undefined && kafkaAge < SETTLED_STACK_S)
+    log(
+      `the broker started ${kafkaAge} s ago: in its first minutes of load its CPU per workflow is higher ` +
+        '(README, Benchmarks); compare runs made on a loaded stack',
+    );
   const run: Record<string, unknown> = {};
   for (const bench of benches) {
     const result = await attempt(bench, endpoints);

@@ -9,10 +9,12 @@ export const TICKS_PER_SECOND = 100;
 export interface ProcessTicks {
   readonly utime: number;
   readonly stime: number;
+  /** When the process started, in ticks after the machine booted. */
+  readonly starttime: number;
 }
 
 /**
- * utime and stime (fields 14 and 15) of a /proc/<pid>/stat line. The command name (field 2) is in parentheses and
+ * utime, stime and starttime (fields 14, 15 and 22) of a /proc/<pid>/stat line. The command name (field 2) is in parentheses and
  * may itself hold spaces and parentheses, so fields are counted from the last closing parenthesis.
  */
 export function parseProcStat(text: string): ProcessTicks {
@@ -22,13 +24,15 @@ export function parseProcStat(text: string): ProcessTicks {
     .slice(close + 1)
     .trim()
     .split(/\s+/);
-  // fields[0] is field 3 (state); utime is field 14, stime field 15.
+  // fields[0] is field 3 (state); utime is field 14, stime field 15, starttime field 22.
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
+  const starttime = Number(fields[19]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
     throw new Error('not a /proc/<pid>/stat line: utime or stime missing');
   }
-  return { utime, stime };
+  if (!Number.isFinite(starttime)) throw new Error('not a /proc/<pid>/stat line: starttime missing');
+  return { utime, stime, starttime };
 }
 
 /** CPU seconds (user + system) a process has used so far; undefined once it is gone or where /proc is absent. */
@@ -36,6 +40,17 @@ export function processCpuSeconds(pid: number): number | undefined {
   try {
     const { utime, stime } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return (utime + stime) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Seconds since a process started; undefined once it is gone or where /proc is absent. */
+export function processAgeSeconds(pid: number): number | undefined {
+  try {
+    const { starttime } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Math.round(uptime - starttime / TICKS_PER_SECOND);
   } catch {
     return undefined;
   }

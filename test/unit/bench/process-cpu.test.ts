@@ -1,21 +1,31 @@
-import { cpuPerWorkflow, parseProcStat } from '../../../bench/process-cpu';
+import { cpuPerWorkflow, parseProcStat, processAgeSeconds } from '../../../bench/process-cpu';
 
 const line = (comm: string) =>
   `4242 (${comm}) S 1 4242 4242 0 -1 4194560 5000 0 0 0 1234 567 8 9 20 0 31 0 100 5000000 2000 ` +
   '18446744073709551615 1 1 0 0 0 0 0 4096 17663 0 0 0 17 1 0 0 0 0 0';
 
 describe('parseProcStat', () => {
-  it('reads utime and stime after the command name', () => {
-    expect(parseProcStat(line('node'))).toEqual({ utime: 1234, stime: 567 });
+  it('reads utime, stime and starttime after the command name', () => {
+    expect(parseProcStat(line('node'))).toEqual({ utime: 1234, stime: 567, starttime: 100 });
   });
 
   it('counts fields from the last parenthesis, so a name holding ") " cannot shift them', () => {
-    expect(parseProcStat(line('odd) (name 1 2'))).toEqual({ utime: 1234, stime: 567 });
+    expect(parseProcStat(line('odd) (name 1 2'))).toEqual({ utime: 1234, stime: 567, starttime: 100 });
   });
 
   it('rejects text that is not a stat line', () => {
     expect(() => parseProcStat('nothing here')).toThrow(/no command name/);
     expect(() => parseProcStat('1 (x) S 1')).toThrow(/utime or stime/);
+  });
+});
+
+describe('processAgeSeconds', () => {
+  it('is no more than the seconds this test process has run, and undefined for a pid that does not exist', () => {
+    const ran = Math.ceil(process.uptime()) + 1;
+    const age = processAgeSeconds(process.pid);
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThanOrEqual(ran);
+    expect(processAgeSeconds(2 ** 30)).toBeUndefined();
   });
 });
 
