@@ -16,7 +16,7 @@ import { e2eBench, e2eSettingsFromEnv } from './e2e-bench';
 import { idleBench, idleSettingsFromEnv } from './idle-bench';
 import { orchestratorBench } from './orchestrator-bench';
 import { orchestratorProfile } from './orchestrator-profile';
-import { processAgeSeconds, stackProcesses } from './process-cpu';
+import { stackAges } from './process-cpu';
 import { compareFigures, comparisonLines } from './results-compare';
 import { searchBench, searchSettingsFromEnv } from './search-bench';
 import { workerProfile } from './worker-profile';
@@ -45,11 +45,7 @@ function commit(): string | undefined {
 const SETTLED_STACK_S = 300;
 
 /** Seconds each process of the stack had run when the benches began. */
-const stackAge: Record<string, number> = {};
-for (const [pid, service] of stackProcesses(stackDir)) {
-  const age = processAgeSeconds(pid);
-  if (age !== undefined) stackAge[service] = age;
-}
+const stackAge = stackAges(stackDir);
 
 const about = () => ({
   machine: { cpus: os.cpus().length, node: process.version, stack_age_s: stackAge },

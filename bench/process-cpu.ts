@@ -1,5 +1,5 @@
-// CPU time of processes from /proc: the parser of /proc/<pid>/stat, the stack's processes from their pid files,
-// and CPU milliseconds per workflow between two readings.
+// CPU time and age of processes from /proc: the parser of /proc/<pid>/stat, the stack's processes from their pid
+// files, and CPU milliseconds per workflow between two readings.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -14,8 +14,8 @@ export interface ProcessTicks {
 }
 
 /**
- * utime, stime and starttime (fields 14, 15 and 22) of a /proc/<pid>/stat line. The command name (field 2) is in parentheses and
- * may itself hold spaces and parentheses, so fields are counted from the last closing parenthesis.
+ * utime, stime and starttime (fields 14, 15 and 22) of a /proc/<pid>/stat line. The command name (field 2) is in
+ * parentheses and may itself hold spaces and parentheses, so fields are counted from the last closing parenthesis.
  */
 export function parseProcStat(text: string): ProcessTicks {
   const close = text.lastIndexOf(')');
@@ -67,6 +67,16 @@ export function stackProcesses(stackDir: string): Map<number, string> {
     if (Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`)) processes.set(pid, service);
   }
   return processes;
+}
+
+/** Seconds each running process of the stack has run, by service. */
+export function stackAges(stackDir: string): Record<string, number> {
+  const ages: Record<string, number> = {};
+  for (const [pid, service] of stackProcesses(stackDir)) {
+    const age = processAgeSeconds(pid);
+    if (age !== undefined) ages[service] = age;
+  }
+  return ages;
 }
 
 /** CPU seconds of each named process at one moment. */

@@ -1,4 +1,7 @@
-import { cpuPerWorkflow, parseProcStat, processAgeSeconds } from '../../../bench/process-cpu';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cpuPerWorkflow, parseProcStat, processAgeSeconds, stackAges } from '../../../bench/process-cpu';
 
 const line = (comm: string) =>
   `4242 (${comm}) S 1 4242 4242 0 -1 4194560 5000 0 0 0 1234 567 8 9 20 0 31 0 100 5000000 2000 ` +
@@ -26,6 +29,23 @@ describe('processAgeSeconds', () => {
     expect(age).toBeGreaterThanOrEqual(0);
     expect(age).toBeLessThanOrEqual(ran);
     expect(processAgeSeconds(2 ** 30)).toBeUndefined();
+  });
+});
+
+describe('stackAges', () => {
+  it('gives the age of each service whose pid file names a running process, and skips the others', () => {
+    const stack = mkdtempSync(path.join(os.tmpdir(), 'stack-'));
+    try {
+      mkdirSync(path.join(stack, 'kafka'));
+      writeFileSync(path.join(stack, 'kafka', 'kafka.pid'), `${process.pid}\n`);
+      mkdirSync(path.join(stack, 'redis'));
+      writeFileSync(path.join(stack, 'redis', 'redis.pid'), `${2 ** 30}\n`);
+      const ages = stackAges(stack);
+      expect(Object.keys(ages)).toEqual(['kafka']);
+      expect(ages.kafka).toBeLessThanOrEqual(Math.ceil(process.uptime()) + 1);
+    } finally {
+      rmSync(stack, { recursive: true, force: true });
+    }
   });
 });
 
