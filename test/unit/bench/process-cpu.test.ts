@@ -50,15 +50,12 @@ describe('stackAges', () => {
 });
 
 describe('cpuPerWorkflow', () => {
+  /** CPU seconds by process name. */
+  const reading = (seconds: Record<string, number>) => new Map(Object.entries(seconds));
+
   it("divides each process's CPU time by the workflows completed, in milliseconds, and sums them", () => {
-    const before = new Map([
-      ['kafka', 10],
-      ['orchestrator', 2],
-    ]);
-    const after = new Map([
-      ['kafka', 12],
-      ['orchestrator', 3],
-    ]);
+    const before = reading({ kafka: 10, orchestrator: 2 });
+    const after = reading({ kafka: 12, orchestrator: 3 });
     expect(cpuPerWorkflow(before, after, 1000)).toEqual({
       per_process_ms: { kafka: 2, orchestrator: 1 },
       total_ms: 3,
@@ -68,14 +65,8 @@ describe('cpuPerWorkflow', () => {
   });
 
   it('leaves the load generators out of service_ms, not out of the total', () => {
-    const before = new Map([
-      ['kafka', 10],
-      ['driver', 5],
-    ]);
-    const after = new Map([
-      ['kafka', 12],
-      ['driver', 6],
-    ]);
+    const before = reading({ kafka: 10, driver: 5 });
+    const after = reading({ kafka: 12, driver: 6 });
     const result = cpuPerWorkflow(before, after, 1000, ['driver']);
     expect(result.per_process_ms).toEqual({ kafka: 2, driver: 1 });
     expect(result.total_ms).toBe(3);
