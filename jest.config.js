@@ -11,6 +11,10 @@ const moduleNameMapper = {
   // kafkajs' batch send can write a partition twice when its leader moves between attempts; replaced likewise
   // (services/platform/kafka/kafkajs-send-messages.ts).
   '^\\./sendMessages$': '<rootDir>/test/harness/kafkajs-send-messages.js',
+  // kafkajs' encoder and record batch checksum are replaced likewise, for speed
+  // (services/platform/kafka/kafkajs-record-encoding.ts).
+  '^(\\.\\./)+(protocol/)?encoder$': '<rootDir>/test/harness/kafkajs-encoder.js',
+  '^\\.\\./crc32C$': '<rootDir>/test/harness/kafkajs-crc32c.js',
 };
 const common = {
   testEnvironment: 'node',

@@ -2,6 +2,7 @@
 // to topics that already exist; safe to run at every start.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUnknownTopic } from './kafka-failure';
+import './kafkajs-record-encoding';
 import './aborted-transactions-filter';
 import './kafkajs-send-messages';
 import { ConfigResourceTypes } from 'kafkajs';
