@@ -2,6 +2,7 @@
 // and logs routed to pino. This folder is the only place that knows kafkajs; confluent/ holds the other client.
 import { readFileSync } from 'node:fs';
 import './kafkajs-record-encoding';
+import './kafkajs-produce-request';
 import './aborted-transactions-filter';
 import './kafkajs-send-messages';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';

@@ -3,6 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUnknownTopic } from './kafka-failure';
 import './kafkajs-record-encoding';
+import './kafkajs-produce-request';
 import './aborted-transactions-filter';
 import './kafkajs-send-messages';
 import { ConfigResourceTypes } from 'kafkajs';

@@ -1,7 +1,8 @@
-// The services' kafkajs client encodes records with buffers it does not zero-fill and checksums record batches with
-// crc-32 (services/platform/kafka/kafkajs-record-encoding.ts). In a child process, as the services run (the
-// replacement is process-wide): the replacement is in place, and records of many sizes, some in one transaction and
-// some one by one, reach the broker (which checks each batch's checksum) and come back byte for byte.
+// The services' kafkajs client writes produce requests in one pass, checksums record batches with crc-32 and encodes
+// everything else with buffers it does not zero-fill (services/platform/kafka/kafkajs-produce-request.ts and
+// kafkajs-record-encoding.ts). In a child process, as the services run (the replacements are process-wide): they are
+// in place, and records of many sizes and headers, some in one transaction and some one by one, reach the broker
+// (which checks each batch's checksum) and come back byte for byte.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,16 +16,20 @@ const script = `
 const { createHash } = require('node:crypto');
 const client = require(${JSON.stringify(path.join(kafkaDir, 'kafka-client.js'))});
 const encoding = require(${JSON.stringify(path.join(kafkaDir, 'kafkajs-record-encoding.js'))});
+const produce = require(${JSON.stringify(path.join(kafkaDir, 'kafkajs-produce-request.js'))});
 const quiet = { child: () => quiet, error() {}, warn() {}, info() {}, debug() {} };
 const kafka = client.kafkajsClient({ clientId: 'encoding-check', brokers: process.env.KAFKA_BROKERS.split(',') }, quiet);
 const installed = encoding.recordEncodingInstalled &&
   require('kafkajs/src/protocol/encoder') === encoding.UnfilledEncoder &&
-  require('kafkajs/src/protocol/recordBatch/crc32C') === encoding.recordBatchCrc32c;
+  require('kafkajs/src/protocol/recordBatch/crc32C') === encoding.recordBatchCrc32c &&
+  produce.produceRequestInstalled &&
+  require('kafkajs/src/protocol/requests/produce/v3/request') === produce.produceRequest &&
+  require('kafkajs/src/protocol/request') === produce.requestFrame;
 const sizes = [0, 1, 100, 511, 512, 513, 2000, 4095, 4096, 4097, 9000, 20000];
 const messages = sizes.map((size, i) => ({
   key: 'k' + i,
   value: Buffer.from(Array.from({ length: size }, (_, j) => (i * 31 + j * 7) % 251)),
-  headers: { size: String(size) },
+  headers: { size: String(size), seen: i % 2 === 0 ? ['once', Buffer.from([i])] : 'never' },
 }));
 const digest = (value) => createHash('sha256').update(value).digest('hex');
 (async () => {
@@ -47,7 +52,8 @@ const digest = (value) => createHash('sha256').update(value).digest('hex');
   await new Promise((resolve) =>
     consumer.run({
       eachMessage: async ({ message }) => {
-        seen.push([message.key.toString(), message.headers.size.toString(), digest(message.value)]);
+        const { size, seen: marks } = message.headers;
+        seen.push([message.key.toString(), size.toString(), [marks].flat().map(String), digest(message.value)]);
         if (seen.length === 2 * messages.length) resolve();
       },
     }),
@@ -57,7 +63,7 @@ const digest = (value) => createHash('sha256').update(value).digest('hex');
   await admin.deleteGroups([topic + '-readers']).catch(() => undefined);
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
-  const sent = messages.map((m) => [m.key, m.headers.size, digest(m.value)]);
+  const sent = messages.map((m) => [m.key, m.headers.size, [m.headers.seen].flat().map(String), digest(m.value)]);
   process.stdout.write(JSON.stringify({ installed, seen, sent: [...sent, ...sent] }));
 })();
 `;
