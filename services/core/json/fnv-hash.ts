@@ -1,6 +1,7 @@
 // 64-bit FNV-1a over strings, in 16-bit limbs so it stays exact in doubles: pure, fast, stable across runs.
 
 const PRIME_LOW = 0x1b3;
+const HEX_OCTETS = Array.from({ length: 256 }, (_, octet) => octet.toString(16).padStart(2, '0'));
 
 /** FNV-1a 64 of the UTF-16 code units of `text` (each unit hashed as two bytes when above 0xff), as 16 hex digits. */
 export function fnv1a64(text: string): string {
@@ -10,27 +11,25 @@ export function fnv1a64(text: string): string {
   let h3 = 0xcbf2;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    const bytes = unit > 0xff ? 2 : 1;
-    for (let b = 0; b < bytes; b++) {
-      h0 ^= b === 0 ? unit & 0xff : unit >>> 8;
+    let octet = unit & 0xff;
+    for (let octets = unit > 0xff ? 2 : 1; octets > 0; octets--) {
+      h0 ^= octet;
       // h * 0x100000001b3 = h * 0x1b3 + (h << 40), kept modulo 2^64 limb by limb.
       const t0 = h0 * PRIME_LOW;
-      const t1 = h1 * PRIME_LOW;
-      const t2 = h2 * PRIME_LOW + (h0 << 8);
-      const t3 = h3 * PRIME_LOW + (h1 << 8);
-      const c1 = t1 + (t0 >>> 16);
-      const c2 = t2 + (c1 >>> 16);
+      const c1 = h1 * PRIME_LOW + (t0 >>> 16);
+      const c2 = h2 * PRIME_LOW + (h0 << 8) + (c1 >>> 16);
+      h3 = (h3 * PRIME_LOW + (h1 << 8) + (c2 >>> 16)) & 0xffff;
       h0 = t0 & 0xffff;
       h1 = c1 & 0xffff;
       h2 = c2 & 0xffff;
-      h3 = (t3 + (c2 >>> 16)) & 0xffff;
+      octet = unit >>> 8;
     }
   }
   return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
 }
 
 function hex4(limb: number): string {
-  return limb.toString(16).padStart(4, '0');
+  return HEX_OCTETS[limb >>> 8]! + HEX_OCTETS[limb & 0xff]!;
 }
 
 /**

@@ -10,6 +10,25 @@ describe('json', () => {
     expect(fnv1a64('foobar')).toBe('85944171f73967e8');
   });
 
+  test('FNV-1a 64 equals a plain 64-bit reference on any text, code units above 0xff as two bytes', () => {
+    const reference = (text: string) => {
+      let hash = 0xcbf29ce484222325n;
+      for (let i = 0; i < text.length; i++) {
+        const unit = text.charCodeAt(i);
+        for (const octet of unit > 0xff ? [unit & 0xff, unit >>> 8] : [unit]) {
+          hash = ((hash ^ BigInt(octet)) * 0x100000001b3n) & 0xffffffffffffffffn;
+        }
+      }
+      return hash.toString(16).padStart(16, '0');
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        expect(fnv1a64(text)).toBe(reference(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   test('unit interval draws are stable and within [0, 1)', () => {
     const u = unitInterval('x');
     expect(u).toBe(unitInterval('x'));
