@@ -36,7 +36,11 @@ const message = fc.record(
     headers: fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(bytes, fc.array(bytes, { maxLength: 3 })), {
       maxKeys: 4,
     }),
-    timestamp: fc.oneof(fc.constantFrom(null, 0), fc.integer({ min: 0, max: 2 ** 41 })),
+    timestamp: fc.oneof(
+      fc.constantFrom(null, 0, '0'),
+      fc.integer({ min: 0, max: 2 ** 41 }),
+      fc.integer({ min: 0, max: 2 ** 41 }).map(String),
+    ),
   },
   { requiredKeys: ['value'] },
 );
@@ -121,7 +125,8 @@ describe('produceRequest', () => {
       { acks: -1, timeout: 5, compression: 1, topicData: topicData([{ key: 'k', value: 'v'.repeat(500) }]) },
       { acks: -1, timeout: 5, topicData: topicData([{ key: 'k', value: 42 }]) },
       { acks: -1, timeout: 5, topicData: topicData([{ value: 'v', headers: { h: undefined } }]) },
-      { acks: -1, timeout: 5, topicData: topicData([{ value: 'v', timestamp: '1700000000000' }]) },
+      { acks: -1, timeout: 5, topicData: topicData([{ value: 'v', timestamp: '17e11' }, { value: 'w' }]) },
+      { acks: -1, timeout: 5, topicData: topicData([{ value: 'v', timestamp: 1.5 }]) },
     ]) {
       const [ours, theirs] = await bothEncodings(args);
       expect(ours).toEqual(theirs);

@@ -1,8 +1,9 @@
 // kafkajs 2.2.4 builds a produce request piece by piece: an encoder per record, copied into one per record batch,
 // copied into one per partition, per topic and per request, then twice more to frame it, each grown by doubling.
-// For uncompressed records of string or Buffer keys, values and headers (all statewright sends), this writes the
-// request once into one buffer sized in advance, and frames it with one more copy; the bytes are kafkajs'. Any other
-// request is left to kafkajs' own code. Both are put in Node's module cache as in kafkajs-module-replacement.ts.
+// For uncompressed records of string or Buffer keys, values and headers and integer timestamps (all statewright
+// sends), this writes the request once into one buffer sized in advance, and frames it with one more copy; the bytes
+// are kafkajs'. Any other request is left to kafkajs' own code. Both are put in Node's module cache as in
+// kafkajs-module-replacement.ts.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { recordBatchCrc32c, UnfilledEncoder } from './kafkajs-record-encoding';
 import { replaceKafkajsModule } from './kafkajs-module-replacement';
@@ -103,7 +104,7 @@ function onePassWritable({ topicData }: ProduceArgs): boolean {
     for (const { messages } of partitions)
       for (const { key, value, headers, timestamp } of messages) {
         if (!(key == null || isBytes(key)) || !(value === null || isBytes(value))) return false;
-        if (!(timestamp === undefined || timestamp === null || Number.isSafeInteger(timestamp))) return false;
+        if (!(timestamp === undefined || timestamp === null || integerTimestamp(timestamp))) return false;
         if (headers === undefined) continue;
         if (headers === null || typeof headers !== 'object') return false;
         for (const name of Object.keys(headers)) {
@@ -112,6 +113,15 @@ function onePassWritable({ topicData }: ProduceArgs): boolean {
         }
       }
   return true;
+}
+
+/**
+ * A timestamp that kafkajs' arithmetic (a number, or a string it subtracts as a number) and its int64 writing (a
+ * number, or a string it parses as decimal) read as the same integer: a safe integer, or one written in plain digits.
+ */
+function integerTimestamp(timestamp: number | string): boolean {
+  if (typeof timestamp === 'number') return Number.isSafeInteger(timestamp);
+  return /^(0|[1-9][0-9]{0,14})$/.test(timestamp);
 }
 
 /** `buffer` as kafkajs' encoders hand it over. */
@@ -125,8 +135,8 @@ function encoded(buffer: Buffer): EncodedPayload {
 interface PartitionBatch {
   readonly partition: number;
   readonly firstSequence: number;
-  readonly firstTimestamp: number | string;
-  readonly maxTimestamp: number | string;
+  readonly firstTimestamp: Int64;
+  readonly maxTimestamp: Int64;
   readonly records: readonly SizedRecord[];
   /** Bytes of the record batch from its attributes on: what its checksum covers. */
   readonly checkedSize: number;

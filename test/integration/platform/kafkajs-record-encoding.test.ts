@@ -1,8 +1,8 @@
 // The services' kafkajs client writes produce requests in one pass, checksums record batches with crc-32 and encodes
 // everything else with buffers it does not zero-fill (services/platform/kafka/kafkajs-produce-request.ts and
 // kafkajs-record-encoding.ts). In a child process, as the services run (the replacements are process-wide): they are
-// in place, and records of many sizes and headers, some in one transaction and some one by one, reach the broker
-// (which checks each batch's checksum) and come back byte for byte.
+// in place, and records of many sizes, headers and timestamps, some in one transaction and some one by one, reach the
+// broker (which checks each batch's checksum) and come back byte for byte.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,7 @@ const messages = sizes.map((size, i) => ({
   key: 'k' + i,
   value: Buffer.from(Array.from({ length: size }, (_, j) => (i * 31 + j * 7) % 251)),
   headers: { size: String(size), seen: i % 2 === 0 ? ['once', Buffer.from([i])] : 'never' },
+  ...(i % 3 === 0 ? { timestamp: String(1_764_000_000_000 + i) } : {}),
 }));
 const digest = (value) => createHash('sha256').update(value).digest('hex');
 (async () => {
@@ -53,7 +54,8 @@ const digest = (value) => createHash('sha256').update(value).digest('hex');
     consumer.run({
       eachMessage: async ({ message }) => {
         const { size, seen: marks } = message.headers;
-        seen.push([message.key.toString(), size.toString(), [marks].flat().map(String), digest(message.value)]);
+        const at = Number(message.key.toString().slice(1)) % 3 === 0 ? message.timestamp : null;
+        seen.push([message.key.toString(), size.toString(), [marks].flat().map(String), at, digest(message.value)]);
         if (seen.length === 2 * messages.length) resolve();
       },
     }),
@@ -63,7 +65,13 @@ const digest = (value) => createHash('sha256').update(value).digest('hex');
   await admin.deleteGroups([topic + '-readers']).catch(() => undefined);
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
-  const sent = messages.map((m) => [m.key, m.headers.size, [m.headers.seen].flat().map(String), digest(m.value)]);
+  const sent = messages.map((m) => [
+    m.key,
+    m.headers.size,
+    [m.headers.seen].flat().map(String),
+    m.timestamp ?? null,
+    digest(m.value),
+  ]);
   process.stdout.write(JSON.stringify({ installed, seen, sent: [...sent, ...sent] }));
 })();
 `;
