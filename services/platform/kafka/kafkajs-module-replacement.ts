@@ -21,3 +21,12 @@ export function replaceKafkajsModule(replaced: string, readBy: string, replaceme
   entry.exports = replacement;
   return true;
 }
+
+/** Makes every replacement of `replacements` (as `replaceKafkajsModule` takes them); false when any was not made. */
+export function replaceKafkajsModules(
+  replacements: readonly (readonly [replaced: string, readBy: string, replacement: unknown])[],
+): boolean {
+  return replacements
+    .map(([replaced, readBy, replacement]) => replaceKafkajsModule(replaced, readBy, replacement))
+    .every(Boolean);
+}

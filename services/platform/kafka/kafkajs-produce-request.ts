@@ -6,7 +6,7 @@
 // kafkajs-module-replacement.ts.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { recordBatchCrc32c, UnfilledEncoder } from './kafkajs-record-encoding';
-import { replaceKafkajsModule } from './kafkajs-module-replacement';
+import { replaceKafkajsModules } from './kafkajs-module-replacement';
 
 type Bytes = Buffer | string;
 type Int64 = number | string | object;
@@ -355,16 +355,12 @@ class Writer {
   }
 }
 
-const produceReplaced = replaceKafkajsModule(
-  'kafkajs/src/protocol/requests/produce/v3/request',
-  'kafkajs/src/protocol/requests/produce/v4/request',
-  produceRequest,
-);
-const frameReplaced = replaceKafkajsModule(
-  'kafkajs/src/protocol/request',
-  'kafkajs/src/network/connection',
-  requestFrame,
-);
-
 /** Whether kafkajs' connections and producers loaded after this module frame and write with the functions above. */
-export const produceRequestInstalled: boolean = produceReplaced && frameReplaced;
+export const produceRequestInstalled: boolean = replaceKafkajsModules([
+  [
+    'kafkajs/src/protocol/requests/produce/v3/request',
+    'kafkajs/src/protocol/requests/produce/v4/request',
+    produceRequest,
+  ],
+  ['kafkajs/src/protocol/request', 'kafkajs/src/network/connection', requestFrame],
+]);

@@ -6,7 +6,7 @@
 // step. Both are put in Node's module cache like the other replacements of this folder (kafkajs-module-replacement.ts).
 /* eslint-disable @typescript-eslint/no-require-imports */
 import crc32c from 'crc-32/crc32c';
-import { replaceKafkajsModule } from './kafkajs-module-replacement';
+import { replaceKafkajsModules } from './kafkajs-module-replacement';
 
 interface EncoderState {
   buf: Buffer;
@@ -41,16 +41,8 @@ KafkajsEncoder.prototype.ensureAvailable = ensureAvailable;
 /** The CRC32C (Castagnoli) of `buffer` as an unsigned 32-bit integer, as kafkajs' record batch writes it. */
 export const recordBatchCrc32c = (buffer: Buffer): number => crc32c.buf(buffer) >>> 0;
 
-const encoderReplaced = replaceKafkajsModule(
-  'kafkajs/src/protocol/encoder',
-  'kafkajs/src/protocol/recordBatch/record/v0',
-  UnfilledEncoder,
-);
-const checksumReplaced = replaceKafkajsModule(
-  'kafkajs/src/protocol/recordBatch/crc32C',
-  'kafkajs/src/protocol/recordBatch/v0',
-  recordBatchCrc32c,
-);
-
 /** Whether kafkajs' modules loaded after this one encode with `UnfilledEncoder` and checksum with `recordBatchCrc32c`. */
-export const recordEncodingInstalled: boolean = encoderReplaced && checksumReplaced;
+export const recordEncodingInstalled: boolean = replaceKafkajsModules([
+  ['kafkajs/src/protocol/encoder', 'kafkajs/src/protocol/recordBatch/record/v0', UnfilledEncoder],
+  ['kafkajs/src/protocol/recordBatch/crc32C', 'kafkajs/src/protocol/recordBatch/v0', recordBatchCrc32c],
+]);
