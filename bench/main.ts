@@ -3,7 +3,8 @@
 // orchestrator under that load, the profile itself in orchestrator.cpuprofile), worker-profile.json (the same
 // for a worker process under the end-to-end flow, in worker.cpuprofile), e2e.json (whole workflows, with
 // CPU per workflow over every process), search.json (the instance search index and the graph's figures at 100,000 instances),
-// idle.json (memory per idle instance and restore times), and run.json holding all of them.
+// idle.json (memory per idle instance and restore times), encoding.json (the Kafka client's encoding of produce
+// requests, kafkajs' against the adapter's), and run.json holding all of them.
 // BENCH_ONLY=orchestrator,e2e,... runs some of them; sizes come from BENCH_* (see each bench). A bench or a
 // level that does not finish is reported with the reason and the rest still runs; the files are written anyway.
 // BENCH_COMPARE=<an earlier run.json, or one bench's file> prints each figure's ratio to the earlier one.
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { distRoot, endpointsFromEnv, resultsDir, stackDir, type Endpoints } from './bench-rig';
 import { e2eBench, e2eSettingsFromEnv } from './e2e-bench';
+import { encodingBench, encodingSettingsFromEnv } from './encoding-bench';
 import { idleBench, idleSettingsFromEnv } from './idle-bench';
 import { orchestratorBench } from './orchestrator-bench';
 import { orchestratorProfile } from './orchestrator-profile';
@@ -28,6 +30,7 @@ const BENCHES = {
   e2e: 'e2e.json',
   search: 'search.json',
   idle: 'idle.json',
+  encoding: 'encoding.json',
 } as const;
 type Bench = keyof typeof BENCHES;
 
@@ -98,6 +101,8 @@ const RUNS: Record<Bench, (endpoints: Endpoints) => Promise<object>> = {
     const settings = idleSettingsFromEnv(process.env);
     return { levels: await idleBench(endpoints, settings), settings };
   },
+  /** Sizes from BENCH_ENCODING_REQUESTS and BENCH_ENCODING_ROUNDS; needs no stack. */
+  encoding: async () => encodingBench(encodingSettingsFromEnv(process.env)),
 };
 
 function chosen(): Bench[] {
