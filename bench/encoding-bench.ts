@@ -4,7 +4,7 @@
 // alternated, CPU time per request. No broker is involved: this is the client's own work.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { distRoot } from './bench-rig';
+import { distRoot, percentile } from './bench-rig';
 
 export interface EncodingSettings {
   /** Requests encoded per round and kind, after as many again to warm up. */
@@ -135,9 +135,9 @@ const run = async (n) => {
   return Number(Number(out).toFixed(1));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return Number(value.toFixed(1));
-}
+/** The middle round (the lower of the two middle ones for an even count). */
+const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
