@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '../logging/logger';
+import { keyPartitioner } from './command-partition';
 import { isConcurrentTransactions, isFenced } from './kafka-failure';
 import type { ConsumedOffset, TopicRecords, TransactionalSink, WrittenRange } from './log-producer';
 import type { ProducedRecord } from './records';
@@ -46,6 +47,7 @@ export class TransactionalProducer implements TransactionalSink {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       transactionTimeout: this.transactionTimeoutMs,
+      createPartitioner: keyPartitioner,
     });
     await producer.connect();
     // kafkajs runs the transactional InitProducerId lazily, at the first transaction: begin and end an empty one
