@@ -1,6 +1,7 @@
 // The owner partition of a command: murmur2 of its record key (the correlation id), as Kafka's Java client and
 // kafkajs' DefaultPartitioner compute it. Every statewright producer of commands writes to this partition; the
 // orchestrator forwards a command found anywhere else to it, so producers with other partitioners stay correct.
+import './kafkajs-replacements';
 import { Partitioners, type ICustomPartitioner } from 'kafkajs';
 
 const SEED = 0x9747b28c;

@@ -1,10 +1,7 @@
 // The kafkajs adapter of the LogClient port: built from configuration, with a short initial retry (kafkajs #304)
 // and logs routed to pino. This folder is the only place that knows kafkajs; confluent/ holds the other client.
 import { readFileSync } from 'node:fs';
-import './kafkajs-record-encoding';
-import './kafkajs-produce-request';
-import './aborted-transactions-filter';
-import './kafkajs-send-messages';
+import './kafkajs-replacements';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings';
 import type { Logger } from '../logging/logger';

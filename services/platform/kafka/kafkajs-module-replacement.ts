@@ -1,9 +1,8 @@
 // Puts a function of ours in place of one of kafkajs' internal modules, in Node's module cache, before the kafkajs
 // module that reads it loads: kafkajs reads its internal modules once, at load. The modules of this folder that
-// replace kafkajs modules this way (kafkajs-record-encoding.ts, kafkajs-produce-request.ts,
-// aborted-transactions-filter.ts and kafkajs-send-messages.ts) are imported before kafkajs by every module here that
-// loads it. The test runner has a module registry of its own, where the same replacements are made by jest.config.js'
-// module name mapping instead.
+// replace kafkajs modules this way are listed in kafkajs-replacements.ts, which every module here that loads kafkajs
+// imports first. The test runner has a module registry of its own, where the same replacements are made by
+// jest.config.js' module name mapping instead.
 /* eslint-disable @typescript-eslint/no-require-imports */
 
 /**

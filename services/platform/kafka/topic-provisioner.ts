@@ -2,10 +2,7 @@
 // to topics that already exist; safe to run at every start.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUnknownTopic } from './kafka-failure';
-import './kafkajs-record-encoding';
-import './kafkajs-produce-request';
-import './aborted-transactions-filter';
-import './kafkajs-send-messages';
+import './kafkajs-replacements';
 import { ConfigResourceTypes } from 'kafkajs';
 import type { LogAdmin, TopicSpec } from './log-admin';
 import { KEYS_TOPIC_CONFIG_ENTRIES } from '../crypto/keys-topic';
