@@ -15,6 +15,9 @@ const moduleNameMapper = {
   // (services/platform/kafka/kafkajs-record-encoding.ts).
   '^(\\.\\./)+(protocol/)?encoder$': '<rootDir>/test/harness/kafkajs-encoder.js',
   '^\\.\\./crc32C$': '<rootDir>/test/harness/kafkajs-crc32c.js',
+  // kafkajs' transaction manager, over a cluster that keeps its coordinators
+  // (services/platform/kafka/kafkajs-coordinator-cache.ts).
+  '^\\./eosManager$': '<rootDir>/test/harness/kafkajs-eos-manager.js',
 };
 const common = {
   testEnvironment: 'node',

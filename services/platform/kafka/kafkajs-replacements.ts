@@ -4,3 +4,4 @@ import './kafkajs-record-encoding';
 import './kafkajs-produce-request';
 import './aborted-transactions-filter';
 import './kafkajs-send-messages';
+import './kafkajs-coordinator-cache';
