@@ -7,7 +7,10 @@ import { Partitioners, type ICustomPartitioner } from 'kafkajs';
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 
-/** Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) of `data`'s first `length` bytes, as a signed 32-bit integer. */
+/**
+ * Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) of `data`'s first `length` bytes, as a signed 32-bit
+ * integer.
+ */
 export function murmur2(data: Uint8Array, length = data.length): number {
   let h = SEED ^ length;
   const whole = length - (length % 4);
