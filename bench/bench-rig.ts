@@ -92,6 +92,13 @@ export interface CountResult {
   readonly count: number;
 }
 
+/** A positive integer from the environment, or the fallback when unset; anything else stops the bench. */
+export function positiveCount(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
 /**
  * Counts committed records on `topic` that `accept` takes, until `expected` of them have been seen,
  * with the arrival time of the first and the last. Rejects after `timeoutMs`.

@@ -12,6 +12,7 @@ import {
   benchKafka,
   cpuBetween,
   percentile,
+  positiveCount,
   resultsDir,
   sampleCpu,
   removeDeployment,
@@ -85,27 +86,20 @@ interface Timing {
   readonly legs: readonly number[];
 }
 
-/** A positive integer from the environment, or the fallback when unset; anything else stops the bench. */
-function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
-
 function counts(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
-  return (env[name] ?? fallback).split(',').map((item) => count({ [name]: item.trim() }, name, 1));
+  return (env[name] ?? fallback).split(',').map((item) => positiveCount({ [name]: item.trim() }, name, 1));
 }
 
 export function e2eSettingsFromEnv(env: NodeJS.ProcessEnv): E2eSettings {
   return {
-    workflows: count(env, 'BENCH_E2E_WORKFLOWS', 3000),
-    warmup: count(env, 'BENCH_E2E_WARMUP', 200),
+    workflows: positiveCount(env, 'BENCH_E2E_WORKFLOWS', 3000),
+    warmup: positiveCount(env, 'BENCH_E2E_WARMUP', 200),
     concurrency: counts(env, 'BENCH_E2E_CONCURRENCY', '50,200'),
     workerProcesses: counts(env, 'BENCH_E2E_WORKER_PROCESSES', '1,2'),
-    workerConcurrency: count(env, 'BENCH_E2E_WORKER_CONCURRENCY', 256),
-    partitions: count(env, 'BENCH_E2E_PARTITIONS', 2),
-    snapshotIntervalMs: count(env, 'BENCH_E2E_SNAPSHOT_INTERVAL_MS', 500),
-    levelTimeoutS: count(env, 'BENCH_E2E_LEVEL_TIMEOUT_S', 300),
+    workerConcurrency: positiveCount(env, 'BENCH_E2E_WORKER_CONCURRENCY', 256),
+    partitions: positiveCount(env, 'BENCH_E2E_PARTITIONS', 2),
+    snapshotIntervalMs: positiveCount(env, 'BENCH_E2E_SNAPSHOT_INTERVAL_MS', 500),
+    levelTimeoutS: positiveCount(env, 'BENCH_E2E_LEVEL_TIMEOUT_S', 300),
     profileDir:
       env.BENCH_E2E_PROFILE === '1'
         ? path.join(resultsDir, 'logs', `bench-e2e-profiles-${Date.now()}`)

@@ -4,7 +4,7 @@
 // alternated, CPU time per request. No broker is involved: this is the client's own work.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { distRoot, percentile } from './bench-rig';
+import { distRoot, percentile, positiveCount } from './bench-rig';
 
 export interface EncodingSettings {
   /** Requests encoded per round and kind, after as many again to warm up. */
@@ -26,12 +26,10 @@ export interface ShapeFigures {
 }
 
 export function encodingSettingsFromEnv(env: NodeJS.ProcessEnv): EncodingSettings {
-  const requests = Number(env.BENCH_ENCODING_REQUESTS ?? 5_000);
-  const rounds = Number(env.BENCH_ENCODING_ROUNDS ?? 3);
-  if (![requests, rounds].every((n) => Number.isInteger(n) && n > 0)) {
-    throw new Error('BENCH_ENCODING_REQUESTS and BENCH_ENCODING_ROUNDS take positive integers');
-  }
-  return { requests, rounds };
+  return {
+    requests: positiveCount(env, 'BENCH_ENCODING_REQUESTS', 5_000),
+    rounds: positiveCount(env, 'BENCH_ENCODING_ROUNDS', 3),
+  };
 }
 
 /** The orchestrator's output (transitions, in a transaction) and the worker's (task results, timestamped). */

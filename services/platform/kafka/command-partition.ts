@@ -42,28 +42,27 @@ export function commandPartition(key: string | Uint8Array, partitions: number): 
   return (murmur2(scratch, scratch.write(key, 0, 'utf8')) & 0x7fffffff) % partitions;
 }
 
-/** A kafkajs partitioner that puts every keyed record on its owner partition; unkeyed records go to 0. */
-export const commandPartitioner: ICustomPartitioner =
-  () =>
-  ({ partitionMetadata, message }) =>
-    // A record sent to a chosen partition (a partition command written to every one) goes there.
-    message.partition !== undefined && message.partition !== null
-      ? message.partition
-      : message.key === null || message.key === undefined
-        ? 0
-        : commandPartition(message.key, partitionMetadata.length);
+type Partition = ReturnType<ICustomPartitioner>;
+
+/** A record sent to a chosen partition goes there, a keyed one to its owner partition, any other to `unkeyed`'s. */
+const ownerPartition =
+  (unkeyed: Partition): Partition =>
+  (args) => {
+    const { message, partitionMetadata } = args;
+    if (message.partition !== undefined && message.partition !== null) return message.partition;
+    if (message.key === null || message.key === undefined) return unkeyed(args);
+    return commandPartition(message.key, partitionMetadata.length);
+  };
+
+/**
+ * A kafkajs partitioner that puts every keyed record on its owner partition; unkeyed records go to 0. A record
+ * sent to a chosen partition (a partition command written to every one) goes there.
+ */
+export const commandPartitioner: ICustomPartitioner = () => ownerPartition(() => 0);
 
 /**
  * kafkajs' DefaultPartitioner (Java's for keyed records) with this murmur2: the same partition for every record,
  * without kafkajs' 64-bit arithmetic on objects and its copy of the partition list at every record. Records with
  * neither a partition nor a key go round the partitions as kafkajs sends them.
  */
-export const keyPartitioner: ICustomPartitioner = () => {
-  const unkeyed = Partitioners.DefaultPartitioner();
-  return (args) => {
-    const { message, partitionMetadata } = args;
-    if (message.partition !== undefined && message.partition !== null) return message.partition;
-    if (message.key === null || message.key === undefined) return unkeyed(args);
-    return commandPartition(message.key, partitionMetadata.length);
-  };
-};
+export const keyPartitioner: ICustomPartitioner = () => ownerPartition(Partitioners.DefaultPartitioner());
