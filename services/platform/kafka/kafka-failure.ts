@@ -62,6 +62,26 @@ export function isCoordinatorNotFound(error: unknown): boolean {
   return anyCause(error, ({ name }) => name === 'KafkaJSGroupCoordinatorNotFound');
 }
 
+/** kafkajs' names for a group coordinator that moved, is not available yet, or is still loading its groups. */
+const GROUP_COORDINATOR_CHANGING_TYPES = new Set([
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'GROUP_LOAD_IN_PROGRESS',
+]);
+
+/**
+ * The consumer group's coordinator moved, is not available yet or is still loading (after a broker failover or
+ * start). kafkajs' transaction manager means to find the coordinator again and retry TxnOffsetCommit on these, but
+ * it tests the protocol's names (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS), which
+ * its own error table never gives: it gives up at the first one.
+ */
+export function isGroupCoordinatorChanging(error: unknown): boolean {
+  return anyCause(
+    error,
+    ({ type }) => typeof type === 'string' && GROUP_COORDINATOR_CHANGING_TYPES.has(type),
+  );
+}
+
 export function isConcurrentTransactions(error: unknown): boolean {
   return anyCause(error, ({ type }) => type === 'CONCURRENT_TRANSACTIONS');
 }

@@ -1,5 +1,11 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
 import type { TopicRecords } from './log-producer';
-import { requestChunks } from './transactional-producer';
+import { requestChunks, sendOffsetsRetrying } from './transactional-producer';
+
+/** kafkajs' own error for a protocol error code, as its responses throw it. */
+const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
+  createErrorFromCode(code: number): Error & { type: string };
+};
 
 const message = (bytes: number) => ({ key: 'k', value: Buffer.alloc(bytes) });
 
@@ -22,4 +28,59 @@ test('large outputs are split into requests under the limit, in order, topics ke
 test('a message larger than the limit goes alone', () => {
   const chunks = [...requestChunks([{ topic: 't', records: [message(10), message(900_000), message(10)] }])];
   expect(chunks.map((chunk) => chunk[0]!.records.length)).toEqual([1, 1, 1]);
+});
+
+describe('sendOffsetsRetrying', () => {
+  const request = {
+    consumerGroupId: 'g',
+    topics: [{ topic: 't', partitions: [{ partition: 0, offset: '1' }] }],
+  };
+
+  /** A transaction whose sendOffsets fails with each of `errors` in turn, then succeeds. */
+  const failingWith = (...errors: Error[]) => {
+    const calls: unknown[] = [];
+    return {
+      calls,
+      sendOffsets: async (sent: typeof request) => {
+        calls.push(sent);
+        const error = errors.shift();
+        if (error !== undefined) throw error;
+      },
+    };
+  };
+
+  it.each([
+    [16, 'NOT_COORDINATOR_FOR_GROUP'],
+    [15, 'GROUP_COORDINATOR_NOT_AVAILABLE'],
+    [14, 'GROUP_LOAD_IN_PROGRESS'],
+    [51, 'CONCURRENT_TRANSACTIONS'],
+  ])('tries again after kafkajs error %i (%s)', async (code, type) => {
+    const error = createErrorFromCode(code);
+    expect(error.type).toBe(type);
+    const transaction = failingWith(error, createErrorFromCode(code));
+    await sendOffsetsRetrying(transaction, request);
+    expect(transaction.calls).toEqual([request, request, request]);
+  });
+
+  it('finds a coordinator error behind kafkajs wrappers', async () => {
+    const wrapped = Object.assign(new Error('retries exceeded'), { cause: createErrorFromCode(16) });
+    const transaction = failingWith(wrapped);
+    await sendOffsetsRetrying(transaction, request);
+    expect(transaction.calls).toHaveLength(2);
+  });
+
+  it('fails at once on any other error', async () => {
+    const fenced = createErrorFromCode(47);
+    const transaction = failingWith(fenced);
+    await expect(sendOffsetsRetrying(transaction, request)).rejects.toBe(fenced);
+    expect(transaction.calls).toHaveLength(1);
+  });
+
+  it('gives up after ten tries', async () => {
+    const transaction = failingWith(...Array.from({ length: 11 }, () => createErrorFromCode(16)));
+    await expect(sendOffsetsRetrying(transaction, request)).rejects.toMatchObject({
+      type: 'NOT_COORDINATOR_FOR_GROUP',
+    });
+    expect(transaction.calls).toHaveLength(10);
+  });
 });

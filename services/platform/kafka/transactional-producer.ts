@@ -1,13 +1,14 @@
 // The TransactionalSink port over one kafkajs transactional producer (one transactionalId), with the kafkajs
-// workarounds: sendOffsets retried on CONCURRENT_TRANSACTIONS (kafkajs #430); after a failed abort the producer
-// is rebuilt (kafkajs #1355, #1416); a transaction still unfinished when the broker's transaction timeout has
-// passed fails, and its producer is abandoned: kafkajs can leave such a transaction waiting for ever (seen after
-// broker failovers), and the broker aborts a transaction older than its timeout anyway.
+// workarounds: sendOffsets retried on CONCURRENT_TRANSACTIONS (kafkajs #430) and while the group's coordinator moves
+// or loads (kafkajs' own retry of TxnOffsetCommit, from kafkajs #388, never matches its errors); after a failed
+// abort the producer is rebuilt (kafkajs #1355, #1416); a transaction still unfinished when the broker's transaction
+// timeout has passed fails, and its producer is abandoned: kafkajs can leave such a transaction waiting for ever
+// (seen after broker failovers), and the broker aborts a transaction older than its timeout anyway.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 import { keyPartitioner } from './command-partition';
-import { isConcurrentTransactions, isFenced } from './kafka-failure';
+import { isConcurrentTransactions, isFenced, isGroupCoordinatorChanging } from './kafka-failure';
 import type { ConsumedOffset, TopicRecords, TransactionalSink, WrittenRange } from './log-producer';
 import type { ProducedRecord } from './records';
 import { TransactionError } from './transaction-error';
@@ -132,16 +133,10 @@ export class TransactionalProducer implements TransactionalSink {
 
   private async sendOffsets(transaction: Transaction, consumed: ConsumedOffset): Promise<void> {
     const { consumerGroupId, topic, partition, offset } = consumed;
-    const request = { consumerGroupId, topics: [{ topic, partitions: [{ partition, offset }] }] };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await transaction.sendOffsets(request);
-        return;
-      } catch (error) {
-        if (!isConcurrentTransactions(error) || attempt >= SEND_OFFSETS_ATTEMPTS) throw error;
-        await delay(SEND_OFFSETS_BACKOFF_MS * attempt);
-      }
-    }
+    await sendOffsetsRetrying(transaction, {
+      consumerGroupId,
+      topics: [{ topic, partitions: [{ partition, offset }] }],
+    });
   }
 
   private async abort(transaction: Transaction, cause: unknown): Promise<void> {
@@ -172,6 +167,29 @@ export class TransactionalProducer implements TransactionalSink {
     const producer = this.producer;
     this.producer = undefined;
     if (producer !== undefined) await producer.disconnect();
+  }
+}
+
+type OffsetsRequest = Parameters<Transaction['sendOffsets']>[0];
+
+/**
+ * `transaction.sendOffsets(request)`, tried again while the previous transaction's markers are written or the group's
+ * coordinator moves or loads. Each try adds the offsets to the transaction again (the broker takes that more than
+ * once) and finds the group's coordinator again: the one that failed is not kept (kafkajs-coordinator-cache.ts).
+ */
+export async function sendOffsetsRetrying(
+  transaction: Pick<Transaction, 'sendOffsets'>,
+  request: OffsetsRequest,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transaction.sendOffsets(request);
+      return;
+    } catch (error) {
+      const transient = isConcurrentTransactions(error) || isGroupCoordinatorChanging(error);
+      if (!transient || attempt >= SEND_OFFSETS_ATTEMPTS) throw error;
+      await delay(SEND_OFFSETS_BACKOFF_MS * attempt);
+    }
   }
 }
 
