@@ -111,7 +111,11 @@ describe('produceRequest', () => {
 
   it('is the same request as kafkajs describes', () => {
     const args = { acks: 0, timeout: 1, topicData: [] };
-    const { encode: _ours, ...ours } = produceRequest(args);
+    const {
+      encode: _ours,
+      encodeAfter: _inPlace,
+      ...ours
+    } = produceRequest(args) as ReturnType<typeof produceRequest> & { encodeAfter?: unknown };
     const { encode: _theirs, ...theirs } = kafkajsProduceRequest(args);
     expect({ ...ours, expectResponse: ours.expectResponse() }).toEqual({
       ...theirs,
@@ -155,6 +159,28 @@ describe('requestFrame', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("frames a produce request it writes in place as kafkajs frames kafkajs' request", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        produceArgs,
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.option(fc.string({ maxLength: 40 })),
+        async (args, correlationId, clientId) => {
+          const request = produceRequest(args as never);
+          expect('encodeAfter' in request).toBe(true);
+          const ours = await requestFrame({ correlationId, clientId, request });
+          const theirs = await kafkajsRequestFrame({
+            correlationId,
+            clientId,
+            request: kafkajsProduceRequest(args),
+          });
+          expect(Buffer.from(ours.buffer)).toEqual(Buffer.from(theirs.buffer));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,9 +1,9 @@
 // kafkajs 2.2.4 builds a produce request piece by piece: an encoder per record, copied into one per record batch,
 // copied into one per partition, per topic and per request, then twice more to frame it, each grown by doubling.
 // For uncompressed records of string or Buffer keys, values and headers and integer timestamps (all statewright
-// sends), this writes the request once into one buffer sized in advance, and frames it with one more copy; the bytes
-// are kafkajs'. Any other request is left to kafkajs' own code. Both are put in Node's module cache as in
-// kafkajs-module-replacement.ts.
+// sends), this writes the request once into one buffer sized in advance, with room left at its front for the frame,
+// which is then written in place; the bytes are kafkajs'. Any other request is left to kafkajs' own code, and framed
+// with one copy. Both are put in Node's module cache as in kafkajs-module-replacement.ts.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { recordBatchCrc32c, UnfilledEncoder } from './kafkajs-record-encoding';
 import { replaceKafkajsModules } from './kafkajs-module-replacement';
@@ -47,6 +47,11 @@ interface ProduceRequest {
   encode(): Promise<EncodedPayload>;
 }
 
+/** A request this module writes: `encodeAfter` writes it after `head` bytes left for its frame. */
+interface FramedInPlace {
+  encodeAfter(head: number): Buffer;
+}
+
 interface Long {
   getHighBits(): number;
   getLowBits(): number;
@@ -67,11 +72,16 @@ const MAGIC = 2;
 type RequestFrame = (args: {
   correlationId: number;
   clientId: string | null;
-  request: { apiKey: number; apiVersion: number; encode(): Promise<EncodedPayload> };
+  request: {
+    apiKey: number;
+    apiVersion: number;
+    encode(): Promise<EncodedPayload>;
+    encodeAfter?: FramedInPlace['encodeAfter'];
+  };
 }) => Promise<EncodedPayload>;
 
 /** kafkajs' produce request, version 3, whose `encode` writes uncompressed records in one pass. */
-export function produceRequest(args: ProduceArgs): ProduceRequest {
+export function produceRequest(args: ProduceArgs): ProduceRequest | (ProduceRequest & FramedInPlace) {
   if ((args.compression ?? NO_COMPRESSION) !== NO_COMPRESSION || !onePassWritable(args))
     return kafkajsProduceRequest(args);
   return {
@@ -79,20 +89,26 @@ export function produceRequest(args: ProduceArgs): ProduceRequest {
     apiVersion: 3,
     apiName: 'Produce',
     expectResponse: () => args.acks !== 0,
-    encode: async () => encoded(writeProduce(args)),
+    encode: async () => encoded(writeProduce(args, 0)),
+    encodeAfter: (head) => writeProduce(args, head),
   };
 }
 
-/** kafkajs' request frame (size, api key and version, correlation id, client id, then the request) in one copy. */
+/**
+ * kafkajs' request frame (size, api key and version, correlation id, client id, then the request): written in
+ * place in front of a request of this module, else with one copy of the request's bytes.
+ */
 export const requestFrame: RequestFrame = async ({ correlationId, clientId, request }) => {
-  const payload = (await request.encode()).buffer;
-  const out = new Writer(4 + 2 + 2 + 4 + stringSize(clientId) + payload.length);
+  const head = 4 + 2 + 2 + 4 + stringSize(clientId);
+  const inPlace = request.encodeAfter?.(head);
+  const payload = inPlace === undefined ? (await request.encode()).buffer : undefined;
+  const out = new Writer(inPlace ?? head + payload!.length);
   out.int32(out.buf.length - 4);
   out.int16(request.apiKey);
   out.int16(request.apiVersion);
   out.int32(correlationId);
   out.string(clientId);
-  out.pos += payload.copy(out.buf, out.pos);
+  if (payload !== undefined) payload.copy(out.buf, out.pos);
   return encoded(out.buf);
 };
 
@@ -155,7 +171,8 @@ interface SizedRecord {
 const BATCH_HEAD = 8 + 4 + 4 + 1 + 4;
 const CHECKED_HEAD = 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4;
 
-function writeProduce(args: ProduceArgs): Buffer {
+/** The request, after `head` bytes left unwritten at the front of the buffer. */
+function writeProduce(args: ProduceArgs, head: number): Buffer {
   const transactional =
     args.transactionalId !== null && args.transactionalId !== undefined && args.transactionalId !== '';
   const topics = args.topicData.map(({ topic, partitions }) => ({
@@ -167,7 +184,8 @@ function writeProduce(args: ProduceArgs): Buffer {
     size += stringSize(topic) + 4;
     for (const batch of batches) size += 4 + 4 + BATCH_HEAD + batch.checkedSize;
   }
-  const out = new Writer(size);
+  const out = new Writer(head + size);
+  out.pos = head;
   out.string(args.transactionalId ?? null);
   out.int16(args.acks);
   out.int32(args.timeout);
@@ -288,13 +306,13 @@ function varIntBytesSize(value: Bytes | null | undefined): number {
   return varIntSize(length) + length;
 }
 
-/** A buffer of known size written front to back. */
+/** A buffer of known size written front to back: a new one, or `size` itself, written from its start. */
 class Writer {
   readonly buf: Buffer;
   pos = 0;
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  constructor(size: number | Buffer) {
+    this.buf = typeof size === 'number' ? Buffer.allocUnsafe(size) : size;
   }
 
   int8(value: number): void {
