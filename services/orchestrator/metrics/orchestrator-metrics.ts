@@ -112,11 +112,15 @@ export class OrchestratorMetrics {
   watch(source: GaugeSource): Gauge[] {
     return [...instanceGauges(this.registry, source), ...circuitGauges(this.registry, source)];
   }
-
-  task(workflow: string, type: string, outcome: TaskMetricOutcome, attempt: number): void {
-    this.tasks.inc({ workflow, type, outcome, attempt: attemptLabel(attempt) });
-  }
 }
+
+/** The labels of `statewright_tasks_total` for one attempt of a task type. */
+export const taskLabels = (workflow: string, type: string, outcome: TaskMetricOutcome, attempt: number) => ({
+  workflow,
+  type,
+  outcome,
+  attempt: attemptLabel(attempt),
+});
 
 /** Attempts beyond five share one label value so a runaway retry policy cannot grow the series count. */
 export const attemptLabel = (attempt: number): string => (attempt > 5 ? '6+' : String(attempt));
