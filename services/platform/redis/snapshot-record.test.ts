@@ -58,6 +58,19 @@ test('an instance is stored by position, in about half the bytes of its JSON, an
   expect(roundTrip(custom)).toStrictEqual(asJson(custom));
 });
 
+test('restored instances share one frozen outcome per applied seq, and read back the same at any seq', () => {
+  const at = (seq: number, correlationId = 'idle-1') =>
+    ({
+      ...waiting,
+      correlationId,
+      dedupe: [{ ...waiting.dedupe[0]!, outcome: { kind: 'applied', seq } }],
+    }) as unknown as Instance;
+  const [first, second] = [roundTrip(at(3)), roundTrip(at(3, 'idle-2'))];
+  expect(first.dedupe[0]!.outcome).toBe(second.dedupe[0]!.outcome);
+  expect(Object.isFrozen(first.dedupe[0]!.outcome)).toBe(true);
+  for (const seq of [0, 1, 1023, 1024, 2 ** 40]) expect(roundTrip(at(seq))).toStrictEqual(asJson(at(seq)));
+});
+
 test('an instance written by key, as earlier versions did, reads back as it was', () => {
   expect(decodeSnapshotRecord('idle-1', JSON.stringify(waiting))).toStrictEqual(asJson(waiting));
 });

@@ -145,10 +145,19 @@ function dedupeEntry(correlationId: string, entry: DedupeRecord): DedupeEntry {
   if (!Array.isArray(entry))
     throw new SnapshotError(`snapshot of ${correlationId} has a malformed dedupe entry`);
   const [commandId, signature, at, stored] = entry;
-  const outcome: Outcome = typeof stored === 'number' ? { kind: 'applied', seq: stored } : stored;
+  const outcome: Outcome = typeof stored === 'number' ? appliedAt(stored) : stored;
   return entry[4] === DERIVED
     ? { commandId, derived: true, signature, at, outcome }
     : { commandId, signature, at, outcome };
+}
+
+/** Applied outcomes of the first seqs, shared by every restored entry that holds one, as EMPTY is. */
+const APPLIED: Outcome[] = [];
+const SHARED_SEQS = 1024;
+
+function appliedAt(seq: number): Outcome {
+  if (!Number.isInteger(seq) || seq < 0 || seq >= SHARED_SEQS) return { kind: 'applied', seq };
+  return (APPLIED[seq] ??= Object.freeze({ kind: 'applied', seq }));
 }
 
 function dedupeWindow([count, ageMs]: [number, number]): DedupeWindow {
