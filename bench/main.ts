@@ -63,12 +63,18 @@ function write(name: string, result: object): void {
   log(`\n${JSON.stringify(result)}\nwritten to ${file}`);
 }
 
-/** Sizes from BENCH_COMMANDS, BENCH_LOADS (per second, comma separated) and BENCH_LOAD_SECONDS. */
+/** Sizes from BENCH_COMMANDS, BENCH_ROUNDS, BENCH_LOADS (per second, comma separated) and BENCH_LOAD_SECONDS. */
 async function runOrchestratorBench(endpoints: Endpoints): Promise<object> {
   const commands = Number(process.env.BENCH_COMMANDS ?? 30_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  if (!Number.isSafeInteger(rounds) || rounds < 1) {
+    throw new Error(
+      `BENCH_ROUNDS takes a whole number of rounds, 1 or more, not ${process.env.BENCH_ROUNDS}`,
+    );
+  }
   const loads = (process.env.BENCH_LOADS ?? '200,1000').split(',').map(Number);
   const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
-  const { throughput, latency } = await orchestratorBench(endpoints, commands, loads, loadSeconds);
+  const { throughput, latency } = await orchestratorBench(endpoints, commands, loads, loadSeconds, rounds);
   const headline = latency[0]!;
   return { ...throughput, p50_ms: headline.p50_ms, p99_ms: headline.p99_ms, latency };
 }

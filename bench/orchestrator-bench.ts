@@ -10,17 +10,39 @@ import { isUnknownTopic } from '../services/platform/kafka/kafka-failure';
 import { topicNames, type TopicNames } from '../services/platform/kafka/topic-names';
 import { provisionTopics } from '../services/platform/kafka/topic-provisioner';
 import { processCpuSeconds } from './process-cpu';
-import { benchKafka, countUntil, percentile, resultsDir, Services, type Endpoints } from './bench-rig';
+import {
+  benchKafka,
+  countUntil,
+  median,
+  percentile,
+  resultsDir,
+  Services,
+  type Endpoints,
+} from './bench-rig';
 import { instanceCommands, startOf } from './bench-traffic';
 
-export interface ThroughputFigures {
+/** One round: the orchestrator and the raw loop driven one after the other on fresh topics. */
+export interface ThroughputRound {
   readonly orchestrator_tps: number;
   readonly baseline_tps: number;
   readonly ratio: number;
   /** CPU of the orchestrator's (the raw loop's) own process per record, the machine's other load left out. */
   readonly orchestrator_cpu_ms_per_record: number | null;
   readonly baseline_cpu_ms_per_record: number | null;
+  /** The side driven first in this round; the rounds alternate. */
+  readonly first: 'orchestrator' | 'baseline';
+}
+
+/** Medians over the rounds; `ratio` is the median of the rounds' ratios. */
+export interface ThroughputFigures {
+  readonly orchestrator_tps: number;
+  readonly baseline_tps: number;
+  readonly ratio: number;
+  readonly orchestrator_cpu_ms_per_record: number | null;
+  readonly baseline_cpu_ms_per_record: number | null;
+  /** Commands driven through each side in each round. */
   readonly commands: number;
+  readonly rounds: readonly ThroughputRound[];
 }
 
 export interface LatencyFigures {
@@ -33,17 +55,68 @@ export interface LatencyFigures {
 export const PARTITIONS = 6;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A round's topics for the orchestrator and for the raw loop, with the processes started on them. */
+interface Deployment {
+  readonly prefix: string;
+  readonly topics: TopicNames;
+  readonly baselineTopics: { readonly input: string; readonly output: string };
+  readonly services: Services;
+  readonly codec: EnvelopeCodec;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `rounds` rounds of throughput, each on topics of its own and alternating which side goes first, so that a
+ * machine whose speed drifts during the run moves both sides of a ratio alike; then latency at each offered load,
+ * on the last round's topics.
+ */
 export async function orchestratorBench(
   endpoints: Endpoints,
   commands: number,
   loads: readonly number[],
   loadSeconds: number,
+  rounds: number,
 ) {
-  const prefix = `bench-${Date.now()}`;
   const kafka = benchKafka(endpoints.kafkaBrokers);
-  const topics = topicNames(prefix);
   const admin = kafka.admin();
   await admin.connect();
+  try {
+    const measured: ThroughputRound[] = [];
+    let latency: LatencyFigures[] = [];
+    for (let index = 0; index < rounds; index++) {
+      await withDeployment(kafka, admin, endpoints, async (deployment) => {
+        const first = index % 2 === 0 ? 'orchestrator' : 'baseline';
+        const figures = await throughputRound(kafka, deployment, commands, first);
+        measured.push(figures);
+        log(
+          `round ${index + 1} of ${rounds}: ratio ${figures.ratio} ` +
+            `(${figures.orchestrator_tps} transitions/s against ${figures.baseline_tps} records/s)`,
+        );
+        if (index === rounds - 1) {
+          const { services, codec, topics, env } = deployment;
+          latency = await latencyAtLoads(kafka, services, codec, topics, env, loads, loadSeconds);
+        }
+      });
+    }
+    const throughput = summarise(measured, Math.ceil(commands / 3) * 3);
+    log(
+      `median of ${rounds} rounds: ratio ${throughput.ratio}, ${throughput.orchestrator_tps} transitions/s ` +
+        `against ${throughput.baseline_tps} records/s`,
+    );
+    return { throughput, latency };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function withDeployment(
+  kafka: Kafka,
+  admin: Admin,
+  endpoints: Endpoints,
+  body: (deployment: Deployment) => Promise<void>,
+): Promise<void> {
+  const prefix = `bench-${Date.now()}`;
+  const topics = topicNames(prefix);
   const services = new Services(path.join(resultsDir, 'logs', prefix));
   const baselineTopics = { input: `${prefix}.baseline-in`, output: `${prefix}.baseline-out` };
   try {
@@ -54,52 +127,86 @@ export async function orchestratorBench(
     });
     await createBaselineTopics(admin, [baselineTopics.input, baselineTopics.output]);
     const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
-    const instances = Math.ceil(commands / 3);
-    const encode = (id: string) =>
-      instanceCommands(id, Date.now()).map((command) => ({
-        key: id,
-        value: codec.encode('command', toCommandEnvelope(command)),
-      }));
-    const warmup = encode('warmup');
-    const messages = Array.from({ length: instances }, (_, i) => `bench-${i}`).flatMap(encode);
-    log(`driving ${messages.length} commands (${instances} bench-flow instances) through each system`);
     const env = orchestratorEnv(endpoints, prefix);
-    const orchestrator = await drive(
-      kafka,
-      services,
-      { input: topics.commands, output: topics.transitions },
-      warmup,
-      messages,
-      () => services.start('orchestrator-throughput', 'services/orchestrator/main.js', env),
-    );
-    log(`orchestrator: ${orchestrator.perSecond.toFixed(0)} transitions/s, ${cpuText(orchestrator)}`);
-    const baseline = await drive(kafka, services, baselineTopics, warmup, messages, () =>
-      services.start('baseline', baselineLoop(), {
-        KAFKA_BROKERS: endpoints.kafkaBrokers,
-        BASELINE_INPUT: baselineTopics.input,
-        BASELINE_OUTPUT: baselineTopics.output,
-        BASELINE_GROUP: `${prefix}.baseline`,
-        BASELINE_PARTITIONS: String(PARTITIONS),
-      }),
-    );
-    log(`baseline:     ${baseline.perSecond.toFixed(0)} records/s, ${cpuText(baseline)}`);
-    const throughput: ThroughputFigures = {
-      orchestrator_tps: round(orchestrator.perSecond),
-      baseline_tps: round(baseline.perSecond),
-      ratio: round(orchestrator.perSecond / baseline.perSecond, 3),
-      orchestrator_cpu_ms_per_record: roundOrNull(orchestrator.cpuMsPerRecord),
-      baseline_cpu_ms_per_record: roundOrNull(baseline.cpuMsPerRecord),
-      commands: messages.length,
-    };
-    const latency = await latencyAtLoads(kafka, services, codec, topics, env, loads, loadSeconds);
-    return { throughput, latency };
+    await body({ prefix, topics, baselineTopics, services, codec, env });
   } finally {
     await services.stopAll();
     await admin
       .deleteTopics({ topics: [...Object.values(topics), baselineTopics.input, baselineTopics.output] })
       .catch(() => undefined);
-    await admin.disconnect();
   }
+}
+
+async function throughputRound(
+  kafka: Kafka,
+  { prefix, topics, baselineTopics, services, codec, env }: Deployment,
+  commands: number,
+  first: ThroughputRound['first'],
+): Promise<ThroughputRound> {
+  const instances = Math.ceil(commands / 3);
+  const encode = (id: string) =>
+    instanceCommands(id, Date.now()).map((command) => ({
+      key: id,
+      value: codec.encode('command', toCommandEnvelope(command)),
+    }));
+  const warmup = encode('warmup');
+  const messages = Array.from({ length: instances }, (_, i) => `bench-${i}`).flatMap(encode);
+  log(`driving ${messages.length} commands (${instances} bench-flow instances) through each system`);
+  const sides = {
+    orchestrator: async () => {
+      const figures = await drive(
+        kafka,
+        services,
+        { input: topics.commands, output: topics.transitions },
+        warmup,
+        messages,
+        () => services.start('orchestrator-throughput', 'services/orchestrator/main.js', env),
+      );
+      log(`orchestrator: ${figures.perSecond.toFixed(0)} transitions/s, ${cpuText(figures)}`);
+      return figures;
+    },
+    baseline: async () => {
+      const figures = await drive(kafka, services, baselineTopics, warmup, messages, () =>
+        services.start('baseline', baselineLoop(), {
+          KAFKA_BROKERS: env.KAFKA_BROKERS,
+          BASELINE_INPUT: baselineTopics.input,
+          BASELINE_OUTPUT: baselineTopics.output,
+          BASELINE_GROUP: `${prefix}.baseline`,
+          BASELINE_PARTITIONS: String(PARTITIONS),
+        }),
+      );
+      log(`baseline:     ${figures.perSecond.toFixed(0)} records/s, ${cpuText(figures)}`);
+      return figures;
+    },
+  };
+  const firstFigures = await sides[first]();
+  const secondFigures = await sides[first === 'orchestrator' ? 'baseline' : 'orchestrator']();
+  const [orchestrator, baseline] =
+    first === 'orchestrator' ? [firstFigures, secondFigures] : [secondFigures, firstFigures];
+  return {
+    orchestrator_tps: round(orchestrator.perSecond),
+    baseline_tps: round(baseline.perSecond),
+    ratio: round(orchestrator.perSecond / baseline.perSecond, 3),
+    orchestrator_cpu_ms_per_record: roundOrNull(orchestrator.cpuMsPerRecord),
+    baseline_cpu_ms_per_record: roundOrNull(baseline.cpuMsPerRecord),
+    first,
+  };
+}
+
+function summarise(rounds: readonly ThroughputRound[], commands: number): ThroughputFigures {
+  const of = (figure: (entry: ThroughputRound) => number | null, digits: number) => {
+    const value = median(rounds.map(figure));
+    return value === null ? null : round(value, digits);
+  };
+  return {
+    orchestrator_tps: of((entry) => entry.orchestrator_tps, 1) ?? Number.NaN,
+    baseline_tps: of((entry) => entry.baseline_tps, 1) ?? Number.NaN,
+    ratio: of((entry) => entry.ratio, 3) ?? Number.NaN,
+    orchestrator_cpu_ms_per_record: of((entry) => entry.orchestrator_cpu_ms_per_record, 3),
+    baseline_cpu_ms_per_record: of((entry) => entry.baseline_cpu_ms_per_record, 3),
+    commands,
+    rounds,
+  };
 }
 
 /** The raw loop of the client the orchestrator runs on (STATEWRIGHT_KAFKA_CLIENT), so the ratio compares like with like. */

@@ -20,7 +20,7 @@ const IDENTITIES = ['name', 'worker_processes', 'concurrency', 'offered_per_s', 
 
 /** Settings, identities and descriptions of the run, not results: never compared. */
 const NOT_FIGURES = new RegExp(
-  `(^|\\.)(${[...IDENTITIES, 'machine', 'settings', 'at', 'commands', 'workflows', 'measured', 'queries', 'limit', 'partitions', 'target_\\w+'].join('|')})$`,
+  `(^|\\.)(${[...IDENTITIES, 'machine', 'settings', 'at', 'commands', 'workflows', 'measured', 'queries', 'limit', 'partitions', 'rounds', 'target_\\w+'].join('|')})$`,
 );
 
 function entryName(entry: unknown, index: number): string {

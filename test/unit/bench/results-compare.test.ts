@@ -11,6 +11,11 @@ describe('figuresOf', () => {
     });
     expect([...figures]).toEqual([['e2e.levels[worker_processes=1,concurrency=50].p99_ms', 80]]);
   });
+
+  it('compares the medians of the rounds, not each round', () => {
+    const figures = figuresOf({ orchestrator: { ratio: 0.3, rounds: [{ ratio: 0.2 }, { ratio: 0.4 }] } });
+    expect([...figures]).toEqual([['orchestrator.ratio', 0.3]]);
+  });
 });
 
 describe('betterOf', () => {
