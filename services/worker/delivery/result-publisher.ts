@@ -1,5 +1,6 @@
-// Publishes task-result commands through one idempotent producer, grouping the results that arrive while a send is
-// in flight into the next send, so many concurrent handlers cost few round trips.
+// Publishes task-result commands through one idempotent producer, grouping into one send the results that arrive in
+// the same turn of the event loop and those that arrive while a send is in flight, so many concurrent handlers cost
+// few round trips.
 import type { LogProducer } from '../../platform/kafka/log-producer';
 import type { ProducedRecord } from '../../platform/kafka/records';
 
@@ -33,12 +34,15 @@ export class ResultPublisher {
     while (this.draining !== undefined) await this.draining;
   }
 
+  /** Sends once the current turn of the event loop has queued what it will: a batch's results finish together. */
   private kick(): void {
     if (this.draining !== undefined) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.queue.length > 0) this.kick();
-    });
+    this.draining = nextTurn()
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = undefined;
+        if (this.queue.length > 0) this.kick();
+      });
   }
 
   private async drain(): Promise<void> {
@@ -56,3 +60,5 @@ export class ResultPublisher {
     }
   }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
