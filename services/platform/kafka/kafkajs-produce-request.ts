@@ -72,16 +72,11 @@ const MAGIC = 2;
 type RequestFrame = (args: {
   correlationId: number;
   clientId: string | null;
-  request: {
-    apiKey: number;
-    apiVersion: number;
-    encode(): Promise<EncodedPayload>;
-    encodeAfter?: FramedInPlace['encodeAfter'];
-  };
+  request: { apiKey: number; apiVersion: number; encode(): Promise<EncodedPayload> } & Partial<FramedInPlace>;
 }) => Promise<EncodedPayload>;
 
 /** kafkajs' produce request, version 3, whose `encode` writes uncompressed records in one pass. */
-export function produceRequest(args: ProduceArgs): ProduceRequest | (ProduceRequest & FramedInPlace) {
+export function produceRequest(args: ProduceArgs): ProduceRequest & Partial<FramedInPlace> {
   if ((args.compression ?? NO_COMPRESSION) !== NO_COMPRESSION || !onePassWritable(args))
     return kafkajsProduceRequest(args);
   return {
@@ -100,16 +95,19 @@ export function produceRequest(args: ProduceArgs): ProduceRequest | (ProduceRequ
  */
 export const requestFrame: RequestFrame = async ({ correlationId, clientId, request }) => {
   const head = 4 + 2 + 2 + 4 + stringSize(clientId);
-  const inPlace = request.encodeAfter?.(head);
-  const payload = inPlace === undefined ? (await request.encode()).buffer : undefined;
-  const out = new Writer(inPlace ?? head + payload!.length);
-  out.int32(out.buf.length - 4);
+  let framed = request.encodeAfter?.(head);
+  if (framed === undefined) {
+    const payload = (await request.encode()).buffer;
+    framed = Buffer.allocUnsafe(head + payload.length);
+    payload.copy(framed, head);
+  }
+  const out = new Writer(framed);
+  out.int32(framed.length - 4);
   out.int16(request.apiKey);
   out.int16(request.apiVersion);
   out.int32(correlationId);
   out.string(clientId);
-  if (payload !== undefined) payload.copy(out.buf, out.pos);
-  return encoded(out.buf);
+  return encoded(framed);
 };
 
 const isBytes = (value: unknown): value is Bytes => typeof value === 'string' || Buffer.isBuffer(value);

@@ -1,6 +1,7 @@
 // Publishes task-result commands through one idempotent producer, grouping into one send the results that arrive in
 // the same turn of the event loop and those that arrive while a send is in flight, so many concurrent handlers cost
 // few round trips.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LogProducer } from '../../platform/kafka/log-producer';
 import type { ProducedRecord } from '../../platform/kafka/records';
 
@@ -60,5 +61,3 @@ export class ResultPublisher {
     }
   }
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
