@@ -17,7 +17,15 @@
 // in Node's module cache first, as aborted-transactions-filter.ts does for the read-committed filter; the test
 // runner maps kafkajs' module to this function instead (jest.config.js). It also groups the records by partition in
 // one pass, where kafkajs' groupMessagesPerPartition copies a partition's list at each record it adds.
+//
+// A transaction that begins just after the previous one committed finds its coordinator still writing the previous
+// one's markers: the first AddPartitionsToTxn is answered CONCURRENT_TRANSACTIONS for a few milliseconds. kafkajs
+// fails the whole attempt then, refreshes the metadata and retries after its retry time (25 ms for the services).
+// This implementation asks again at once, with a pause that starts at 1 ms and doubles, and leaves only a coordinator
+// that stays busy to the retry of the whole attempt.
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+import { setTimeout as delay } from 'node:timers/promises';
+import { isConcurrentTransactions } from './kafka-failure';
 import { replaceKafkajsModule } from './kafkajs-module-replacement';
 
 const { KafkaJSMetadataNotLoaded } = require('kafkajs/src/errors');
@@ -115,7 +123,7 @@ export function sendMessagesByPartition({
           }))
           .filter(({ partitions }) => partitions.length > 0);
         if (topicData.length === 0) return;
-        if (eosManager.isTransactional()) await eosManager.addPartitionsToTransaction(topicData);
+        if (eosManager.isTransactional()) await addPartitionsRetrying(eosManager, topicData);
         for (const { topic, partitions } of topicData) {
           for (const entry of partitions) {
             entry.firstSequence = eosManager.getSequence(topic, entry.partition);
@@ -198,6 +206,21 @@ export function sendMessagesByPartition({
       }
     });
   };
+}
+
+/** How often AddPartitionsToTxn is asked while its coordinator answers CONCURRENT_TRANSACTIONS: 127 ms of pauses in all. */
+const ADD_PARTITIONS_ATTEMPTS = 8;
+
+async function addPartitionsRetrying(eosManager: any, topicData: TopicData[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await eosManager.addPartitionsToTransaction(topicData);
+      return;
+    } catch (error) {
+      if (!isConcurrentTransactions(error) || attempt >= ADD_PARTITIONS_ATTEMPTS) throw error;
+      await delay(2 ** (attempt - 1));
+    }
+  }
 }
 
 /** Whether kafkajs' producers loaded after this module send with `sendMessagesByPartition`. */
