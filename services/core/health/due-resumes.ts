@@ -106,14 +106,16 @@ function resumeOf(instance: Instance, task: OpenTask, epoch: number): TaskResume
   };
 }
 
+type TaskLoad = Pick<PartitionLoad, 'running' | 'queued'>;
+
+/** The load of an instance without open tasks, as most are: one value, so that counting them allocates nothing. */
+const NO_TASKS: TaskLoad = Object.freeze({ running: new Map(), queued: new Map() });
+
 /** Per task type: the instance's runs dispatched and not finished, and its runs waiting to be dispatched. */
-export function taskLoadOf(instance: Instance | undefined): {
-  running: Map<string, number>;
-  queued: Map<string, number>;
-} {
+export function taskLoadOf(instance: Instance | undefined): TaskLoad {
+  if (instance === undefined || instance.openTasks.length === 0) return NO_TASKS;
   const running = new Map<string, number>();
   const queued = new Map<string, number>();
-  if (instance === undefined) return { running, queued };
   for (const task of instance.openTasks) {
     if (task.parked) queued.set(task.type, (queued.get(task.type) ?? 0) + 1);
     else if (!task.waiting) running.set(task.type, (running.get(task.type) ?? 0) + 1);

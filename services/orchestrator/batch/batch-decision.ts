@@ -237,7 +237,7 @@ function copyLoad(load: PartitionLoad | undefined, partition: number): Partition
 function moveLoad(load: PartitionLoad, before: Instance | undefined, after: Instance | undefined): void {
   const was = taskLoadOf(before);
   const now = taskLoadOf(after);
-  const add = (into: ReadonlyMap<string, number>, from: Map<string, number>, sign: number) => {
+  const add = (into: ReadonlyMap<string, number>, from: ReadonlyMap<string, number>, sign: number) => {
     const target = into as Map<string, number>;
     for (const [type, count] of from) target.set(type, (target.get(type) ?? 0) + sign * count);
   };

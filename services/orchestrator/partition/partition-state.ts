@@ -4,7 +4,6 @@ import {
   evolve,
   foldHealth,
   nextDue,
-  parkedTasks,
   taskLoadOf,
   type HealthRecord,
   type Instance,
@@ -135,7 +134,7 @@ export class PartitionState {
     const dueAt = nextDue(instance);
     if (dueAt === null) this.due.delete(instance.correlationId);
     else this.due.set(instance.correlationId, dueAt);
-    if (parkedTasks(instance).length > 0) this.parked.add(instance.correlationId);
+    if (instance.openTasks.some((task) => task.parked)) this.parked.add(instance.correlationId);
     else this.parked.delete(instance.correlationId);
     if (instance.status === 'running') this.finished.delete(instance.correlationId);
     else this.finished.set(instance.correlationId, instance.updatedAt);
