@@ -1,4 +1,6 @@
-// Classifies kafkajs errors by the protocol error they carry, looking through kafkajs' retry wrappers.
+// Classifies kafkajs errors by the protocol error they carry, looking through kafkajs' retry wrappers, and retries
+// one request while its error is one that a short wait mends.
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Carrier {
   readonly name?: unknown;
@@ -94,4 +96,24 @@ export function isUnknownTopic(error: unknown): boolean {
 /** The broker refused a record or batch for its size (message.max.bytes / max.message.bytes): retrying cannot help. */
 export function isRefusedForSize(error: unknown): boolean {
   return anyCause(error, ({ type }) => type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE');
+}
+
+/**
+ * `operation`, tried again while it fails with an error `transient` accepts, at most `attempts` times in all, with a
+ * pause of `pauseMs(attempt)` after the attempt that failed; the last error is thrown.
+ */
+export async function retryingWhile<T>(
+  transient: (error: unknown) => boolean,
+  attempts: number,
+  pauseMs: (attempt: number) => number,
+  operation: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!transient(error) || attempt >= attempts) throw error;
+      await delay(pauseMs(attempt));
+    }
+  }
 }

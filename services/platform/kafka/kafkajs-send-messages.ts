@@ -24,8 +24,7 @@
 // This implementation asks again at once, with a pause that starts at 1 ms and doubles, and leaves only a coordinator
 // that stays busy to the retry of the whole attempt.
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
-import { setTimeout as delay } from 'node:timers/promises';
-import { isConcurrentTransactions } from './kafka-failure';
+import { isConcurrentTransactions, retryingWhile } from './kafka-failure';
 import { replaceKafkajsModule } from './kafkajs-module-replacement';
 
 const { KafkaJSMetadataNotLoaded } = require('kafkajs/src/errors');
@@ -211,16 +210,13 @@ export function sendMessagesByPartition({
 /** How often AddPartitionsToTxn is asked while its coordinator answers CONCURRENT_TRANSACTIONS: 127 ms of pauses in all. */
 const ADD_PARTITIONS_ATTEMPTS = 8;
 
-async function addPartitionsRetrying(eosManager: any, topicData: TopicData[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await eosManager.addPartitionsToTransaction(topicData);
-      return;
-    } catch (error) {
-      if (!isConcurrentTransactions(error) || attempt >= ADD_PARTITIONS_ATTEMPTS) throw error;
-      await delay(2 ** (attempt - 1));
-    }
-  }
+function addPartitionsRetrying(eosManager: any, topicData: TopicData[]): Promise<void> {
+  return retryingWhile(
+    isConcurrentTransactions,
+    ADD_PARTITIONS_ATTEMPTS,
+    (attempt) => 2 ** (attempt - 1),
+    () => eosManager.addPartitionsToTransaction(topicData),
+  );
 }
 
 /** Whether kafkajs' producers loaded after this module send with `sendMessagesByPartition`. */

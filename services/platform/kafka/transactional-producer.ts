@@ -4,11 +4,15 @@
 // abort the producer is rebuilt (kafkajs #1355, #1416); a transaction still unfinished when the broker's transaction
 // timeout has passed fails, and its producer is abandoned: kafkajs can leave such a transaction waiting for ever
 // (seen after broker failovers), and the broker aborts a transaction older than its timeout anyway.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 import { keyPartitioner } from './command-partition';
-import { isConcurrentTransactions, isFenced, isGroupCoordinatorChanging } from './kafka-failure';
+import {
+  isConcurrentTransactions,
+  isFenced,
+  isGroupCoordinatorChanging,
+  retryingWhile,
+} from './kafka-failure';
 import type { ConsumedOffset, TopicRecords, TransactionalSink, WrittenRange } from './log-producer';
 import type { ProducedRecord } from './records';
 import { TransactionError } from './transaction-error';
@@ -188,16 +192,12 @@ export async function sendOffsetsRetrying(
   request: OffsetsRequest,
   retry: OffsetsRetry = SEND_OFFSETS_RETRY,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await transaction.sendOffsets(request);
-      return;
-    } catch (error) {
-      const transient = isConcurrentTransactions(error) || isGroupCoordinatorChanging(error);
-      if (!transient || attempt >= retry.attempts) throw error;
-      await delay(Math.min(retry.backoffMs * attempt, retry.maxBackoffMs));
-    }
-  }
+  await retryingWhile(
+    (error) => isConcurrentTransactions(error) || isGroupCoordinatorChanging(error),
+    retry.attempts,
+    (attempt) => Math.min(retry.backoffMs * attempt, retry.maxBackoffMs),
+    () => transaction.sendOffsets(request),
+  );
 }
 
 const sizeOf = (record: ProducedRecord): number =>
