@@ -8,6 +8,7 @@ import { RetryableTaskError } from './task-error';
 import { taskHandler } from './task-handler';
 import type { FinalResult } from './task-result';
 import { TaskRunner } from './task-runner';
+import { WorkerStoppingError } from './worker-stopping-error';
 
 /** The first result kept wins, as the port requires. */
 class MemoryResultStore implements ResultStore {
@@ -38,11 +39,11 @@ const task = (taskId: string): DeliveredTask => ({
   },
 });
 
-function runnerOver(store: ResultStore): TaskRunner {
+function runnerOver(store: ResultStore, handlerTimeoutMs = 5_000): TaskRunner {
   return new TaskRunner({
     store,
     logger: createLogger('silent'),
-    handlerTimeoutMs: 5_000,
+    handlerTimeoutMs,
     unknownErrors: 'retryable',
     metrics: new WorkerMetrics(['double']),
     inputs: { keys: undefined, keyWaitMs: 0 },
@@ -91,3 +92,42 @@ test('concurrent deliveries of one task share one run', async () => {
   expect(first!.result).toEqual(second!.result);
   expect([first!.replayed, second!.replayed]).toEqual([false, true]);
 });
+
+/** A handler that never finishes on its own; it records the signal it was given. */
+function hanging(signals: AbortSignal[]) {
+  return taskHandler(z.object({ n: z.number() }), (_input, ctx) => {
+    signals.push(ctx.signal);
+    return new Promise<never>(() => undefined);
+  });
+}
+
+test('a handler past its timeout gives a retryable result, and its signal says it timed out', async () => {
+  const store = new MemoryResultStore();
+  const signals: AbortSignal[] = [];
+  const report = await runnerOver(store, 50).run(task('order-1/1/0'), hanging(signals));
+  expect(report.result).toMatchObject({ kind: 'retryable', error: { code: 'handler-timeout' } });
+  expect(signals[0]!.aborted).toBe(true);
+  expect((signals[0]!.reason as Error).name).toBe('TimeoutError');
+  expect(store.kept.has('order-1/1/0')).toBe(false);
+});
+
+test('abortAll stops the running handlers and every one started after it; a finished run keeps its signal', async () => {
+  const runner = runnerOver(new MemoryResultStore());
+  const doubled = taskHandler(z.object({ n: z.number() }), async ({ n }, ctx) => {
+    signals.push(ctx.signal);
+    return { doubled: n * 2 };
+  });
+  const signals: AbortSignal[] = [];
+  await runner.run(task('order-1/1/0'), doubled);
+  const running = runner.run(task('order-1/2/0'), hanging(signals));
+  await waitUntil(() => signals.length === 2);
+  runner.abortAll();
+  await expect(running).rejects.toBeInstanceOf(WorkerStoppingError);
+  await expect(runner.run(task('order-1/3/0'), hanging(signals))).rejects.toBeInstanceOf(WorkerStoppingError);
+  expect(signals.map((signal) => signal.aborted)).toEqual([false, true, true]);
+});
+
+/** Resolves once `condition` holds, checked at each turn of the event loop. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
