@@ -1,7 +1,7 @@
 // A V8 .cpuprofile (node --cpu-prof) summed by function: self time per function, the top few printed with the
 // bench's results, the profile itself kept beside them. Self time of a node is its hit count times the sampling
-// interval. Samples taken while the process waited ("(idle)") are left out, so the shares are of the time the
-// process was on a CPU.
+// interval. Samples taken while the event loop waited ("(idle)") are left out. The samples are taken on the wall
+// clock, so a function's share also holds the time its thread was blocked, or waited for a core, inside it.
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { distRoot, resultsDir } from './bench-rig';
