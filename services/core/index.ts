@@ -130,7 +130,7 @@ export type { PartitionStep } from './health/decide-partition';
 export { decidePartition } from './health/decide-partition';
 export type { HealthStep } from './health/circuit-observer';
 export { advanceCircuits, circuitTrips, observeStep } from './health/circuit-observer';
-export { dueResumes, parkedTasks, taskLoadOf, RESUME_ACTOR } from './health/due-resumes';
+export { dueResumes, hasParkedTask, parkedTasks, taskLoadOf, RESUME_ACTOR } from './health/due-resumes';
 export { resumeCommandId } from './decision/task-resume';
 
 export { toMermaid } from './render/mermaid';

@@ -19,6 +19,11 @@ export function parkedTasks(instance: Instance): Parked['task'][] {
   return instance.openTasks.filter((t): t is Parked['task'] => Boolean(t.parked));
 }
 
+/** Whether `parkedTasks(instance)` has any, without building the list. */
+export function hasParkedTask(instance: Instance): boolean {
+  return instance.openTasks.some((task) => task.parked);
+}
+
 /**
  * `tickMs`: how often the orchestrator asks, which turns the rule's rate per second into a count per ask.
  * `load`: the partition's runs in flight per type, for the types with an in-flight limit.

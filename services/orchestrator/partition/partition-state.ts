@@ -3,6 +3,7 @@
 import {
   evolve,
   foldHealth,
+  hasParkedTask,
   nextDue,
   taskLoadOf,
   type HealthRecord,
@@ -134,7 +135,7 @@ export class PartitionState {
     const dueAt = nextDue(instance);
     if (dueAt === null) this.due.delete(instance.correlationId);
     else this.due.set(instance.correlationId, dueAt);
-    if (instance.openTasks.some((task) => task.parked)) this.parked.add(instance.correlationId);
+    if (hasParkedTask(instance)) this.parked.add(instance.correlationId);
     else this.parked.delete(instance.correlationId);
     if (instance.status === 'running') this.finished.delete(instance.correlationId);
     else this.finished.set(instance.correlationId, instance.updatedAt);

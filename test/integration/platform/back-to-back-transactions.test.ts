@@ -4,6 +4,7 @@
 // no transaction's send fails as a whole, which kafkajs follows with a metadata refresh and its retry time, and
 // every transaction's record is there once.
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { consumeUntil } from '../../harness/consume';
 import { endpoints, testNamespace } from '../../harness/namespace';
 
 const { kafkaBrokers } = endpoints();
@@ -22,7 +23,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin.deleteTopics({ topics: [topic] });
-  await admin.deleteGroups([ns.groupId]).catch(() => undefined);
   await admin.disconnect();
 });
 
@@ -62,18 +62,7 @@ test('a transaction begun while the last one is completing is not sent again as 
   expect(count('Produce')).toBe(transactions);
   expect(count('Metadata')).toBe(0);
 
-  const consumer = kafka.consumer({ groupId: ns.groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const values: string[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(String(message.value));
-        if (values.length === transactions + 1) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
+  const read = await consumeUntil(kafka, topic, (messages) => messages.length >= transactions + 1);
+  const values = read.map((message) => String(message.value));
   expect(values).toEqual(Array.from({ length: transactions + 1 }, (_, i) => `v${i}`));
 });
