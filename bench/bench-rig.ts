@@ -111,7 +111,7 @@ export async function countUntil(
   accept: (message: KafkaMessage) => Promise<boolean> | boolean = () => true,
 ): Promise<{ result: Promise<CountResult>; stop: () => Promise<void> }> {
   const consumer = kafka.consumer({
-    groupId: `bench-counter-${randomUUID()}`,
+    groupId: `${topic}.counter-${randomUUID().slice(0, 8)}`,
     maxWaitTimeInMs: 10,
     minBytes: 1,
   });

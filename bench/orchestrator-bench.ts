@@ -15,6 +15,7 @@ import {
   countUntil,
   median,
   percentile,
+  removeDeployment,
   resultsDir,
   Services,
   type Endpoints,
@@ -135,8 +136,11 @@ async function withDeployment(
   } finally {
     await services.stopAll();
     await admin
-      .deleteTopics({ topics: [...Object.values(topics), baselineTopics.input, baselineTopics.output] })
-      .catch(() => undefined);
+      .deleteTopics({ topics: [baselineTopics.input, baselineTopics.output] })
+      .catch((error: unknown) => log(`cleanup of ${prefix} incomplete: topics: ${String(error)}`));
+    const cleanup = kafka.admin();
+    await cleanup.connect();
+    await removeDeployment(endpoints, cleanup, topics, prefix, log);
   }
 }
 
