@@ -80,6 +80,7 @@ export type {
 export { evolve } from './instance/evolve';
 export { dueTimers, nextDue, TIMER_ACTOR } from './instance/due-timers';
 export { DEFAULT_DEDUPE_WINDOW } from './instance/dedupe-window';
+export { itemsOrNone, NO_ITEMS } from './instance/no-items';
 
 export type {
   LogRecord,
@@ -92,6 +93,7 @@ export type {
 } from './log/log-record';
 export { ERASED, eraseFields } from './json/sensitive-fields';
 export type { Outcome } from './log/outcome';
+export { appliedAt } from './log/outcome';
 export { ReplayError } from './log/replay-error';
 
 export type { Decision, Step, TaskRequest } from './decision/decision';

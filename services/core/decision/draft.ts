@@ -13,6 +13,7 @@ import type {
 } from '../instance/instance';
 import { toJson, type JsonValue } from '../json/json-value';
 import type { Transition } from '../log/log-record';
+import { appliedAt } from '../log/outcome';
 import { DefinitionError } from '../definition/definition-error';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import type { Step, TaskRequest } from './decision';
@@ -205,7 +206,7 @@ export function seal(
     origin,
     draft.now,
     draft.env,
-    dedupeEntries(origin, { kind: 'applied', seq: draft.seq }, draft.now),
+    dedupeEntries(origin, appliedAt(draft.seq), draft.now),
   );
   const cleared = timers.filter((t) => !draft.timers.includes(t)).map((t) => t.timerId);
   return {

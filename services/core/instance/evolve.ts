@@ -4,6 +4,7 @@ import { ReplayError } from '../log/replay-error';
 import { incarnationOf, type TaskId, type TimerId } from '../ids';
 import { DEFAULT_DEDUPE_WINDOW, remember } from './dedupe-window';
 import type { CompletedStep, Instance, OpenTask, StashedCommand, Timer } from './instance';
+import { itemsOrNone, NO_ITEMS } from './no-items';
 
 /** Folds `record`; a purge record folds to undefined (the instance is forgotten). */
 export function evolve(instance: Instance | undefined, record: Exclude<LogRecord, Purge>): Instance;
@@ -64,11 +65,11 @@ function blank(t: Transition): Instance {
     context: null,
     seq: 0,
     status: 'running',
-    timers: [],
-    openTasks: [],
-    completed: [],
-    dedupe: [],
-    stash: [],
+    timers: NO_ITEMS,
+    openTasks: NO_ITEMS,
+    completed: NO_ITEMS,
+    dedupe: NO_ITEMS,
+    stash: NO_ITEMS,
     window: t.window ?? DEFAULT_DEDUPE_WINDOW,
     lastSourceSeq: null,
     createdAt: t.at,
@@ -82,7 +83,7 @@ function applyTimers(
 ): readonly Timer[] {
   if (change.set.length === 0 && change.clear.length === 0) return timers;
   const kept = change.clear.length === 0 ? timers : timers.filter((t) => !change.clear.includes(t.timerId));
-  return change.set.length === 0 ? kept : kept.concat(change.set);
+  return itemsOrNone(change.set.length === 0 ? kept : kept.concat(change.set));
 }
 
 /** Replaces tasks in place by id, appends new ones, drops closed ones. */
@@ -96,7 +97,7 @@ function applyTasks(
   const updated = tasks
     .filter((t) => !close.includes(t.taskId))
     .map((t) => put.find((p) => p.taskId === t.taskId) ?? t);
-  return fresh.length === 0 ? updated : updated.concat(fresh);
+  return itemsOrNone(fresh.length === 0 ? updated : updated.concat(fresh));
 }
 
 function applySteps(
@@ -106,12 +107,12 @@ function applySteps(
 ): readonly CompletedStep[] {
   if (add.length === 0 && remove.length === 0) return steps;
   const kept = remove.length === 0 ? steps : steps.filter((s) => !remove.includes(s.taskId));
-  return add.length === 0 ? kept : kept.concat(add);
+  return itemsOrNone(add.length === 0 ? kept : kept.concat(add));
 }
 
 function withoutCommand(stash: readonly StashedCommand[], commandId: string): readonly StashedCommand[] {
   if (stash.length === 0 || !stash.some((s) => s.command.commandId === commandId)) return stash;
-  return stash.filter((s) => s.command.commandId !== commandId);
+  return itemsOrNone(stash.filter((s) => s.command.commandId !== commandId));
 }
 
 /** Commands released late (from the stash or a deferral) may carry an older sourceSeq: the newest one stays. */

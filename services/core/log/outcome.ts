@@ -7,3 +7,16 @@ export type Outcome =
   | { readonly kind: 'deferred'; readonly until: number }
   | { readonly kind: 'stashed' }
   | { readonly kind: 'ignored'; readonly note: string };
+
+/**
+ * The applied outcomes of the first seqs, one frozen object each: every instance keeps the outcome of its recent
+ * commands, and a partition holds instances by the million.
+ */
+const APPLIED: readonly Outcome[] = Array.from({ length: 1024 }, (_, seq) =>
+  Object.freeze({ kind: 'applied' as const, seq }),
+);
+
+/** The outcome of a command applied as transition `seq`. */
+export function appliedAt(seq: number): Outcome {
+  return APPLIED[seq] ?? { kind: 'applied', seq };
+}

@@ -3,7 +3,9 @@
 // quicker to parse. Its first element is the format; a record that is a JSON object is an instance as written
 // by earlier versions (or one this encoder could not put by position) and is read as it is.
 import {
+  appliedAt,
   DEFAULT_DEDUPE_WINDOW,
+  itemsOrNone,
   type CommandId,
   type CorrelationId,
   type DedupeEntry,
@@ -46,9 +48,6 @@ const DEDUPE_KEYS: Readonly<Record<keyof DedupeEntry, true>> = {
   at: true,
   outcome: true,
 };
-
-/** Shared by every restored instance with nothing in a list; instances are never changed in place. */
-const EMPTY: readonly never[] = Object.freeze([]);
 
 type DedupeRecord =
   | [commandId: CommandId, signature: string, at: number, outcome: number | Outcome]
@@ -101,11 +100,11 @@ export function decodeSnapshotRecord(field: string, record: string): Instance {
     context: r[5] as JsonValue,
     seq: r[6] as number,
     status: r[7] as Instance['status'],
-    timers: list(r[8] as Instance['timers']),
-    openTasks: list(r[9] as Instance['openTasks']),
-    completed: list(r[10] as Instance['completed']),
-    dedupe: list((r[11] as DedupeRecord[]).map((entry) => dedupeEntry(correlationId, entry))),
-    stash: list(r[12] as Instance['stash']),
+    timers: itemsOrNone(r[8] as Instance['timers']),
+    openTasks: itemsOrNone(r[9] as Instance['openTasks']),
+    completed: itemsOrNone(r[10] as Instance['completed']),
+    dedupe: itemsOrNone((r[11] as DedupeRecord[]).map((entry) => dedupeEntry(correlationId, entry))),
+    stash: itemsOrNone(r[12] as Instance['stash']),
     window: dedupeWindow(r[13] as [number, number]),
     lastSourceSeq: r[14] as number | null,
     createdAt: r[15] as number,
@@ -151,21 +150,8 @@ function dedupeEntry(correlationId: string, entry: DedupeRecord): DedupeEntry {
     : { commandId, signature, at, outcome };
 }
 
-/** Applied outcomes of the first seqs, shared by every restored entry that holds one, as EMPTY is. */
-const APPLIED: Outcome[] = [];
-const SHARED_SEQS = 1024;
-
-function appliedAt(seq: number): Outcome {
-  if (!Number.isInteger(seq) || seq < 0 || seq >= SHARED_SEQS) return { kind: 'applied', seq };
-  return (APPLIED[seq] ??= Object.freeze({ kind: 'applied', seq }));
-}
-
 function dedupeWindow([count, ageMs]: [number, number]): DedupeWindow {
   return count === DEFAULT_DEDUPE_WINDOW.count && ageMs === DEFAULT_DEDUPE_WINDOW.ageMs
     ? DEFAULT_DEDUPE_WINDOW
     : { count, ageMs };
-}
-
-function list<T>(items: readonly T[]): readonly T[] {
-  return items.length === 0 ? EMPTY : items;
 }

@@ -1,0 +1,51 @@
+// Instances hold no list or applied outcome of their own when one shared value will do: a partition keeps them by
+// the million, and each empty list or outcome object of its own costs an idle instance tens of bytes.
+import { z } from 'zod';
+import { appliedAt, createRegistry, evolve, NO_ITEMS, setup } from '../index';
+import { Driver } from '../../../test/unit/core/driver';
+
+const light = setup({
+  types: {} as { context: { on: boolean } },
+  input: z.object({}),
+  events: { flip: true },
+  tasks: {},
+}).define({
+  name: 'light',
+  version: 1,
+  initial: 'off',
+  context: () => ({ on: false }),
+  states: { off: { on: { flip: { target: 'on' } } }, on: {} },
+});
+
+const started = () => {
+  const d = new Driver(createRegistry([light]), { workflow: 'light', correlationId: 'lamp-1' });
+  return { d, step: d.start({}) };
+};
+
+test('a started instance shares the empty lists and the outcome of its start', () => {
+  const { step } = started();
+  const instance = step.instance!;
+  expect(instance.openTasks).toBe(NO_ITEMS);
+  expect(instance.completed).toBe(NO_ITEMS);
+  expect(instance.stash).toBe(NO_ITEMS);
+  expect(instance.timers).toBe(NO_ITEMS);
+  expect(instance.dedupe[0]?.outcome).toBe(appliedAt(1));
+});
+
+test('the instance replayed from its records shares them too, and a later transition keeps them shared', () => {
+  const { d, step } = started();
+  const flipped = d.signal('flip', {});
+  let replayed = evolve(undefined, step.records[0]!);
+  replayed = evolve(replayed, flipped.records[0]!);
+  expect(replayed.state).toBe('on');
+  expect(replayed.openTasks).toBe(NO_ITEMS);
+  expect(replayed.stash).toBe(NO_ITEMS);
+  expect(replayed.dedupe.map((entry) => entry.outcome)).toEqual([appliedAt(1), appliedAt(2)]);
+  expect(replayed.dedupe[1]?.outcome).toBe(appliedAt(2));
+});
+
+test('the shared values cannot be changed', () => {
+  expect(Object.isFrozen(NO_ITEMS)).toBe(true);
+  expect(Object.isFrozen(appliedAt(7))).toBe(true);
+  expect(appliedAt(5000)).toEqual({ kind: 'applied', seq: 5000 });
+});
