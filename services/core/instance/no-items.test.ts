@@ -35,8 +35,7 @@ test('a started instance shares the empty lists and the outcome of its start', (
 test('the instance replayed from its records shares them too, and a later transition keeps them shared', () => {
   const { d, step } = started();
   const flipped = d.signal('flip', {});
-  let replayed = evolve(undefined, step.records[0]!);
-  replayed = evolve(replayed, flipped.records[0]!);
+  const replayed = evolve(evolve(undefined, step.records[0]!), flipped.records[0]!)!;
   expect(replayed.state).toBe('on');
   expect(replayed.openTasks).toBe(NO_ITEMS);
   expect(replayed.stash).toBe(NO_ITEMS);
