@@ -1,6 +1,6 @@
 // Follows the transitions topic during a chaos run and keeps each instance's latest state, so
 // disturbances and the end of a run wait for progress, not for time.
-import { randomUUID } from 'node:crypto';
+import { readerGroupId } from '../harness/namespace';
 import type { Kafka } from 'kafkajs';
 import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
 import type { LogConsumer } from '../../services/platform/kafka/log-consumer';
@@ -32,7 +32,7 @@ export class ProgressWatcher {
     private readonly expected: number,
   ) {
     this.consumer = kafkajsLogClient(kafka).consumer({
-      groupId: `watcher-${randomUUID()}`,
+      groupId: readerGroupId('watcher'),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });

@@ -2,7 +2,7 @@
 // order's fate calls for (never answering a late shipment), and sends about a fifth of the answers twice.
 // A send that fails (a broker killed mid-run) is tried again until it succeeds or the responder stops, as a
 // worker would: the answers are commands with ids, so a copy that did get through is a duplicate.
-import { randomUUID } from 'node:crypto';
+import { readerGroupId } from '../harness/namespace';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { kafkajsLogClient } from '../../services/platform/kafka/kafka-client';
@@ -59,7 +59,7 @@ export class TaskResponder {
   ) {
     const client = kafkajsLogClient(kafka);
     this.consumer = client.consumer({
-      groupId: `responder-${randomUUID()}`,
+      groupId: readerGroupId('responder'),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });

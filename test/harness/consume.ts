@@ -1,6 +1,6 @@
 // Reads a topic from the beginning until a predicate over everything read so far holds, or fails
 // after a bounded time. The consumer uses a throwaway group and is always disconnected.
-import { randomUUID } from 'node:crypto';
+import { readerGroupId } from './namespace';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 export interface ConsumeOptions {
@@ -14,7 +14,7 @@ export async function consumeUntil(
   done: (messages: KafkaMessage[]) => boolean,
   { timeoutMs = 30_000, readUncommitted = false }: ConsumeOptions = {},
 ): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, readUncommitted });
+  const consumer = kafka.consumer({ groupId: readerGroupId('reader'), readUncommitted });
   const messages: KafkaMessage[] = [];
   try {
     await consumer.connect();

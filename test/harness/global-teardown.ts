@@ -1,8 +1,18 @@
-// Jest global teardown: stop whatever the global setup started, and nothing else.
+// Jest global teardown: remove what the run's suites left on the stack, then stop whatever the global setup
+// started, and nothing else.
 import type { Infrastructure } from './infrastructure';
+import { runPrefix } from './namespace';
+import { removeRunData } from './run-cleanup';
 
 export default async function globalTeardown(): Promise<void> {
   const infrastructure = (globalThis as { __statewrightInfrastructure?: Infrastructure })
     .__statewrightInfrastructure;
-  await infrastructure?.stop();
+  if (infrastructure === undefined) return;
+  try {
+    const problems = await removeRunData(infrastructure, runPrefix());
+    for (const problem of problems)
+      process.stderr.write(`cleanup of ${runPrefix()} incomplete: ${problem}\n`);
+  } finally {
+    await infrastructure.stop();
+  }
 }

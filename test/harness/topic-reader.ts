@@ -3,7 +3,7 @@
 // lists offsets read-committed): records of a transaction whose commit marker is not written yet lie past it,
 // even when its producer's commit has returned. The end is known when a batch's last offset (control
 // records included) reaches it, so commit markers do not stall the read.
-import { randomUUID } from 'node:crypto';
+import { readerGroupId } from './namespace';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 export interface ReadOptions {
@@ -25,7 +25,7 @@ export async function readTopicToEnd(
   const lastOffset = new Map(ends.map(({ partition, high }) => [partition, Number(high) - 1]));
 
   const consumer = kafka.consumer({
-    groupId: `reader-${randomUUID()}`,
+    groupId: readerGroupId('reader'),
     readUncommitted,
     maxWaitTimeInMs: 200,
   });

@@ -1,6 +1,6 @@
 // Follows a topic from its beginning with a throw-away group (read_committed) and keeps every message it saw,
 // so tests can wait for a record to appear and count what was produced.
-import { randomUUID } from 'node:crypto';
+import { readerGroupId } from './namespace';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { eventually } from './eventually';
 
@@ -22,7 +22,7 @@ export class TopicTail<T> {
     decode: (message: KafkaMessage) => Promise<T>,
   ): Promise<TopicTail<T>> {
     const consumer = kafka.consumer({
-      groupId: `tail-${randomUUID()}`,
+      groupId: readerGroupId('tail'),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });

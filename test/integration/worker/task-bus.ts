@@ -10,7 +10,7 @@ import { kafkajsLogClient } from '../../../services/platform/kafka/kafka-client'
 import type { LogClient } from '../../../services/platform/kafka/log-client';
 import { topicNames, type TopicNames } from '../../../services/platform/kafka/topic-names';
 import { provisionTopics } from '../../../services/platform/kafka/topic-provisioner';
-import type { Endpoints, TestNamespace } from '../../harness/namespace';
+import { readerGroupId, type Endpoints, type TestNamespace } from '../../harness/namespace';
 
 export interface ReceivedResult {
   readonly command: TaskResultCommand;
@@ -55,7 +55,7 @@ export class TaskBus {
     const codec = await EnvelopeCodec.connect({ registryUrl: endpoints.schemaRegistryUrl, topics });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const reader = kafka.consumer({ groupId: `reader-${randomUUID()}` });
+    const reader = kafka.consumer({ groupId: readerGroupId('reader') });
     const bus = new TaskBus(kafka, topics, codec, producer, reader);
     await bus.startReading();
     return bus;
