@@ -1,21 +1,8 @@
 // The core's one door: a command naming no registered workflow, or input that is no command at all, is refused
 // before any instance is looked at, and leaves nothing to log (the orchestrator dead-letters it).
-import { z } from 'zod';
-import { createRegistry, isDeadLetter, setup } from './index';
+import { createRegistry, isDeadLetter } from './index';
 import { Driver } from '../../test/unit/core/driver';
-
-const light = setup({
-  types: {} as { context: { on: boolean } },
-  input: z.object({}),
-  events: { flip: true },
-  tasks: {},
-}).define({
-  name: 'light',
-  version: 1,
-  initial: 'off',
-  context: () => ({ on: false }),
-  states: { off: { on: { flip: { update: () => ({ on: true }) } } } },
-});
+import { light } from '../../test/unit/core/light';
 
 const driver = () => new Driver(createRegistry([light]), { workflow: 'light', correlationId: 'lamp-1' });
 
