@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolveInfrastructure } from './infrastructure';
 
 export default async function globalSetup(): Promise<void> {
-  process.env.STATEWRIGHT_TEST_RUN ??= randomUUID().slice(0, 8);
+  process.env.STATEWRIGHT_TEST_RUN ||= randomUUID().slice(0, 8);
   const infrastructure = await resolveInfrastructure();
   process.env.KAFKA_BROKERS = infrastructure.kafkaBrokers;
   process.env.SCHEMA_REGISTRY_URL = infrastructure.schemaRegistryUrl;

@@ -9,9 +9,12 @@ export default async function globalTeardown(): Promise<void> {
     .__statewrightInfrastructure;
   if (infrastructure === undefined) return;
   try {
-    const problems = await removeRunData(infrastructure, runPrefix());
-    for (const problem of problems)
-      process.stderr.write(`cleanup of ${runPrefix()} incomplete: ${problem}\n`);
+    // Without a run id the prefix would be every run's: nothing is removed then.
+    if (process.env.STATEWRIGHT_TEST_RUN) {
+      const problems = await removeRunData(infrastructure, runPrefix());
+      for (const problem of problems)
+        process.stderr.write(`cleanup of ${runPrefix()} incomplete: ${problem}\n`);
+    }
   } finally {
     await infrastructure.stop();
   }
