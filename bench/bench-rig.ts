@@ -8,7 +8,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
-import type { TopicNames } from '../services/platform/kafka/topic-names';
 import { processCpuSeconds, TICKS_PER_SECOND } from './process-cpu';
 // The raw loop runs on the same kafkajs as the services, idle-timer fix included.
 import '../services/platform/kafka/request-queue-idle';
@@ -229,18 +228,23 @@ export function cpuBetween(
   return usage;
 }
 
-/** Deletes a deployment's topics, consumer groups and Redis keys; what could not go is logged, not thrown. */
+/**
+ * Deletes a deployment's topics and consumer groups (every one named `<prefix>.…`) and its Redis keys
+ * (`<prefix>:…`), then disconnects `admin`; what could not go is logged, not thrown.
+ */
 export async function removeDeployment(
   endpoints: Endpoints,
   admin: Admin,
-  topics: TopicNames,
   prefix: string,
   log: (line: string) => void,
 ) {
   const problems: string[] = [];
   const attempt = (what: string, work: () => Promise<unknown>) =>
     work().catch((error: unknown) => void problems.push(`${what}: ${String(error)}`));
-  await attempt('topics', () => admin.deleteTopics({ topics: Object.values(topics) }));
+  await attempt('topics', async () => {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${prefix}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  });
   await attempt('groups', () => deleteGroups(admin, prefix));
   await attempt('redis', () => deleteRedisKeys(endpoints.redisUrl, prefix));
   await admin.disconnect();

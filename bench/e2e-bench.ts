@@ -416,7 +416,7 @@ async function withDeployment(
     await follower?.disconnect();
     await producer.disconnect();
     await services.stopAll();
-    await removeDeployment(endpoints, admin, topics, prefix, log);
+    await removeDeployment(endpoints, admin, prefix, log);
   }
 }
 

@@ -214,7 +214,7 @@ export async function idleBench(endpoints: Endpoints, settings: IdleSettings): P
     await producer.disconnect().catch(() => undefined);
     redis.disconnect();
     await services.stopAll();
-    await removeDeployment(endpoints, admin, topics, prefix, log);
+    await removeDeployment(endpoints, admin, prefix, log);
   }
 }
 

@@ -135,12 +135,10 @@ async function withDeployment(
     await body({ prefix, topics, baselineTopics, services, codec, env });
   } finally {
     await services.stopAll();
-    await admin
-      .deleteTopics({ topics: [baselineTopics.input, baselineTopics.output] })
-      .catch((error: unknown) => log(`cleanup of ${prefix} incomplete: topics: ${String(error)}`));
+    // The rounds share `admin`; removing a deployment disconnects the admin it is given.
     const cleanup = kafka.admin();
     await cleanup.connect();
-    await removeDeployment(endpoints, cleanup, topics, prefix, log);
+    await removeDeployment(endpoints, cleanup, prefix, log);
   }
 }
 

@@ -71,6 +71,6 @@ export async function orchestratorProfile(
     return { profiled_tps: Number(tps.toFixed(1)), ...kept };
   } finally {
     await services.stopAll();
-    await removeDeployment(endpoints, admin, topics, prefix, log);
+    await removeDeployment(endpoints, admin, prefix, log);
   }
 }

@@ -299,7 +299,7 @@ async function main(): Promise<void> {
     await follower.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     await services.stopAll();
-    await removeDeployment(endpoints, admin, topics, prefix, log);
+    await removeDeployment(endpoints, admin, prefix, log);
   }
 }
 

@@ -2,13 +2,12 @@
 // starting them (the gateway once ready), an example order, waiting for an instance to finish, and removing
 // the namespace's topics and Redis keys afterwards.
 import path from 'node:path';
-import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import { eventually } from './eventually';
 import { EXAMPLE_MODULES } from './examples';
 import { repoRoot } from './infrastructure';
 import { endpoints, type TestNamespace } from './namespace';
 import { ProcessFleet } from './process-fleet';
+import { deleteRedisKeys, deleteTopicsWhere, withAdmin } from './run-cleanup';
 
 /** What every service of the namespace reads; `overrides` win. */
 export function fleetEnvironment(
@@ -91,24 +90,9 @@ export const finishedInstance = <T extends { status: string }>(
 
 /** Deletes the topics of these prefixes and the Redis keys of these Redis prefixes (never FLUSHALL). */
 export async function removeNamespaces(namespaces: readonly Pick<TestNamespace, 'prefix' | 'redisPrefix'>[]) {
-  const { kafkaBrokers, redisUrl } = endpoints();
-  const admin = new Kafka({ brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) =>
-      namespaces.some((ns) => topic.startsWith(`${ns.prefix}.`)),
-    );
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
-  const redis = new Redis(redisUrl);
-  try {
-    for (const ns of namespaces) {
-      const keys = await redis.keys(`${ns.redisPrefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-  } finally {
-    await redis.quit();
-  }
+  const ends = endpoints();
+  await withAdmin(ends, (admin) =>
+    deleteTopicsWhere(admin, (topic) => namespaces.some((ns) => topic.startsWith(`${ns.prefix}.`))),
+  );
+  for (const ns of namespaces) await deleteRedisKeys(ends.redisUrl, `${ns.redisPrefix}:*`);
 }

@@ -1,37 +1,52 @@
-// What a jest run leaves on a stack it may share (a developer's `make up`): the topics, consumer groups and Redis
-// keys its suites named under the run's prefix (namespace.ts). Removed when the run ends, best effort: what could
-// not go is answered, never thrown, so that a slow broker does not fail a run whose tests passed.
-import { Kafka, logLevel } from 'kafkajs';
+// Removing what suites named on a stack they may share (a developer's `make up`): a namespace's topics and Redis
+// keys when its suite ends, and at the end of a jest run every topic, consumer group and Redis key named under the
+// run's prefix (namespace.ts).
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
 import type { Endpoints } from './namespace';
 
 const TOPICS_PER_REQUEST = 100;
 
+/**
+ * The run's topics, groups and keys, best effort: what could not go is answered, never thrown, so that a slow
+ * broker does not fail a run whose tests passed.
+ */
 export async function removeRunData(endpoints: Endpoints, prefix: string): Promise<string[]> {
   const problems: string[] = [];
   const attempt = (what: string, work: () => Promise<unknown>) =>
     work().catch((error: unknown) => void problems.push(`${what}: ${String(error)}`));
-  const admin = new Kafka({ brokers: endpoints.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await attempt('kafka', async () => {
-    await admin.connect();
-    try {
-      const ours = (name: string) => name.startsWith(`${prefix}-`);
-      const topics = (await admin.listTopics()).filter(ours);
-      for (let i = 0; i < topics.length; i += TOPICS_PER_REQUEST) {
-        const chunk = topics.slice(i, i + TOPICS_PER_REQUEST);
-        await attempt('topics', () => admin.deleteTopics({ topics: chunk, timeout: 30_000 }));
-      }
+  const ours = (name: string) => name.startsWith(`${prefix}-`);
+  await attempt('kafka', () =>
+    withAdmin(endpoints, async (admin) => {
+      await attempt('topics', () => deleteTopicsWhere(admin, ours));
       const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter(ours);
       if (groups.length > 0) await attempt('groups', () => admin.deleteGroups(groups));
-    } finally {
-      await admin.disconnect();
-    }
-  });
-  await attempt('redis', () => deleteKeys(endpoints.redisUrl, `${prefix}-*`));
+    }),
+  );
+  await attempt('redis', () => deleteRedisKeys(endpoints.redisUrl, `${prefix}-*`));
   return problems;
 }
 
-async function deleteKeys(url: string, pattern: string): Promise<void> {
+export async function withAdmin(endpoints: Endpoints, work: (admin: Admin) => Promise<void>): Promise<void> {
+  const admin = new Kafka({ brokers: endpoints.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Deletes the topics `wanted` takes, in requests of a bounded size. */
+export async function deleteTopicsWhere(admin: Admin, wanted: (topic: string) => boolean): Promise<void> {
+  const topics = (await admin.listTopics()).filter(wanted);
+  for (let i = 0; i < topics.length; i += TOPICS_PER_REQUEST) {
+    await admin.deleteTopics({ topics: topics.slice(i, i + TOPICS_PER_REQUEST), timeout: 30_000 });
+  }
+}
+
+/** Deletes the Redis keys matching `pattern`, a page of SCAN at a time (never KEYS or FLUSHALL: Redis is shared). */
+export async function deleteRedisKeys(url: string, pattern: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
   try {
     await redis.connect();

@@ -73,9 +73,10 @@ function decideNew(ctx: DecideContext, command: Command): Step {
   if (command.version !== null && command.version !== ctx.def.version) {
     return unrecorded(rejected('unknown-version', `${command.workflow}@${command.version}`), undefined);
   }
-  // The definition's name, equal to the command's: one string for all the workflow's instances, not one each.
-  const named = { ...command, workflow: ctx.def.name };
-  return decideStart(ctx, directOrigin(named, signatureOf(command)) as Origin & { command: typeof command });
+  return decideStart(
+    ctx,
+    directOrigin(command, signatureOf(command)) as Origin & { command: typeof command },
+  );
 }
 
 function decideExisting(ctx: DecideContext, instance: Instance, origin: Origin): Step {

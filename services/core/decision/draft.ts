@@ -211,6 +211,8 @@ export function seal(
   const cleared = timers.filter((t) => !draft.timers.includes(t)).map((t) => t.timerId);
   return {
     ...common,
+    // The deciding definition's name, equal to the command's: the one string every instance started from it keeps.
+    workflow: draft.def.name,
     kind: 'transition',
     seq: draft.seq,
     version: draft.version,
