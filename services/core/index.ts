@@ -65,9 +65,11 @@ export { DefinitionError } from './definition/definition-error';
 
 export type {
   Instance,
+  InstanceOutline,
   InstanceStatus,
   TerminalStatus,
   Timer,
+  TimerOutline,
   OpenTask,
   Parked,
   TaskKind,

@@ -46,6 +46,7 @@ export class Orchestrator {
       options.timers,
       options.metrics,
       options.logger,
+      (partition, error) => this.restoreAgain(partition, error),
     );
     const lag = new ConsumerLag(options.admin, options.topics.commands, options.groupId, options.logger);
     options.metrics.watch({
@@ -142,6 +143,19 @@ export class Orchestrator {
       await delay(lingerMs);
   }
 
+  /** A partition whose due timers could not be read is restored again, after any reassignment under way. */
+  private restoreAgain(partition: number, error: unknown): void {
+    this.reassigning = this.reassigning.then(async () => {
+      if (this.stopped || !this.assignment.owned().includes(partition)) return;
+      try {
+        await this.assignment.release(partition, 'discard', error);
+        await this.assignment.processor(partition);
+      } catch (restoreError) {
+        this.options.logger.error({ err: restoreError, partition }, 'restoring the partition again failed');
+      }
+    });
+  }
+
   /** Any failure around a transaction: the batch did not happen for us; restore the partition and read it again. */
   private async forget(batch: ConsumedBatch, error: unknown): Promise<void> {
     const fenced = error instanceof TransactionError && error.fenced;
@@ -149,7 +163,7 @@ export class Orchestrator {
     this.options.logger.warn({ err: error, partition: batch.partition, fenced }, 'batch transaction failed');
     this.rewind(batch);
     await this.assignment
-      .release(batch.partition, 'discard')
+      .release(batch.partition, 'discard', error)
       .catch((releaseError: unknown) =>
         this.options.logger.error(
           { err: releaseError, partition: batch.partition },

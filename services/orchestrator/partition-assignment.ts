@@ -1,5 +1,6 @@
 // The partitions of the commands topic this process owns, kept in step with the group's assignments: newly
 // assigned partitions are restored at once (their timers must run even without input), revoked ones are closed.
+import { StoredInstanceError } from '../platform/redis/stored-instance-error';
 import { PartitionProcessor } from './partition/partition-processor';
 import type { ProcessorDeps } from './partition/processor-deps';
 
@@ -9,6 +10,8 @@ export class PartitionAssignment {
   private readonly busy = new Map<number, Promise<unknown>>();
   /** Per partition, the heartbeat of the last batch that waited for its processor. */
   private readonly heartbeats = new Map<number, () => Promise<void>>();
+  /** Partitions one of whose stored instances could not be decoded: restored again decoding every record. */
+  private readonly decodeAll = new Set<number>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
@@ -36,12 +39,14 @@ export class PartitionAssignment {
         .get(partition)?.()
         .catch(() => undefined);
     };
-    const restoring = PartitionProcessor.restore(this.deps, partition, beat).then((processor) => {
+    const decodeAll = this.decodeAll.has(partition);
+    const restoring = PartitionProcessor.restore(this.deps, partition, beat, decodeAll).then((processor) => {
       this.restored.set(partition, processor);
       return processor;
     });
     this.processors.set(partition, restoring);
-    restoring.catch(() => {
+    restoring.catch((error: unknown) => {
+      if (error instanceof StoredInstanceError) this.decodeAll.add(partition);
       if (this.processors.get(partition) === restoring) this.processors.delete(partition);
     });
     return restoring;
@@ -66,8 +71,12 @@ export class PartitionAssignment {
     await Promise.all(assigned.map((partition) => this.processor(partition)));
   }
 
-  /** close: flush the snapshot and disconnect. discard: after a failed transaction, the state is not trusted. */
-  async release(partition: number, how: 'close' | 'discard'): Promise<void> {
+  /**
+   * close: flush the snapshot and disconnect. discard: after a failure (`cause`) the state is not trusted; when a
+   * stored instance could not be decoded, the next restore decodes every record.
+   */
+  async release(partition: number, how: 'close' | 'discard', cause?: unknown): Promise<void> {
+    if (cause instanceof StoredInstanceError) this.decodeAll.add(partition);
     const pending = this.processors.get(partition);
     this.processors.delete(partition);
     this.restored.delete(partition);

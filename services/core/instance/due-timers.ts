@@ -1,7 +1,7 @@
 // Timers the orchestrator must publish: each due timer becomes a `timer-fired` command with an id fixed by the timer.
 import type { TimerFiredCommand } from '../command/command';
 import { timerCommandId } from '../ids';
-import type { Instance } from './instance';
+import type { Instance, InstanceOutline } from './instance';
 
 export const TIMER_ACTOR = 'statewright:timer';
 
@@ -24,7 +24,7 @@ export function dueTimers(instance: Instance, now: number): TimerFiredCommand[] 
 }
 
 /** The earliest due time among pending timers, or null: when the orchestrator should look again. */
-export function nextDue(instance: Instance): number | null {
+export function nextDue(instance: InstanceOutline): number | null {
   let earliest: number | null = null;
   for (const timer of instance.timers)
     if (earliest === null || timer.dueAt < earliest) earliest = timer.dueAt;

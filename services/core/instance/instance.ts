@@ -104,3 +104,23 @@ export interface Instance {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/** What a timer is and when it is due, without what it carries. */
+export interface TimerOutline {
+  readonly kind: Timer['kind'];
+  readonly dueAt: number;
+}
+
+/**
+ * What the orchestrator counts, indexes and reports of an instance with no open task, readable without the rest:
+ * every Instance is one, and a restore may hold an idle instance as its outline until it is needed.
+ */
+export interface InstanceOutline {
+  readonly correlationId: CorrelationId;
+  readonly workflow: string;
+  readonly version: number;
+  readonly state: string;
+  readonly status: InstanceStatus;
+  readonly timers: readonly TimerOutline[];
+  readonly updatedAt: number;
+}

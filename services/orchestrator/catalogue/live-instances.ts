@@ -77,7 +77,7 @@ async function partitionStanding(counting: LiveCounting, partition: number): Pro
   const standing = new Map<string, Standing>();
   let after: number | null = null;
   try {
-    const snapshot = await counting.store.load(partition);
+    const snapshot = await counting.store.loadStored(partition);
     for (const [id, instance] of snapshot.instances) {
       const { workflow, version, status } = instance;
       standing.set(id, { workflow, version, running: status === 'running' });

@@ -1,13 +1,14 @@
 // Gauges computed when Prometheus scrapes, from the partitions this process owns: active instances, how long the
 // oldest instance has been in each state, pending timers, snapshot lag and consumer lag.
 import { Gauge, type Registry } from 'prom-client';
-import type { Instance, PartitionHealth } from '../../core';
+import type { Instance, InstanceOutline, PartitionHealth } from '../../core';
 
 export interface PartitionView {
   readonly partition: number;
-  instances(): Iterable<Instance>;
+  /** Every instance, as far as it was read. */
+  instances(): Iterable<InstanceOutline>;
   /** Epoch ms at which the instance entered its current state. */
-  enteredAt(instance: Instance): number;
+  enteredAt(instance: InstanceOutline): number;
   /** Transitions records committed but not yet reflected in the Redis snapshot. */
   snapshotLag(): number;
   /** The partition's committed health: circuits per task type. */
@@ -35,7 +36,7 @@ export function instanceGauges(registry: Registry, source: GaugeSource): Gauge[]
   return factories.map((make) => make(registry, source));
 }
 
-function* running(source: GaugeSource): Generator<Instance> {
+function* running(source: GaugeSource): Generator<InstanceOutline> {
   for (const view of source.partitions())
     for (const instance of view.instances()) if (instance.status === 'running') yield instance;
 }

@@ -12,6 +12,7 @@ import type { ChangelogRecord } from '../../platform/codec/transition-envelope';
 import type { TopicRecords, TransactionalSink, WrittenRange } from '../../platform/kafka/log-producer';
 import type { ProducedRecord } from '../../platform/kafka/records';
 import { SnapshotError } from '../../platform/redis/snapshot-error';
+import type { StoredInstance } from '../../platform/redis/snapshot-record';
 import type { Snapshot } from '../../platform/redis/snapshot-store';
 import type { PartitionView } from '../metrics/instance-gauges';
 import { decideBatch, type BatchDecision } from '../batch/batch-decision';
@@ -59,11 +60,16 @@ export class PartitionProcessor {
     return this.next;
   }
 
-  /** Fence (InitProducerId), load the snapshot, replay the changelog after it; only then may batches run. */
+  /**
+   * Fence (InitProducerId), load the snapshot, replay the changelog after it; only then may batches run. Idle
+   * instances stay stored until first needed, unless `decodeAll` (after one of them could not be decoded: a load
+   * that decodes every record finds the damage and falls back to the changelog).
+   */
   static async restore(
     deps: ProcessorDeps,
     partition: number,
     heartbeat: () => Promise<void>,
+    decodeAll = false,
   ): Promise<PartitionProcessor> {
     const started = Date.now();
     const sink = deps.log.transactionalSink(transactionalIdOf(deps, partition), deps.logger);
@@ -73,7 +79,7 @@ export class PartitionProcessor {
       const groupPrefix = deps.groupId;
       const timeoutMs = deps.restoreTimeoutMs;
       await crypto?.restore(deps.log, deps.admin, { groupPrefix, timeoutMs, heartbeat });
-      const snapshot = await loadSnapshot(deps, partition, crypto, heartbeat);
+      const snapshot = await loadSnapshot(deps, partition, crypto, heartbeat, decodeAll);
       const state = new PartitionState(snapshot.instances, snapshot.offset, snapshot.health);
       // What replay changed is not in the snapshot yet: it is written with the next snapshot.
       const replayedIds = new Set<string>();
@@ -100,7 +106,7 @@ export class PartitionProcessor {
         {
           partition,
           seconds,
-          instances: state.instances.size,
+          instances: state.size,
           snapshotOffset: snapshot.offset,
           replayed,
           offset: state.lastOffset,
@@ -234,7 +240,7 @@ export class PartitionProcessor {
     const { state, snapshots } = this;
     return {
       partition: this.partition,
-      instances: () => state.instances.values(),
+      instances: () => state.outlines(),
       enteredAt: (instance) => state.clock.enteredAt(instance),
       snapshotLag: () => (state.lastOffset ?? -1) - (snapshots.writtenOffset ?? -1),
       health: () => state.health,
@@ -294,14 +300,19 @@ export class PartitionProcessor {
   }
 }
 
-/** Redis is a cache: an unreadable or unreachable snapshot costs a full replay, never the partition. */
+/**
+ * Redis is a cache: an unreadable or unreachable snapshot costs a full replay, never the partition. Sealed
+ * instances are opened one by one, so with crypto every record is decoded.
+ */
 async function loadSnapshot(
   deps: ProcessorDeps,
   partition: number,
   crypto: PartitionCrypto | undefined,
   heartbeat: () => Promise<void>,
-): Promise<Snapshot> {
+  decodeAll: boolean,
+): Promise<Snapshot<Instance | StoredInstance>> {
   try {
+    if (crypto === undefined && !decodeAll) return await deps.store.loadStored(partition, heartbeat);
     const snapshot = await deps.store.load(partition, heartbeat);
     if (crypto === undefined) return snapshot;
     const opened = new Map<string, Instance>();

@@ -1,5 +1,7 @@
 // The committed state of one partition: its instances, the transitions offset they reflect, and an index of
 // instances with pending timers so the timer tick does not scan every instance.
+// Instances restored from the snapshot may be held as stored (their outline read, the rest not yet): each is
+// decoded the first time it is asked for, and stays decoded.
 import {
   evolve,
   foldHealth,
@@ -8,11 +10,15 @@ import {
   taskLoadOf,
   type HealthRecord,
   type Instance,
+  type InstanceOutline,
   type LogRecord,
   type PartitionHealth,
 } from '../../core';
+import { StoredInstance } from '../../platform/redis/snapshot-record';
 import { DueIndex } from '../timer/due-index';
 import { StateClock } from './state-clock';
+
+type Held = Instance | StoredInstance;
 
 export class PartitionState {
   private readonly due = new DueIndex();
@@ -27,7 +33,7 @@ export class PartitionState {
   readonly clock = new StateClock();
 
   constructor(
-    readonly instances: Map<string, Instance>,
+    private readonly instances: Map<string, Held>,
     /** Offset of the last transitions record folded in; null when none was. */
     private offset: number | null,
     /** The partition's health state (circuits, fleet health per task type), folded from the same log. */
@@ -43,11 +49,30 @@ export class PartitionState {
     return this.healthState;
   }
 
+  get size(): number {
+    return this.instances.size;
+  }
+
+  ids(): IterableIterator<string> {
+    return this.instances.keys();
+  }
+
+  /** Every instance as far as it was read: enough to count and report it without decoding a stored one. */
+  outlines(): IterableIterator<InstanceOutline> {
+    return this.instances.values();
+  }
+
+  /** The snapshot record of an instance still held as stored: unchanged since it was read, so written as it is. */
+  storedRecord(correlationId: string): string | undefined {
+    const held = this.instances.get(correlationId);
+    return held instanceof StoredInstance ? held.record : undefined;
+  }
+
   /** Instances with a deferred task, for the resumes. */
   deferred(): Instance[] {
     const found: Instance[] = [];
     for (const id of this.parked) {
-      const instance = this.instances.get(id);
+      const instance = this.get(id);
       if (instance !== undefined) found.push(instance);
     }
     return found;
@@ -57,8 +82,13 @@ export class PartitionState {
     return this.offset;
   }
 
+  /** Throws StoredInstanceError when a stored instance cannot be decoded. */
   get(correlationId: string): Instance | undefined {
-    return this.instances.get(correlationId);
+    const held = this.instances.get(correlationId);
+    if (!(held instanceof StoredInstance)) return held;
+    const instance = held.open();
+    this.instances.set(correlationId, instance);
+    return instance;
   }
 
   /** Replay: folds one record read from the transitions partition at `offset`. */
@@ -68,7 +98,7 @@ export class PartitionState {
       this.healthState = foldHealth(this.healthState, record);
       return;
     }
-    const next = evolve(this.instances.get(record.correlationId), record);
+    const next = evolve(this.get(record.correlationId), record);
     if (next === undefined) this.forget(record.correlationId);
     else this.put(next);
     this.clock.fold(record);
@@ -92,7 +122,7 @@ export class PartitionState {
   dueAt(now: number): Instance[] {
     const found: Instance[] = [];
     for (const correlationId of this.due.dueAt(now)) {
-      const instance = this.instances.get(correlationId);
+      const instance = this.get(correlationId);
       if (instance !== undefined) found.push(instance);
     }
     return found;
@@ -102,10 +132,12 @@ export class PartitionState {
   expired(now: number, retentionOf: (workflow: string) => number | null): Instance[] {
     const found: Instance[] = [];
     for (const [correlationId, finishedAt] of this.finished) {
-      const instance = this.instances.get(correlationId);
-      if (instance === undefined) continue;
-      const keep = retentionOf(instance.workflow);
-      if (keep !== null && finishedAt + keep <= now) found.push(instance);
+      const outline = this.instances.get(correlationId);
+      if (outline === undefined) continue;
+      const keep = retentionOf(outline.workflow);
+      if (keep === null || finishedAt + keep > now) continue;
+      const instance = this.get(correlationId);
+      if (instance !== undefined) found.push(instance);
     }
     return found;
   }
@@ -125,17 +157,20 @@ export class PartitionState {
     this.index(instance);
   }
 
-  private count(instance: Instance | undefined, sign: number): void {
+  /** A stored instance has no open task: it counts for nothing. */
+  private count(instance: Held | undefined, sign: number): void {
+    if (instance instanceof StoredInstance) return;
     const load = taskLoadOf(instance);
     for (const [type, n] of load.running) this.running.set(type, (this.running.get(type) ?? 0) + sign * n);
     for (const [type, n] of load.queued) this.queued.set(type, (this.queued.get(type) ?? 0) + sign * n);
   }
 
-  private index(instance: Instance): void {
+  private index(instance: Held): void {
     const dueAt = nextDue(instance);
     if (dueAt === null) this.due.delete(instance.correlationId);
     else this.due.set(instance.correlationId, dueAt);
-    if (hasParkedTask(instance)) this.parked.add(instance.correlationId);
+    if (!(instance instanceof StoredInstance) && hasParkedTask(instance))
+      this.parked.add(instance.correlationId);
     else this.parked.delete(instance.correlationId);
     if (instance.status === 'running') this.finished.delete(instance.correlationId);
     else this.finished.set(instance.correlationId, instance.updatedAt);

@@ -1,12 +1,12 @@
 // When each running instance of a partition entered its current state, so leaving it yields a dwell time and
 // the oldest waiting instance of every state is known. Fed by replay and by committed transitions.
-import type { Instance, LogRecord, Transition } from '../../core';
+import type { InstanceOutline, LogRecord, Transition } from '../../core';
 
 export class StateClock {
   private readonly entered = new Map<string, number>();
 
   /** When the entry is unknown (restored from a snapshot), the last change is the closest bound we have. */
-  enteredAt(instance: Instance): number {
+  enteredAt(instance: InstanceOutline): number {
     return this.entered.get(instance.correlationId) ?? instance.updatedAt;
   }
 

@@ -62,7 +62,7 @@ export class SnapshotWriter {
   private rewriteAll(): void {
     this.logger.warn({ partition: this.partition }, 'snapshot missing from Redis: writing it in full');
     this.written = null;
-    for (const id of this.state.instances.keys()) this.dirty.add(id);
+    for (const id of this.state.ids()) this.dirty.add(id);
     this.writing = this.writing.then(() => this.writeDirty());
   }
 
@@ -75,13 +75,15 @@ export class SnapshotWriter {
     this.dirty.clear();
     const put: (readonly [string, string])[] = [];
     const remove: string[] = [];
-    const taken = ids.map((id) => [id, this.state.get(id)] as const);
+    // An instance still stored is unchanged since it was read: its record is written as it is.
+    const taken = ids.map((id) => [id, this.state.storedRecord(id) ?? this.state.get(id)] as const);
     try {
       for (const [index, [id, instance]] of taken.entries()) {
         // A partition written in full (10^5 instances and more) would hold the event loop for seconds, and the
         // consumer's heartbeats with it: the instances were taken above, so batches may commit meanwhile.
         if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         if (instance === undefined) remove.push(id);
+        else if (typeof instance === 'string') put.push([id, instance]);
         else put.push([id, encodeSnapshotRecord(await this.seal(instance))]);
       }
       const incremental = this.written !== null;

@@ -12,6 +12,7 @@ export interface TimerPolicy {
 }
 
 export interface TimerSource {
+  readonly partition: number;
   due(now: number): Command[];
 }
 
@@ -26,6 +27,8 @@ export class TimerScheduler {
     private readonly policy: TimerPolicy,
     private readonly metrics: OrchestratorMetrics,
     private readonly logger: Logger,
+    /** A source whose due commands could not be read: its partition's state is not trusted. */
+    private readonly failed: (partition: number, error: unknown) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -40,9 +43,9 @@ export class TimerScheduler {
     await this.ticking;
   }
 
-  /** Never rejects: a failed publish is logged and retried on the next tick. */
+  /** Never rejects: a failed publish is logged and retried on the next tick; a failed source is reported. */
   async tick(now: number = Date.now()): Promise<void> {
-    const due = [...this.sources()].flatMap((source) => source.due(now));
+    const due = [...this.sources()].flatMap((source) => this.dueOf(source, now));
     const pending = new Set(due.map((command) => command.commandId as string));
     for (const id of this.published.keys()) if (!pending.has(id)) this.published.delete(id);
     const fresh = due.filter((command) => {
@@ -56,6 +59,16 @@ export class TimerScheduler {
       this.metrics.timersPublished.inc(fresh.length);
     } catch (error) {
       this.logger.error({ err: error, timers: fresh.length }, 'publishing due timers failed');
+    }
+  }
+
+  private dueOf(source: TimerSource, now: number): Command[] {
+    try {
+      return source.due(now);
+    } catch (error) {
+      this.logger.error({ err: error, partition: source.partition }, 'reading due timers failed');
+      this.failed(source.partition, error);
+      return [];
     }
   }
 }

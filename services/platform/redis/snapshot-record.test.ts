@@ -4,8 +4,14 @@ import { createRegistry, type Instance } from '../../core';
 import { definitionArb, moveArb, play, randomShape } from '../../../test/unit/core/scenario';
 import { order } from '../../../test/unit/core/driver';
 import { orderSaga } from '../../../examples/order-saga/definition';
-import { decodeSnapshotRecord, encodeSnapshotRecord } from './snapshot-record';
+import {
+  decodeSnapshotRecord,
+  encodeSnapshotRecord,
+  readSnapshotRecord,
+  StoredInstance,
+} from './snapshot-record';
 import { SnapshotError } from './snapshot-error';
+import { StoredInstanceError } from './stored-instance-error';
 
 const RUNS = Number(process.env.PROP_RUNS ?? 150);
 
@@ -49,8 +55,11 @@ const waiting = {
   updatedAt: 1_796_042_342_524,
 } as unknown as Instance;
 
+/** The positional part of a record, after the outline line when there is one. */
+const positionalPart = (record: string): string => record.slice(record.indexOf('\n') + 1);
+
 test('an instance is stored by position, in about half the bytes of its JSON, and reads back the same', () => {
-  const record = encodeSnapshotRecord(waiting);
+  const record = positionalPart(encodeSnapshotRecord(waiting));
   expect(record.startsWith('[2,')).toBe(true);
   expect(record.length).toBeLessThan(0.6 * JSON.stringify(waiting).length);
   expect(roundTrip(waiting)).toStrictEqual(asJson(waiting));
@@ -88,18 +97,79 @@ test('an instance the positional record cannot hold in full is stored by key, so
 test('a record that is not JSON, or not an instance record, is refused as unreadable', () => {
   expect(() => decodeSnapshotRecord('x', '{"correlationId":')).toThrow(SnapshotError);
   expect(() => decodeSnapshotRecord('x', '[3,"a"]')).toThrow(SnapshotError);
-  const record = JSON.parse(encodeSnapshotRecord(waiting)) as unknown[];
+  const record = JSON.parse(positionalPart(encodeSnapshotRecord(waiting))) as unknown[];
   expect(() => decodeSnapshotRecord('x', JSON.stringify(record.slice(0, 10)))).toThrow(SnapshotError);
   expect(() =>
     decodeSnapshotRecord('x', JSON.stringify([...record.slice(0, 11), [5], ...record.slice(12)])),
   ).toThrow(SnapshotError);
 });
 
-test('every instance any run of decisions makes reads back as its JSON', () => {
+test('an instance with no open task is outlined: read, it is held by its outline until opened', () => {
+  const record = encodeSnapshotRecord(waiting);
+  expect(record.split('\n')[0]).toBe(
+    '[3,"running","idle-flow",1,"waiting",1796042342524,"timeout",1796042342523]',
+  );
+  const stored = readSnapshotRecord('idle-1', record);
+  expect(stored).toBeInstanceOf(StoredInstance);
+  expect({ ...stored }).toStrictEqual({
+    correlationId: 'idle-1',
+    status: 'running',
+    workflow: 'idle-flow',
+    version: 1,
+    state: 'waiting',
+    updatedAt: 1_796_042_342_524,
+    timers: [{ kind: 'timeout', dueAt: 1_796_042_342_523 }],
+    record,
+  });
+  expect((stored as StoredInstance).open()).toStrictEqual(asJson(waiting));
+  const none = { ...waiting, timers: [] } as unknown as Instance;
+  expect((readSnapshotRecord('idle-1', encodeSnapshotRecord(none)) as StoredInstance).timers).toEqual([]);
+});
+
+test('an instance with an open task, or stored by key, is read in full', () => {
+  const task = {
+    taskId: 't-1',
+    type: 'charge',
+    kind: 'action',
+    input: {},
+    attempt: 1,
+    runId: 'r-1',
+    waiting: false,
+    draining: false,
+    source: { kind: 'invoke', state: 'waiting', index: 0 },
+  };
+  const busy = { ...waiting, openTasks: [task] } as unknown as Instance;
+  expect(encodeSnapshotRecord(busy).startsWith('[2,')).toBe(true);
+  expect(readSnapshotRecord('idle-1', encodeSnapshotRecord(busy))).toStrictEqual(asJson(busy));
+  expect(readSnapshotRecord('idle-1', JSON.stringify(waiting))).toStrictEqual(asJson(waiting));
+});
+
+test('a damaged outline is refused when read; a damaged remainder when the stored instance is opened', () => {
+  const [outline, rest] = encodeSnapshotRecord(waiting).split('\n') as [string, string];
+  for (const bad of [outline, `${outline}\n{"a":1}`, `[3,"running"]\n${rest}`, `[3,"running\n${rest}`]) {
+    expect(() => readSnapshotRecord('x', bad)).toThrow(SnapshotError);
+  }
+  const damaged = readSnapshotRecord('x', `${outline}\n[2,"broken`) as StoredInstance;
+  expect(() => damaged.open()).toThrow(StoredInstanceError);
+  expect(() => decodeSnapshotRecord('x', `${outline}\n[2,"broken`)).toThrow(SnapshotError);
+});
+
+test('every instance any run of decisions makes reads back as its JSON, and its outline as its fields', () => {
   const movesArb = fc.array(moveArb, { minLength: 1, maxLength: 30 });
   const check = (instances: readonly (Instance | undefined)[]) => {
     for (const instance of instances) {
-      if (instance !== undefined) expect(roundTrip(instance)).toStrictEqual(asJson(instance));
+      if (instance === undefined) continue;
+      expect(roundTrip(instance)).toStrictEqual(asJson(instance));
+      const read = readSnapshotRecord(instance.correlationId, encodeSnapshotRecord(instance));
+      if (!(read instanceof StoredInstance)) {
+        expect(read).toStrictEqual(asJson(instance));
+        continue;
+      }
+      expect(instance.openTasks).toHaveLength(0);
+      expect(read.open()).toStrictEqual(asJson(instance));
+      const { correlationId, workflow, version, state, status, updatedAt } = instance;
+      expect(read).toMatchObject({ correlationId, workflow, version, state, status, updatedAt });
+      expect(read.timers).toStrictEqual(instance.timers.map(({ kind, dueAt }) => ({ kind, dueAt })));
     }
   };
   const saga = createRegistry([orderSaga({ shippingTimeoutMs: 20_000 })]);

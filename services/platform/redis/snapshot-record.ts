@@ -1,7 +1,10 @@
-// How one instance is stored in a snapshot hash (field = correlation id). A restore of a partition parses every
+// How one instance is stored in a snapshot hash (field = correlation id). A restore of a partition reads every
 // record, so the record is a JSON array by position rather than an object by key: about half the bytes, and
 // quicker to parse. Its first element is the format; a record that is a JSON object is an instance as written
 // by earlier versions (or one this encoder could not put by position) and is read as it is.
+// An instance with no open task is stored outlined: a first line holds what the orchestrator counts and indexes
+// (status, workflow, version, state, last change, timers), the positional record follows. A restore reads the
+// outline alone; the rest is decoded when the instance is first needed, so an idle instance costs one string.
 import {
   appliedAt,
   DEFAULT_DEDUPE_WINDOW,
@@ -11,13 +14,22 @@ import {
   type DedupeEntry,
   type DedupeWindow,
   type Instance,
+  type InstanceOutline,
+  type InstanceStatus,
   type JsonValue,
   type Outcome,
+  type TimerOutline,
 } from '../../core';
 import { SnapshotError } from './snapshot-error';
+import { StoredInstanceError } from './stored-instance-error';
 
 /** The first element of a positional record; the instance's fields follow it. */
 const POSITIONAL = 2;
+/** The first element of an outline line; status, workflow, version, state, updatedAt, then kind and due time per timer. */
+const OUTLINED = 3;
+const OUTLINE_FIELDS = 6;
+const POSITIONAL_START = `[${POSITIONAL},`;
+const OUTLINED_START = `[${OUTLINED},`;
 const FIELDS = 16;
 const DERIVED = 1;
 
@@ -53,9 +65,76 @@ type DedupeRecord =
   | [commandId: CommandId, signature: string, at: number, outcome: number | Outcome]
   | [commandId: CommandId, signature: string, at: number, outcome: number | Outcome, derived: typeof DERIVED];
 
+/** An instance as its snapshot record holds it: the outline read, the rest decoded when first needed. */
+export class StoredInstance implements InstanceOutline {
+  constructor(
+    readonly correlationId: CorrelationId,
+    readonly status: InstanceStatus,
+    readonly workflow: string,
+    readonly version: number,
+    readonly state: string,
+    readonly updatedAt: number,
+    readonly timers: readonly TimerOutline[],
+    /** The whole record as read: written back as it is while the instance stays unchanged. */
+    readonly record: string,
+  ) {}
+
+  /** The whole instance. A record that cannot be decoded was damaged after it was read as an outline. */
+  open(): Instance {
+    try {
+      return decodeSnapshotRecord(this.correlationId, this.record);
+    } catch (error) {
+      throw new StoredInstanceError(this.correlationId, { cause: error });
+    }
+  }
+}
+
 /** The record of `instance`, stored under its correlation id (which the record does not repeat). */
 export function encodeSnapshotRecord(instance: Instance): string {
   if (!positional(instance)) return JSON.stringify(instance);
+  const record = positionalRecord(instance);
+  return instance.openTasks.length === 0 ? `${outlineOf(instance)}\n${record}` : record;
+}
+
+/**
+ * The instance stored as `record` under `field`: outlined records as a StoredInstance, whose outline alone is
+ * parsed, and the others decoded in full.
+ */
+export function readSnapshotRecord(field: string, record: string): Instance | StoredInstance {
+  if (!record.startsWith(OUTLINED_START)) return decodeSnapshotRecord(field, record);
+  const correlationId = field as CorrelationId;
+  const cut = record.indexOf('\n');
+  if (cut < 0 || !record.startsWith(POSITIONAL_START, cut + 1)) {
+    throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
+  }
+  const o = parse(correlationId, record.slice(0, cut));
+  if (!Array.isArray(o) || o.length < OUTLINE_FIELDS || (o.length - OUTLINE_FIELDS) % 2 !== 0) {
+    throw new SnapshotError(`snapshot of ${correlationId} has a malformed outline`);
+  }
+  const timers: TimerOutline[] = [];
+  for (let i = OUTLINE_FIELDS; i < o.length; i += 2) {
+    timers.push({ kind: o[i] as TimerOutline['kind'], dueAt: o[i + 1] as number });
+  }
+  return new StoredInstance(
+    correlationId,
+    o[1] as InstanceStatus,
+    o[2] as string,
+    o[3] as number,
+    o[4] as string,
+    o[5] as number,
+    itemsOrNone(timers),
+    record,
+  );
+}
+
+function outlineOf(instance: Instance): string {
+  const { status, workflow, version, state, updatedAt } = instance;
+  const outline: unknown[] = [OUTLINED, status, workflow, version, state, updatedAt];
+  for (const timer of instance.timers) outline.push(timer.kind, timer.dueAt);
+  return JSON.stringify(outline);
+}
+
+function positionalRecord(instance: Instance): string {
   return JSON.stringify([
     POSITIONAL,
     instance.incarnation,
@@ -77,15 +156,11 @@ export function encodeSnapshotRecord(instance: Instance): string {
   ]);
 }
 
-/** The instance stored as `record` under `field`, its correlation id. */
+/** The instance stored as `record` under `field`, its correlation id, decoded in full. */
 export function decodeSnapshotRecord(field: string, record: string): Instance {
   const correlationId = field as CorrelationId;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(record);
-  } catch (error) {
-    throw new SnapshotError(`snapshot of ${correlationId} is not JSON`, { cause: error });
-  }
+  const cut = record.startsWith(OUTLINED_START) ? record.indexOf('\n') : -1;
+  const parsed = parse(correlationId, cut < 0 ? record : record.slice(cut + 1));
   if (!Array.isArray(parsed)) return parsed as Instance;
   const r = parsed as unknown[];
   if (r[0] !== POSITIONAL || r.length !== FIELDS + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
@@ -110,6 +185,14 @@ export function decodeSnapshotRecord(field: string, record: string): Instance {
     createdAt: r[15] as number,
     updatedAt: r[16] as number,
   };
+}
+
+function parse(correlationId: CorrelationId, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(`snapshot of ${correlationId} is not JSON`, { cause: error });
+  }
 }
 
 /**

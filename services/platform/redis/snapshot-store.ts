@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { NO_HEALTH, type Instance, type PartitionHealth } from '../../core';
 import { SnapshotError } from './snapshot-error';
-import { decodeSnapshotRecord } from './snapshot-record';
+import { decodeSnapshotRecord, readSnapshotRecord, type StoredInstance } from './snapshot-record';
 import { snapshotKeys, type SnapshotKeys } from './snapshot-keys';
 
 /**
@@ -99,8 +99,8 @@ export interface SnapshotWrite {
   readonly health?: PartitionHealth;
 }
 
-export interface Snapshot {
-  readonly instances: Map<string, Instance>;
+export interface Snapshot<T = Instance> {
+  readonly instances: Map<string, T>;
   /** Offset of the last transitions record reflected; null when no snapshot exists. */
   readonly offset: number | null;
   /** The partition's health state at `offset`. */
@@ -205,11 +205,30 @@ export class SnapshotStore {
    * `afterPage` runs after each page is parsed: a load of many instances outlasts a consumer group's session
    * unless its owner heartbeats meanwhile.
    */
-  async load(partition: number, afterPage: () => Promise<void> = async () => undefined): Promise<Snapshot> {
+  load(partition: number, afterPage?: () => Promise<void>): Promise<Snapshot> {
+    return this.read(partition, decodeSnapshotRecord, afterPage);
+  }
+
+  /**
+   * As `load`, but an instance stored outlined stays a StoredInstance, decoded when its holder first needs it: a
+   * restore of many idle instances parses their outlines alone.
+   */
+  loadStored(
+    partition: number,
+    afterPage?: () => Promise<void>,
+  ): Promise<Snapshot<Instance | StoredInstance>> {
+    return this.read(partition, readSnapshotRecord, afterPage);
+  }
+
+  private async read<T>(
+    partition: number,
+    decode: (field: string, record: string) => T,
+    afterPage: () => Promise<void> = async () => undefined,
+  ): Promise<Snapshot<T>> {
     const keys = this.keys(partition);
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
       const before = await this.offsetOf(keys);
-      const instances = await this.scan(keys, afterPage);
+      const instances = await this.scan(keys, decode, afterPage);
       const health = await this.healthOf(keys);
       if ((await this.offsetOf(keys)) === before) return { instances, offset: before, health };
     }
@@ -240,16 +259,20 @@ export class SnapshotStore {
   }
 
   /** Each page is asked for before the one before it is parsed, so Redis and the parsing work side by side. */
-  private async scan(keys: SnapshotKeys, afterPage: () => Promise<void>): Promise<Map<string, Instance>> {
-    const instances = new Map<string, Instance>();
+  private async scan<T>(
+    keys: SnapshotKeys,
+    decode: (field: string, record: string) => T,
+    afterPage: () => Promise<void>,
+  ): Promise<Map<string, T>> {
+    const instances = new Map<string, T>();
     const page = (cursor: string) => this.redis.hscan(keys.instances, cursor, 'COUNT', SCAN_COUNT);
     let pending = page('0');
     for (;;) {
       const [next, entries] = await pending;
-      if (next === '0') return this.parsePage(instances, entries);
+      if (next === '0') return parsePage(instances, entries, decode);
       pending = page(next);
       try {
-        this.parsePage(instances, entries);
+        parsePage(instances, entries, decode);
         await afterPage();
       } catch (error) {
         // The page already asked for is not awaited: its failure, if any, must not go unhandled.
@@ -258,16 +281,17 @@ export class SnapshotStore {
       }
     }
   }
+}
 
-  private parsePage(instances: Map<string, Instance>, entries: readonly string[]): Map<string, Instance> {
-    for (let i = 0; i + 1 < entries.length; i += 2) {
-      instances.set(
-        entries[i] as string,
-        decodeSnapshotRecord(entries[i] as string, entries[i + 1] as string),
-      );
-    }
-    return instances;
+function parsePage<T>(
+  instances: Map<string, T>,
+  entries: readonly string[],
+  decode: (field: string, record: string) => T,
+): Map<string, T> {
+  for (let i = 0; i + 1 < entries.length; i += 2) {
+    instances.set(entries[i] as string, decode(entries[i] as string, entries[i + 1] as string));
   }
+  return instances;
 }
 
 /**
