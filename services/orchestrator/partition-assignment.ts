@@ -10,7 +10,7 @@ export class PartitionAssignment {
   private readonly busy = new Map<number, Promise<unknown>>();
   /** Per partition, the heartbeat of the last batch that waited for its processor. */
   private readonly heartbeats = new Map<number, () => Promise<void>>();
-  /** Partitions one of whose stored instances could not be decoded: restored again decoding every record. */
+  /** Partitions one of whose stored instances could not be decoded: their next restore decodes every record. */
   private readonly decodeAll = new Set<number>();
 
   constructor(private readonly deps: ProcessorDeps) {}
@@ -41,6 +41,7 @@ export class PartitionAssignment {
     };
     const decodeAll = this.decodeAll.has(partition);
     const restoring = PartitionProcessor.restore(this.deps, partition, beat, decodeAll).then((processor) => {
+      this.decodeAll.delete(partition);
       this.restored.set(partition, processor);
       return processor;
     });
