@@ -78,7 +78,7 @@ test('finished stored instances are judged by their outline and decoded only whe
 test('a stored instance whose record cannot be decoded fails the ask with StoredInstanceError', () => {
   const outline = encodeSnapshotRecord(idle('x', 5_000)).split('\n')[0]!;
   const state = new PartitionState(
-    new Map([['x', readSnapshotRecord('x', `${outline}\n[2,"broken`)]]),
+    new Map([['x', readSnapshotRecord('x', `${outline}\n[4,"broken`)]]),
     7,
     {},
   );

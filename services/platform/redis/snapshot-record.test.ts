@@ -55,14 +55,26 @@ const waiting = {
   updatedAt: 1_796_042_342_524,
 } as unknown as Instance;
 
-/** The positional part of a record, after the outline line when there is one. */
-const positionalPart = (record: string): string => record.slice(record.indexOf('\n') + 1);
+const task = {
+  taskId: 't-1',
+  type: 'charge',
+  kind: 'action',
+  input: {},
+  attempt: 1,
+  runId: 'r-1',
+  waiting: false,
+  draining: false,
+  source: { kind: 'invoke', state: 'waiting', index: 0 },
+};
+/** The same instance with a task open: not outlined. */
+const busy = { ...waiting, openTasks: [task] } as unknown as Instance;
 
 test('an instance is stored by position, in about half the bytes of its JSON, and reads back the same', () => {
-  const record = positionalPart(encodeSnapshotRecord(waiting));
-  expect(record.startsWith('[2,')).toBe(true);
+  const record = encodeSnapshotRecord(waiting);
+  expect(record.startsWith('[3,')).toBe(true);
   expect(record.length).toBeLessThan(0.6 * JSON.stringify(waiting).length);
-  expect(roundTrip(waiting)).toStrictEqual(asJson(waiting));
+  expect(encodeSnapshotRecord(busy).startsWith('[2,')).toBe(true);
+  for (const instance of [busy, waiting]) expect(roundTrip(instance)).toStrictEqual(asJson(instance));
   const custom = { ...waiting, window: { count: 8, ageMs: 1000 }, lastSourceSeq: 7, incarnation: null };
   expect(roundTrip(custom)).toStrictEqual(asJson(custom));
 });
@@ -97,7 +109,7 @@ test('an instance the positional record cannot hold in full is stored by key, so
 test('a record that is not JSON, or not an instance record, is refused as unreadable', () => {
   expect(() => decodeSnapshotRecord('x', '{"correlationId":')).toThrow(SnapshotError);
   expect(() => decodeSnapshotRecord('x', '[3,"a"]')).toThrow(SnapshotError);
-  const record = JSON.parse(positionalPart(encodeSnapshotRecord(waiting))) as unknown[];
+  const record = JSON.parse(encodeSnapshotRecord(busy)) as unknown[];
   expect(() => decodeSnapshotRecord('x', JSON.stringify(record.slice(0, 10)))).toThrow(SnapshotError);
   expect(() =>
     decodeSnapshotRecord('x', JSON.stringify([...record.slice(0, 11), [5], ...record.slice(12)])),
@@ -127,18 +139,6 @@ test('an instance with no open task is outlined: read, it is held by its outline
 });
 
 test('an instance with an open task, or stored by key, is read in full', () => {
-  const task = {
-    taskId: 't-1',
-    type: 'charge',
-    kind: 'action',
-    input: {},
-    attempt: 1,
-    runId: 'r-1',
-    waiting: false,
-    draining: false,
-    source: { kind: 'invoke', state: 'waiting', index: 0 },
-  };
-  const busy = { ...waiting, openTasks: [task] } as unknown as Instance;
   expect(encodeSnapshotRecord(busy).startsWith('[2,')).toBe(true);
   expect(readSnapshotRecord('idle-1', encodeSnapshotRecord(busy))).toStrictEqual(asJson(busy));
   expect(readSnapshotRecord('idle-1', JSON.stringify(waiting))).toStrictEqual(asJson(waiting));
@@ -146,12 +146,21 @@ test('an instance with an open task, or stored by key, is read in full', () => {
 
 test('a damaged outline is refused when read; a damaged remainder when the stored instance is opened', () => {
   const [outline, rest] = encodeSnapshotRecord(waiting).split('\n') as [string, string];
-  for (const bad of [outline, `${outline}\n{"a":1}`, `[3,"running"]\n${rest}`, `[3,"running\n${rest}`]) {
+  const positional = encodeSnapshotRecord(busy);
+  for (const bad of [
+    outline,
+    `${outline}\n{"a":1}`,
+    `${outline}\n${positional}`,
+    `[3,"running"]\n${rest}`,
+    `[3,"running\n${rest}`,
+  ]) {
     expect(() => readSnapshotRecord('x', bad)).toThrow(SnapshotError);
   }
-  const damaged = readSnapshotRecord('x', `${outline}\n[2,"broken`) as StoredInstance;
-  expect(() => damaged.open()).toThrow(StoredInstanceError);
-  expect(() => decodeSnapshotRecord('x', `${outline}\n[2,"broken`)).toThrow(SnapshotError);
+  for (const remainder of ['[4,"broken', '[4,1]']) {
+    const damaged = readSnapshotRecord('x', `${outline}\n${remainder}`) as StoredInstance;
+    expect(() => damaged.open()).toThrow(StoredInstanceError);
+    expect(() => decodeSnapshotRecord('x', `${outline}\n${remainder}`)).toThrow(SnapshotError);
+  }
 });
 
 test('every instance any run of decisions makes reads back as its JSON, and its outline as its fields', () => {

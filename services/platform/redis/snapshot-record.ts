@@ -3,12 +3,13 @@
 // quicker to parse. Its first element is the format; a record that is a JSON object is an instance as written
 // by earlier versions (or one this encoder could not put by position) and is read as it is.
 // An instance with no open task is stored outlined: a first line holds what the orchestrator counts and indexes
-// (status, workflow, version, state, last change, timers), the positional record follows. A restore reads the
-// outline alone; the rest is decoded when the instance is first needed, so an idle instance costs one string.
+// (status, workflow, version, state, last change, timers), a second the other fields by position. A restore reads
+// the outline alone; the rest is decoded when the instance is first needed, so an idle instance costs one string.
 import {
   appliedAt,
   DEFAULT_DEDUPE_WINDOW,
   itemsOrNone,
+  NO_ITEMS,
   type CommandId,
   type CorrelationId,
   type DedupeEntry,
@@ -28,8 +29,11 @@ const POSITIONAL = 2;
 /** The first element of an outline line; status, workflow, version, state, updatedAt, then kind and due time per timer. */
 const OUTLINED = 3;
 const OUTLINE_FIELDS = 6;
-const POSITIONAL_START = `[${POSITIONAL},`;
+/** The first element of the line after an outline: the instance's other fields, by position. */
+const REMAINDER = 4;
+const REMAINDER_FIELDS = 10;
 const OUTLINED_START = `[${OUTLINED},`;
+const REMAINDER_START = `[${REMAINDER},`;
 const FIELDS = 16;
 const DERIVED = 1;
 
@@ -92,8 +96,8 @@ export class StoredInstance implements InstanceOutline {
 /** The record of `instance`, stored under its correlation id (which the record does not repeat). */
 export function encodeSnapshotRecord(instance: Instance): string {
   if (!positional(instance)) return JSON.stringify(instance);
-  const record = positionalRecord(instance);
-  return instance.openTasks.length === 0 ? `${outlineOf(instance)}\n${record}` : record;
+  if (instance.openTasks.length > 0) return positionalRecord(instance);
+  return `${outlineOf(instance)}\n${remainderOf(instance)}`;
 }
 
 /**
@@ -103,14 +107,8 @@ export function encodeSnapshotRecord(instance: Instance): string {
 export function readSnapshotRecord(field: string, record: string): Instance | StoredInstance {
   if (!record.startsWith(OUTLINED_START)) return decodeSnapshotRecord(field, record);
   const correlationId = field as CorrelationId;
-  const cut = record.indexOf('\n');
-  if (cut < 0 || !record.startsWith(POSITIONAL_START, cut + 1)) {
-    throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
-  }
-  const o = parse(correlationId, record.slice(0, cut));
-  if (!Array.isArray(o) || o.length < OUTLINE_FIELDS || (o.length - OUTLINE_FIELDS) % 2 !== 0) {
-    throw new SnapshotError(`snapshot of ${correlationId} has a malformed outline`);
-  }
+  const cut = outlineEnd(correlationId, record);
+  const o = outlineAt(correlationId, record, cut);
   const timers: TimerOutline[] = [];
   for (let i = OUTLINE_FIELDS; i < o.length; i += 2) {
     timers.push({ kind: o[i] as TimerOutline['kind'], dueAt: o[i + 1] as number });
@@ -127,11 +125,38 @@ export function readSnapshotRecord(field: string, record: string): Instance | St
   );
 }
 
-function outlineOf(instance: Instance): string {
-  const { status, workflow, version, state, updatedAt } = instance;
-  const outline: unknown[] = [OUTLINED, status, workflow, version, state, updatedAt];
-  for (const timer of instance.timers) outline.push(timer.kind, timer.dueAt);
-  return JSON.stringify(outline);
+/** The instance stored as `record` under `field`, its correlation id, decoded in full. */
+export function decodeSnapshotRecord(field: string, record: string): Instance {
+  const correlationId = field as CorrelationId;
+  if (record.startsWith(OUTLINED_START)) {
+    const cut = outlineEnd(correlationId, record);
+    return fromOutlined(correlationId, outlineAt(correlationId, record, cut), record.slice(cut + 1));
+  }
+  const parsed = parse(correlationId, record);
+  if (!Array.isArray(parsed)) return parsed as Instance;
+  const r = parsed as unknown[];
+  if (r[0] !== POSITIONAL || r.length !== FIELDS + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
+    throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
+  }
+  return {
+    correlationId,
+    incarnation: r[1] as string | null,
+    workflow: r[2] as string,
+    version: r[3] as number,
+    state: r[4] as string,
+    context: r[5] as JsonValue,
+    seq: r[6] as number,
+    status: r[7] as Instance['status'],
+    timers: itemsOrNone(r[8] as Instance['timers']),
+    openTasks: itemsOrNone(r[9] as Instance['openTasks']),
+    completed: itemsOrNone(r[10] as Instance['completed']),
+    dedupe: dedupeEntries(correlationId, r[11] as DedupeRecord[]),
+    stash: itemsOrNone(r[12] as Instance['stash']),
+    window: dedupeWindow(r[13] as [number, number]),
+    lastSourceSeq: r[14] as number | null,
+    createdAt: r[15] as number,
+    updatedAt: r[16] as number,
+  };
 }
 
 function positionalRecord(instance: Instance): string {
@@ -156,34 +181,70 @@ function positionalRecord(instance: Instance): string {
   ]);
 }
 
-/** The instance stored as `record` under `field`, its correlation id, decoded in full. */
-export function decodeSnapshotRecord(field: string, record: string): Instance {
-  const correlationId = field as CorrelationId;
-  const cut = record.startsWith(OUTLINED_START) ? record.indexOf('\n') : -1;
-  const parsed = parse(correlationId, cut < 0 ? record : record.slice(cut + 1));
-  if (!Array.isArray(parsed)) return parsed as Instance;
-  const r = parsed as unknown[];
-  if (r[0] !== POSITIONAL || r.length !== FIELDS + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
+function outlineOf(instance: Instance): string {
+  const { status, workflow, version, state, updatedAt } = instance;
+  const outline: unknown[] = [OUTLINED, status, workflow, version, state, updatedAt];
+  for (const timer of instance.timers) outline.push(timer.kind, timer.dueAt);
+  return JSON.stringify(outline);
+}
+
+/** What follows the outline: the fields it does not hold (an outlined instance has no open task). */
+function remainderOf(instance: Instance): string {
+  return JSON.stringify([
+    REMAINDER,
+    instance.incarnation,
+    instance.context,
+    instance.seq,
+    instance.timers,
+    instance.completed,
+    instance.dedupe.map(dedupeRecord),
+    instance.stash,
+    [instance.window.count, instance.window.ageMs],
+    instance.lastSourceSeq,
+    instance.createdAt,
+  ]);
+}
+
+/** Where the outline line of an outlined record ends; the remainder must follow it. */
+function outlineEnd(correlationId: CorrelationId, record: string): number {
+  const cut = record.indexOf('\n');
+  if (cut < 0 || !record.startsWith(REMAINDER_START, cut + 1)) {
+    throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
+  }
+  return cut;
+}
+
+function outlineAt(correlationId: CorrelationId, record: string, cut: number): unknown[] {
+  const o = parse(correlationId, record.slice(0, cut));
+  if (!Array.isArray(o) || o.length < OUTLINE_FIELDS || (o.length - OUTLINE_FIELDS) % 2 !== 0) {
+    throw new SnapshotError(`snapshot of ${correlationId} has a malformed outline`);
+  }
+  return o;
+}
+
+function fromOutlined(correlationId: CorrelationId, o: unknown[], remainder: string): Instance {
+  const r = parse(correlationId, remainder) as unknown[];
+  if (r.length !== REMAINDER_FIELDS + 1 || !Array.isArray(r[6]) || !Array.isArray(r[8])) {
     throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
   }
   return {
     correlationId,
     incarnation: r[1] as string | null,
-    workflow: r[2] as string,
-    version: r[3] as number,
-    state: r[4] as string,
-    context: r[5] as JsonValue,
-    seq: r[6] as number,
-    status: r[7] as Instance['status'],
-    timers: itemsOrNone(r[8] as Instance['timers']),
-    openTasks: itemsOrNone(r[9] as Instance['openTasks']),
-    completed: itemsOrNone(r[10] as Instance['completed']),
-    dedupe: itemsOrNone((r[11] as DedupeRecord[]).map((entry) => dedupeEntry(correlationId, entry))),
-    stash: itemsOrNone(r[12] as Instance['stash']),
-    window: dedupeWindow(r[13] as [number, number]),
-    lastSourceSeq: r[14] as number | null,
-    createdAt: r[15] as number,
-    updatedAt: r[16] as number,
+    workflow: o[2] as string,
+    version: o[3] as number,
+    state: o[4] as string,
+    context: r[2] as JsonValue,
+    seq: r[3] as number,
+    status: o[1] as Instance['status'],
+    timers: itemsOrNone(r[4] as Instance['timers']),
+    openTasks: NO_ITEMS,
+    completed: itemsOrNone(r[5] as Instance['completed']),
+    dedupe: dedupeEntries(correlationId, r[6] as DedupeRecord[]),
+    stash: itemsOrNone(r[7] as Instance['stash']),
+    window: dedupeWindow(r[8] as [number, number]),
+    lastSourceSeq: r[9] as number | null,
+    createdAt: r[10] as number,
+    updatedAt: o[5] as number,
   };
 }
 
@@ -221,6 +282,10 @@ function dedupeRecord(entry: DedupeEntry): DedupeRecord {
 /** An applied outcome is stored as its seq alone. */
 function isApplied(outcome: Outcome): outcome is { readonly kind: 'applied'; readonly seq: number } {
   return outcome.kind === 'applied' && typeof outcome.seq === 'number';
+}
+
+function dedupeEntries(correlationId: string, entries: DedupeRecord[]): readonly DedupeEntry[] {
+  return itemsOrNone(entries.map((entry) => dedupeEntry(correlationId, entry)));
 }
 
 function dedupeEntry(correlationId: string, entry: DedupeRecord): DedupeEntry {

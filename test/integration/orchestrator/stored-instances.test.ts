@@ -115,7 +115,7 @@ async function damage(id: string): Promise<string> {
   orchestrator = undefined;
   const key = fixture.store.keys(partitionOf(id)).instances;
   const record = (await fixture.redis.hget(key, id))!;
-  await fixture.redis.hset(key, id, `${record.split('\n')[0]}\n[2,"damaged`);
+  await fixture.redis.hset(key, id, `${record.split('\n')[0]}\n[4,"damaged`);
   return key;
 }
 
