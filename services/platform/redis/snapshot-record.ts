@@ -83,7 +83,7 @@ export class StoredInstance implements InstanceOutline {
     readonly record: string,
   ) {}
 
-  /** The whole instance. A record that cannot be decoded was damaged after it was read as an outline. */
+  /** The whole instance; StoredInstanceError when the rest of the record does not decode, though its outline did. */
   open(): Instance {
     try {
       return decodeSnapshotRecord(this.correlationId, this.record);
