@@ -138,25 +138,10 @@ export function decodeSnapshotRecord(field: string, record: string): Instance {
   if (r[0] !== POSITIONAL || r.length !== FIELDS + 1 || !Array.isArray(r[11]) || !Array.isArray(r[13])) {
     throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
   }
-  return {
-    correlationId,
-    incarnation: r[1] as string | null,
-    workflow: r[2] as string,
-    version: r[3] as number,
-    state: r[4] as string,
-    context: r[5] as JsonValue,
-    seq: r[6] as number,
-    status: r[7] as Instance['status'],
-    timers: itemsOrNone(r[8] as Instance['timers']),
-    openTasks: itemsOrNone(r[9] as Instance['openTasks']),
-    completed: itemsOrNone(r[10] as Instance['completed']),
-    dedupe: dedupeEntries(correlationId, r[11] as DedupeRecord[]),
-    stash: itemsOrNone(r[12] as Instance['stash']),
-    window: dedupeWindow(r[13] as [number, number]),
-    lastSourceSeq: r[14] as number | null,
-    createdAt: r[15] as number,
-    updatedAt: r[16] as number,
-  };
+  // The same fields as an outline and its remainder, by their positions there.
+  const outline = [OUTLINED, r[7], r[2], r[3], r[4], r[16]];
+  const remainder = [REMAINDER, r[1], r[5], r[6], r[8], r[10], r[11], r[12], r[13], r[14], r[15]];
+  return fromParts(correlationId, outline, remainder, itemsOrNone(r[9] as Instance['openTasks']));
 }
 
 function positionalRecord(instance: Instance): string {
@@ -172,11 +157,7 @@ function positionalRecord(instance: Instance): string {
     instance.timers,
     instance.openTasks,
     instance.completed,
-    instance.dedupe.map(dedupeRecord),
-    instance.stash,
-    [instance.window.count, instance.window.ageMs],
-    instance.lastSourceSeq,
-    instance.createdAt,
+    ...lastFields(instance),
     instance.updatedAt,
   ]);
 }
@@ -197,12 +178,14 @@ function remainderOf(instance: Instance): string {
     instance.seq,
     instance.timers,
     instance.completed,
-    instance.dedupe.map(dedupeRecord),
-    instance.stash,
-    [instance.window.count, instance.window.ageMs],
-    instance.lastSourceSeq,
-    instance.createdAt,
+    ...lastFields(instance),
   ]);
+}
+
+/** The fields after the completed steps, in both layouts. */
+function lastFields(instance: Instance): unknown[] {
+  const { dedupe, stash, window, lastSourceSeq, createdAt } = instance;
+  return [dedupe.map(dedupeRecord), stash, [window.count, window.ageMs], lastSourceSeq, createdAt];
 }
 
 /** Where the outline line of an outlined record ends; the remainder must follow it. */
@@ -222,11 +205,21 @@ function outlineAt(correlationId: CorrelationId, record: string, cut: number): u
   return o;
 }
 
-function fromOutlined(correlationId: CorrelationId, o: unknown[], remainder: string): Instance {
+function fromOutlined(correlationId: CorrelationId, outline: unknown[], remainder: string): Instance {
   const r = parse(correlationId, remainder) as unknown[];
   if (r.length !== REMAINDER_FIELDS + 1 || !Array.isArray(r[6]) || !Array.isArray(r[8])) {
     throw new SnapshotError(`snapshot of ${correlationId} is not an instance record`);
   }
+  return fromParts(correlationId, outline, r, NO_ITEMS);
+}
+
+/** The instance of an outline `o` and a remainder `r`, checked by the caller, with its open tasks. */
+function fromParts(
+  correlationId: CorrelationId,
+  o: unknown[],
+  r: unknown[],
+  openTasks: Instance['openTasks'],
+): Instance {
   return {
     correlationId,
     incarnation: r[1] as string | null,
@@ -237,7 +230,7 @@ function fromOutlined(correlationId: CorrelationId, o: unknown[], remainder: str
     seq: r[3] as number,
     status: o[1] as Instance['status'],
     timers: itemsOrNone(r[4] as Instance['timers']),
-    openTasks: NO_ITEMS,
+    openTasks,
     completed: itemsOrNone(r[5] as Instance['completed']),
     dedupe: dedupeEntries(correlationId, r[6] as DedupeRecord[]),
     stash: itemsOrNone(r[7] as Instance['stash']),
