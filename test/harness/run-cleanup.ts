@@ -1,7 +1,7 @@
 // Removing what suites named on a stack they may share (a developer's `make up`): a namespace's topics and Redis
 // keys when its suite ends, and at the end of a jest run every topic, consumer group and Redis key named under the
 // run's prefix (namespace.ts).
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, KafkaJSDeleteGroupsError, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
 import type { Endpoints } from './namespace';
 
@@ -20,11 +20,25 @@ export async function removeRunData(endpoints: Endpoints, prefix: string): Promi
     withAdmin(endpoints, async (admin) => {
       await attempt('topics', () => deleteTopicsWhere(admin, ours));
       const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter(ours);
-      if (groups.length > 0) await attempt('groups', () => admin.deleteGroups(groups));
+      if (groups.length > 0) {
+        await attempt('groups', () =>
+          admin.deleteGroups(groups).catch((error: unknown) => Promise.reject(groupsLeft(error))),
+        );
+      }
     }),
   );
   await attempt('redis', () => deleteRedisKeys(endpoints.redisUrl, `${prefix}-*`));
   return problems;
+}
+
+/**
+ * Which groups stayed and why, by the broker's error name: a group whose members have not left yet (one killed
+ * within its session timeout) is `NON_EMPTY_GROUP`.
+ */
+function groupsLeft(error: unknown): unknown {
+  if (!(error instanceof KafkaJSDeleteGroupsError)) return error;
+  const left = error.groups.map(({ groupId, error: cause }) => `${groupId} (${cause?.type ?? 'unknown'})`);
+  return new Error(`${left.length} not deleted: ${left.join(', ')}`, { cause: error });
 }
 
 export async function withAdmin(endpoints: Endpoints, work: (admin: Admin) => Promise<void>): Promise<void> {
