@@ -3,7 +3,7 @@
 // while half-open as many probes as are left.
 import type { TaskResumeCommand } from '../command/command';
 import type { CommandId } from '../ids';
-import type { Instance, OpenTask } from '../instance/instance';
+import type { Instance, InstanceOutline, OpenTask } from '../instance/instance';
 import { resumeCommandId } from '../decision/task-resume';
 import { DEFAULT_CIRCUIT_RULE } from './circuit-rule';
 import { environmentOf, NO_LOAD, type PartitionHealth, type PartitionLoad } from './partition-health';
@@ -20,7 +20,7 @@ export function parkedTasks(instance: Instance): Parked['task'][] {
 }
 
 /** Whether `parkedTasks(instance)` has any, without building the list. */
-export function hasParkedTask(instance: Instance): boolean {
+export function hasParkedTask(instance: InstanceOutline): boolean {
   return instance.openTasks.some((task) => task.parked);
 }
 
@@ -117,7 +117,7 @@ type TaskLoad = Pick<PartitionLoad, 'running' | 'queued'>;
 const NO_TASKS: TaskLoad = Object.freeze({ running: new Map(), queued: new Map() });
 
 /** Per task type: the instance's runs dispatched and not finished, and its runs waiting to be dispatched. */
-export function taskLoadOf(instance: Instance | undefined): TaskLoad {
+export function taskLoadOf(instance: InstanceOutline | undefined): TaskLoad {
   if (instance === undefined || instance.openTasks.length === 0) return NO_TASKS;
   const running = new Map<string, number>();
   const queued = new Map<string, number>();

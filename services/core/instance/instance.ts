@@ -112,8 +112,8 @@ export interface TimerOutline {
 }
 
 /**
- * What the orchestrator counts, indexes and reports of an instance with no open task, readable without the rest:
- * every Instance is one, and a restore may hold an idle instance as its outline until it is needed.
+ * What the orchestrator counts, indexes and reports of an instance, readable without the rest: every Instance is
+ * one, and a restore may hold an instance with no open task as its outline until it is needed.
  */
 export interface InstanceOutline {
   readonly correlationId: CorrelationId;
@@ -122,5 +122,6 @@ export interface InstanceOutline {
   readonly state: string;
   readonly status: InstanceStatus;
   readonly timers: readonly TimerOutline[];
+  readonly openTasks: readonly OpenTask[];
   readonly updatedAt: number;
 }

@@ -157,9 +157,7 @@ export class PartitionState {
     this.index(instance);
   }
 
-  /** A stored instance has no open task: it counts for nothing. */
   private count(instance: Held | undefined, sign: number): void {
-    if (instance instanceof StoredInstance) return;
     const load = taskLoadOf(instance);
     for (const [type, n] of load.running) this.running.set(type, (this.running.get(type) ?? 0) + sign * n);
     for (const [type, n] of load.queued) this.queued.set(type, (this.queued.get(type) ?? 0) + sign * n);
@@ -169,8 +167,7 @@ export class PartitionState {
     const dueAt = nextDue(instance);
     if (dueAt === null) this.due.delete(instance.correlationId);
     else this.due.set(instance.correlationId, dueAt);
-    if (!(instance instanceof StoredInstance) && hasParkedTask(instance))
-      this.parked.add(instance.correlationId);
+    if (hasParkedTask(instance)) this.parked.add(instance.correlationId);
     else this.parked.delete(instance.correlationId);
     if (instance.status === 'running') this.finished.delete(instance.correlationId);
     else this.finished.set(instance.correlationId, instance.updatedAt);

@@ -18,6 +18,7 @@ import {
   type InstanceOutline,
   type InstanceStatus,
   type JsonValue,
+  type OpenTask,
   type Outcome,
   type TimerOutline,
 } from '../../core';
@@ -82,6 +83,11 @@ export class StoredInstance implements InstanceOutline {
     /** The whole record as read: written back as it is while the instance stays unchanged. */
     readonly record: string,
   ) {}
+
+  /** Only an instance with no open task is outlined. */
+  get openTasks(): readonly OpenTask[] {
+    return NO_ITEMS;
+  }
 
   /** The whole instance; StoredInstanceError when the rest of the record does not decode, though its outline did. */
   open(): Instance {
